@@ -1,0 +1,166 @@
+import { redactSecrets } from "../redact.js";
+import { LLMError, type LLMErrorOptions } from "./llm-error.js";
+
+/** A missing, malformed or rejected credential (401 / 403). Never retryable. */
+export class AuthenticationError extends LLMError {
+  override readonly code = "AUTHENTICATION";
+  readonly status?: number;
+  constructor(message: string, options: LLMErrorOptions & { status?: number } = {}) {
+    super(message, { ...options, retryable: false });
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/** 429 or a provider's overload signal. `retryAfterMs` carries the provider's hint when it gave one. */
+export class RateLimitError extends LLMError {
+  override readonly code = "RATE_LIMIT";
+  readonly status: number;
+  readonly retryAfterMs?: number;
+  readonly requestId?: string;
+  constructor(
+    message: string,
+    options: LLMErrorOptions & { status?: number; retryAfterMs?: number; requestId?: string } = {},
+  ) {
+    super(message, { retryable: true, ...options });
+    this.status = options.status ?? 429;
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
+  }
+}
+
+export type TimeoutPhase = "total" | "connect" | "first-byte" | "first-token" | "idle" | "queue";
+
+export class TimeoutError extends LLMError {
+  override readonly code = "TIMEOUT";
+  readonly phase: TimeoutPhase;
+  readonly timeoutMs: number;
+  constructor(phase: TimeoutPhase, timeoutMs: number, options: LLMErrorOptions = {}) {
+    super(`Timed out after ${timeoutMs} ms waiting for ${phase}`, { retryable: true, ...options });
+    this.phase = phase;
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The prompt does not fit the model's context window. Retrying the same request cannot help. */
+export class ContextLengthError extends LLMError {
+  override readonly code = "CONTEXT_LENGTH";
+  constructor(message: string, options: LLMErrorOptions = {}) {
+    super(message, { ...options, retryable: false });
+  }
+}
+
+/** The provider rejected the request as malformed (400 / 404 / 422). */
+export class InvalidRequestError extends LLMError {
+  override readonly code = "INVALID_REQUEST";
+  readonly status?: number;
+  constructor(message: string, options: LLMErrorOptions & { status?: number } = {}) {
+    super(message, { ...options, retryable: false });
+    if (options.status !== undefined) this.status = options.status;
+  }
+}
+
+/** The provider blocked the prompt or the answer. */
+export class ContentFilterError extends LLMError {
+  override readonly code = "CONTENT_FILTER";
+  constructor(message: string, options: LLMErrorOptions = {}) {
+    super(message, { ...options, retryable: false });
+  }
+}
+
+const BODY_EXCERPT_LENGTH = 500;
+
+/** Any other non-success answer from a provider. 408, 409, 429 and 5xx are retryable. */
+export class ProviderError extends LLMError {
+  override readonly code = "PROVIDER";
+  readonly status: number;
+  readonly requestId?: string;
+  /** The first 500 characters of the body, redacted. */
+  readonly bodyExcerpt?: string;
+  readonly retryAfterMs?: number;
+  constructor(
+    message: string,
+    options: LLMErrorOptions & {
+      status: number;
+      requestId?: string;
+      body?: string;
+      retryAfterMs?: number;
+    },
+  ) {
+    const status = options.status;
+    super(message, {
+      retryable: status === 408 || status === 409 || status === 429 || status >= 500,
+      ...options,
+    });
+    this.status = status;
+    if (options.requestId !== undefined) this.requestId = options.requestId;
+    if (options.body !== undefined) {
+      this.bodyExcerpt = redactSecrets(options.body.slice(0, BODY_EXCERPT_LENGTH));
+    }
+    if (options.retryAfterMs !== undefined) this.retryAfterMs = options.retryAfterMs;
+  }
+}
+
+/** The connection failed or broke (reset, refused, DNS, socket closed mid-body). */
+export class NetworkError extends LLMError {
+  override readonly code = "NETWORK";
+  constructor(message: string, options: LLMErrorOptions = {}) {
+    super(message, { retryable: true, ...options });
+  }
+}
+
+/** The caller aborted. Never retried, never falls back. */
+export class AbortError extends LLMError {
+  override readonly code = "ABORTED";
+  constructor(message = "The request was aborted", options: LLMErrorOptions = {}) {
+    super(message, { ...options, retryable: false });
+  }
+}
+
+/** A response or stream that does not parse. `where` names the position (byte offset, line, event). */
+export class ParseError extends LLMError {
+  override readonly code = "PARSE";
+  readonly where: string;
+  constructor(message: string, options: LLMErrorOptions & { where: string }) {
+    super(`${message} (at ${options.where})`, { retryable: false, ...options });
+    this.where = options.where;
+  }
+}
+
+export interface ConfigIssue {
+  /** Dotted key path, e.g. `clients.fast.model`. */
+  path: string;
+  message: string;
+  file?: string;
+  line?: number;
+  column?: number;
+}
+
+/** Invalid configuration or settings. Lists every problem at once. */
+export class ConfigError extends LLMError {
+  override readonly code = "CONFIG";
+  readonly issues: ConfigIssue[];
+  constructor(message: string, options: LLMErrorOptions & { issues?: ConfigIssue[] } = {}) {
+    const issues = options.issues ?? [];
+    const detail = issues
+      .map((i) => {
+        const at = i.file ? ` (${i.file}${i.line ? `:${i.line}:${i.column ?? 1}` : ""})` : "";
+        return `\n  - ${i.path || "<root>"}: ${i.message}${at}`;
+      })
+      .join("");
+    super(`${message}${detail}`, { ...options, retryable: false });
+    this.issues = issues;
+  }
+}
+
+/** The circuit breaker for this client is open; the call was not attempted. */
+export class CircuitOpenError extends LLMError {
+  override readonly code = "CIRCUIT_OPEN";
+  readonly retryAfterMs: number;
+  constructor(name: string, retryAfterMs: number, options: LLMErrorOptions = {}) {
+    super(`Circuit "${name}" is open; next probe in ${retryAfterMs} ms`, {
+      retryable: false,
+      ...options,
+    });
+    this.retryAfterMs = retryAfterMs;
+  }
+}

@@ -1,0 +1,37 @@
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
+
+export interface TransportRequest {
+  /** Absolute URL. */
+  url: string;
+  method: HttpMethod;
+  headers: Record<string, string>;
+  body?: string | Uint8Array;
+  signal?: AbortSignal;
+  /** Max wait for the response headers (the first token of a non-streamed call arrives with them). */
+  headersTimeoutMs?: number;
+  /** Max gap between two body chunks. */
+  bodyTimeoutMs?: number;
+}
+
+export interface TransportResponse {
+  status: number;
+  /** Lower-cased names; repeated headers joined with ", ". */
+  headers: Record<string, string>;
+  /** The body as it arrives. Consume it, `text()`/`json()` it, or `cancel()` it — once. */
+  body: AsyncIterable<Uint8Array>;
+  text(): Promise<string>;
+  json(): Promise<unknown>;
+  /** Discards the rest of the body so the connection can be reused (or closed). */
+  cancel(): Promise<void>;
+}
+
+/**
+ * How providers reach the network. `@llm/pool` implements it on undici pools;
+ * `createFetchTransport()` on global `fetch` is the dependency-free default.
+ * Transports throw `NetworkError`, `TimeoutError` or `AbortError` — never a
+ * raw socket error.
+ */
+export interface Transport {
+  request(request: TransportRequest): Promise<TransportResponse>;
+  close?(): Promise<void>;
+}
