@@ -1,0 +1,106 @@
+import type { CallOptions, ChatRequest, ChatResponse, LLMError, StreamEvent } from "@llm/core";
+
+/** What every hook of one call shares: an id and a bag for handler state (spans, timers). */
+export interface CallInfo {
+  /** Unique per call; the same object is passed to every hook of that call. */
+  readonly id: string;
+  /** Provider type of the client, e.g. `"openai"`. */
+  readonly provider: string;
+  /** Name the client was created under (`LLMClientFactory.get(name)`), when known. */
+  readonly client?: string;
+  readonly mode: "generate" | "stream";
+  readonly startedAt: number;
+  /** Free-form per-call state for handlers, e.g. an OpenTelemetry span. */
+  readonly state: Map<string | symbol, unknown>;
+}
+
+export interface BeforeRequestPayload {
+  call: CallInfo;
+  request: ChatRequest;
+  options: CallOptions;
+}
+
+export interface AfterResponsePayload {
+  call: CallInfo;
+  request: ChatRequest;
+  response: ChatResponse;
+  durationMs: number;
+}
+
+export interface ErrorPayload {
+  call: CallInfo;
+  request: ChatRequest;
+  error: LLMError;
+  durationMs: number;
+}
+
+export interface StreamEventPayload {
+  call: CallInfo;
+  request: ChatRequest;
+  event: StreamEvent;
+}
+
+export interface RetryPayload {
+  client?: string;
+  attempt: number;
+  error: LLMError;
+  delayMs: number;
+}
+
+export interface CacheHitPayload {
+  key: string;
+  level: string;
+  ageMs: number;
+  request?: ChatRequest;
+}
+
+export interface CacheMissPayload {
+  key: string;
+  request?: ChatRequest;
+}
+
+export interface ConfigChangePayload {
+  changes: ReadonlyArray<{ path: string }>;
+}
+
+type MaybePromise<T> = T | Promise<T>;
+
+/**
+ * Every hook point with its handler signature. Extend it by declaration
+ * merging to add your own points:
+ *
+ * ```ts
+ * declare module "@llm/hooks" {
+ *   interface HookMap {
+ *     onBudgetExceeded: (payload: { tenant: string }) => void;
+ *   }
+ * }
+ * ```
+ *
+ * A handler that returns a value (not `undefined`) feeds it to the next
+ * handler in series mode and wins in bail mode.
+ */
+export interface HookMap {
+  /** May return a rewritten request; the next handler sees it. */
+  beforeRequest: (payload: BeforeRequestPayload) => MaybePromise<ChatRequest | undefined | void>;
+  afterResponse: (payload: AfterResponsePayload) => MaybePromise<void>;
+  onError: (payload: ErrorPayload) => MaybePromise<void>;
+  onStreamEvent: (payload: StreamEventPayload) => MaybePromise<void>;
+  onRetry: (payload: RetryPayload) => MaybePromise<void>;
+  onCacheHit: (payload: CacheHitPayload) => MaybePromise<void>;
+  onCacheMiss: (payload: CacheMissPayload) => MaybePromise<void>;
+  onConfigChange: (payload: ConfigChangePayload) => MaybePromise<void>;
+}
+
+export type HookName = keyof HookMap & string;
+// biome-ignore lint/suspicious/noExplicitAny: conditional-type inference needs `any` here; it never reaches a caller.
+type AnyFunction = (...args: any[]) => unknown;
+export type HookPayload<K extends HookName> = HookMap[K] extends AnyFunction
+  ? Parameters<HookMap[K]>[0]
+  : never;
+export type HookResult<K extends HookName> = HookMap[K] extends AnyFunction
+  ? Exclude<Awaited<ReturnType<HookMap[K]>>, void>
+  : never;
+export type HookHandler<K extends HookName> = (
+  payload: HookPayload<K>,
+) => MaybePromise<HookResult<K> | undefined | void>;

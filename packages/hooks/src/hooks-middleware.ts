@@ -1,0 +1,127 @@
+import {
+  type CallOptions,
+  type ChatRequest,
+  isLLMError,
+  LLMError,
+  type Middleware,
+  StreamAccumulator,
+  type StreamEvent,
+} from "@llm/core";
+import type { CallInfo } from "./hook-map.js";
+import type { Hooks } from "./hooks.js";
+
+export interface HooksMiddlewareOptions {
+  /** The name the client is known by (shown to handlers as `call.client`). */
+  clientName?: string;
+}
+
+let callCounter = 0;
+
+function newCall(provider: string, mode: CallInfo["mode"], client: string | undefined): CallInfo {
+  callCounter = (callCounter + 1) % Number.MAX_SAFE_INTEGER;
+  return {
+    id: `call_${Date.now().toString(36)}_${callCounter.toString(36)}`,
+    provider,
+    ...(client === undefined ? {} : { client }),
+    mode,
+    startedAt: performance.now(),
+    state: new Map(),
+  };
+}
+
+const asLLMError = (error: unknown): LLMError =>
+  isLLMError(error)
+    ? error
+    : new LLMError(error instanceof Error ? error.message : String(error), { cause: error });
+
+/**
+ * Runs the hook points around every call of a client: `beforeRequest` (may
+ * rewrite the request), `afterResponse`, `onError` and, for streams,
+ * `onStreamEvent` per event. With no handler on any of those points the
+ * middleware calls straight through.
+ */
+export function hooksMiddleware(hooks: Hooks, options: HooksMiddlewareOptions = {}): Middleware {
+  const idle = () =>
+    !hooks.has("beforeRequest") &&
+    !hooks.has("afterResponse") &&
+    !hooks.has("onError") &&
+    !hooks.has("onStreamEvent");
+
+  const rewrite = async (call: CallInfo, request: ChatRequest, callOptions: CallOptions) =>
+    hooks.has("beforeRequest")
+      ? (await hooks.callHook("beforeRequest", { call, request, options: callOptions })).request
+      : request;
+
+  return {
+    name: "hooks",
+
+    async wrapGenerate({ request, options: callOptions, client, next }) {
+      if (idle()) return next();
+      const call = newCall(client.provider, "generate", options.clientName);
+      const finalRequest = await rewrite(call, request, callOptions);
+      try {
+        const response = await next(finalRequest, callOptions);
+        if (hooks.has("afterResponse")) {
+          await hooks.callHook("afterResponse", {
+            call,
+            request: finalRequest,
+            response,
+            durationMs: performance.now() - call.startedAt,
+          });
+        }
+        return response;
+      } catch (error) {
+        if (hooks.has("onError")) {
+          await hooks.callHook("onError", {
+            call,
+            request: finalRequest,
+            error: asLLMError(error),
+            durationMs: performance.now() - call.startedAt,
+          });
+        }
+        throw error;
+      }
+    },
+
+    wrapStream({ request, options: callOptions, client, next }) {
+      if (idle()) return next();
+      return {
+        async *[Symbol.asyncIterator]() {
+          const call = newCall(client.provider, "stream", options.clientName);
+          const finalRequest = await rewrite(call, request, callOptions);
+          const collect = hooks.has("afterResponse") ? new StreamAccumulator() : undefined;
+          try {
+            for await (const event of next(
+              finalRequest,
+              callOptions,
+            ) as AsyncIterable<StreamEvent>) {
+              collect?.add(event);
+              if (hooks.has("onStreamEvent")) {
+                await hooks.callHook("onStreamEvent", { call, request: finalRequest, event });
+              }
+              yield event;
+            }
+          } catch (error) {
+            if (hooks.has("onError")) {
+              await hooks.callHook("onError", {
+                call,
+                request: finalRequest,
+                error: asLLMError(error),
+                durationMs: performance.now() - call.startedAt,
+              });
+            }
+            throw error;
+          }
+          if (collect?.finished) {
+            await hooks.callHook("afterResponse", {
+              call,
+              request: finalRequest,
+              response: collect.toResponse(),
+              durationMs: performance.now() - call.startedAt,
+            });
+          }
+        },
+      };
+    },
+  };
+}
