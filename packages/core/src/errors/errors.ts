@@ -3,7 +3,7 @@ import { LLMError, type LLMErrorOptions } from "./llm-error.js";
 
 /** A missing, malformed or rejected credential (401 / 403). Never retryable. */
 export class AuthenticationError extends LLMError {
-  override readonly code = "AUTHENTICATION";
+  override readonly code: string = "AUTHENTICATION";
   readonly status?: number;
   constructor(message: string, options: LLMErrorOptions & { status?: number } = {}) {
     super(message, { ...options, retryable: false });
@@ -13,7 +13,7 @@ export class AuthenticationError extends LLMError {
 
 /** 429 or a provider's overload signal. `retryAfterMs` carries the provider's hint when it gave one. */
 export class RateLimitError extends LLMError {
-  override readonly code = "RATE_LIMIT";
+  override readonly code: string = "RATE_LIMIT";
   readonly status: number;
   readonly retryAfterMs?: number;
   readonly requestId?: string;
@@ -31,7 +31,7 @@ export class RateLimitError extends LLMError {
 export type TimeoutPhase = "total" | "connect" | "first-byte" | "first-token" | "idle" | "queue";
 
 export class TimeoutError extends LLMError {
-  override readonly code = "TIMEOUT";
+  override readonly code: string = "TIMEOUT";
   readonly phase: TimeoutPhase;
   readonly timeoutMs: number;
   constructor(phase: TimeoutPhase, timeoutMs: number, options: LLMErrorOptions = {}) {
@@ -43,7 +43,7 @@ export class TimeoutError extends LLMError {
 
 /** The prompt does not fit the model's context window. Retrying the same request cannot help. */
 export class ContextLengthError extends LLMError {
-  override readonly code = "CONTEXT_LENGTH";
+  override readonly code: string = "CONTEXT_LENGTH";
   constructor(message: string, options: LLMErrorOptions = {}) {
     super(message, { ...options, retryable: false });
   }
@@ -51,7 +51,7 @@ export class ContextLengthError extends LLMError {
 
 /** The provider rejected the request as malformed (400 / 404 / 422). */
 export class InvalidRequestError extends LLMError {
-  override readonly code = "INVALID_REQUEST";
+  override readonly code: string = "INVALID_REQUEST";
   readonly status?: number;
   constructor(message: string, options: LLMErrorOptions & { status?: number } = {}) {
     super(message, { ...options, retryable: false });
@@ -61,7 +61,7 @@ export class InvalidRequestError extends LLMError {
 
 /** The provider blocked the prompt or the answer. */
 export class ContentFilterError extends LLMError {
-  override readonly code = "CONTENT_FILTER";
+  override readonly code: string = "CONTENT_FILTER";
   constructor(message: string, options: LLMErrorOptions = {}) {
     super(message, { ...options, retryable: false });
   }
@@ -71,7 +71,7 @@ const BODY_EXCERPT_LENGTH = 500;
 
 /** Any other non-success answer from a provider. 408, 409, 429 and 5xx are retryable. */
 export class ProviderError extends LLMError {
-  override readonly code = "PROVIDER";
+  override readonly code: string = "PROVIDER";
   readonly status: number;
   readonly requestId?: string;
   /** The first 500 characters of the body, redacted. */
@@ -102,7 +102,7 @@ export class ProviderError extends LLMError {
 
 /** The connection failed or broke (reset, refused, DNS, socket closed mid-body). */
 export class NetworkError extends LLMError {
-  override readonly code = "NETWORK";
+  override readonly code: string = "NETWORK";
   constructor(message: string, options: LLMErrorOptions = {}) {
     super(message, { retryable: true, ...options });
   }
@@ -110,7 +110,7 @@ export class NetworkError extends LLMError {
 
 /** The caller aborted. Never retried, never falls back. */
 export class AbortError extends LLMError {
-  override readonly code = "ABORTED";
+  override readonly code: string = "ABORTED";
   constructor(message = "The request was aborted", options: LLMErrorOptions = {}) {
     super(message, { ...options, retryable: false });
   }
@@ -118,7 +118,7 @@ export class AbortError extends LLMError {
 
 /** A response or stream that does not parse. `where` names the position (byte offset, line, event). */
 export class ParseError extends LLMError {
-  override readonly code = "PARSE";
+  override readonly code: string = "PARSE";
   readonly where: string;
   constructor(message: string, options: LLMErrorOptions & { where: string }) {
     super(`${message} (at ${options.where})`, { retryable: false, ...options });
@@ -137,7 +137,7 @@ export interface ConfigIssue {
 
 /** Invalid configuration or settings. Lists every problem at once. */
 export class ConfigError extends LLMError {
-  override readonly code = "CONFIG";
+  override readonly code: string = "CONFIG";
   readonly issues: ConfigIssue[];
   constructor(message: string, options: LLMErrorOptions & { issues?: ConfigIssue[] } = {}) {
     const issues = options.issues ?? [];
@@ -154,7 +154,7 @@ export class ConfigError extends LLMError {
 
 /** The circuit breaker for this client is open; the call was not attempted. */
 export class CircuitOpenError extends LLMError {
-  override readonly code = "CIRCUIT_OPEN";
+  override readonly code: string = "CIRCUIT_OPEN";
   readonly retryAfterMs: number;
   constructor(name: string, retryAfterMs: number, options: LLMErrorOptions = {}) {
     super(`Circuit "${name}" is open; next probe in ${retryAfterMs} ms`, {
