@@ -4,7 +4,7 @@ import { defineConfig } from "vitest/config";
  * Tests import sibling packages from their TypeScript sources through the
  * `@llm/source` export condition, so a test never runs against a stale `dist/`.
  */
-const sourceConditions = ["@llm/source", "import", "module", "node", "default"];
+const sourceConditions = ["@llm/source", "import", "node", "default"];
 
 export interface PackageTestOptions {
   /** Milliseconds a single test may take (real sockets, real Redis). */
