@@ -1,1 +1,21 @@
-export {};
+export { TOKENS } from "./tokens.js";
+export {
+  createLLMContainer,
+  type ConfigLoadOptions,
+  type CreateLLMContainerOptions,
+  type LLMContainer,
+} from "./create-llm-container.js";
+export { LLMClientFactory } from "./llm-client-factory.js";
+export { buildClient, type ClientBuildContext } from "./build-client.js";
+export { fallbackOrder } from "./fallback-order.js";
+export { installProviders, providerPackage } from "./install-providers.js";
+export { createCacheStore, type CacheStoreContext } from "./create-cache-store.js";
+export { requestDefaultsMiddleware } from "./request-defaults.js";
+export { cacheModule } from "./modules/cache-module.js";
+export { clientsModule } from "./modules/clients-module.js";
+export { configModule } from "./modules/config-module.js";
+export { hooksModule } from "./modules/hooks-module.js";
+export { memoryModule } from "./modules/memory-module.js";
+export { pluginsModule } from "./modules/plugins-module.js";
+export { poolModule } from "./modules/pool-module.js";
+export { providersModule } from "./modules/providers-module.js";

@@ -47,6 +47,15 @@ export interface RetryPayload {
   delayMs: number;
 }
 
+export interface FallbackPayload {
+  /** The client that was asked. */
+  client: string;
+  /** The client that failed, and the one tried next. */
+  from: string;
+  to: string;
+  error: LLMError;
+}
+
 export interface CacheHitPayload {
   key: string;
   level: string;
@@ -87,6 +96,7 @@ export interface HookMap {
   onError: (payload: ErrorPayload) => MaybePromise<void>;
   onStreamEvent: (payload: StreamEventPayload) => MaybePromise<void>;
   onRetry: (payload: RetryPayload) => MaybePromise<void>;
+  onFallback: (payload: FallbackPayload) => MaybePromise<void>;
   onCacheHit: (payload: CacheHitPayload) => MaybePromise<void>;
   onCacheMiss: (payload: CacheMissPayload) => MaybePromise<void>;
   onConfigChange: (payload: ConfigChangePayload) => MaybePromise<void>;

@@ -7,6 +7,7 @@ export type {
   CallInfo,
   ConfigChangePayload,
   ErrorPayload,
+  FallbackPayload,
   HookHandler,
   HookMap,
   HookName,

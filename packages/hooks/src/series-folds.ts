@@ -18,6 +18,7 @@ const folds: Record<string, Fold> = {
   onError: (payload) => payload,
   onStreamEvent: (payload) => payload,
   onRetry: (payload) => payload,
+  onFallback: (payload) => payload,
   onCacheHit: (payload) => payload,
   onCacheMiss: (payload) => payload,
   onConfigChange: (payload) => payload,

@@ -1,0 +1,118 @@
+import {
+  CircuitBreaker,
+  circuitBreakerMiddleware,
+  compose,
+  fallbackClient,
+  type LLMClient,
+  type Middleware,
+  type ProviderRegistry,
+  type ProviderSettings,
+  retryMiddleware,
+  Secret,
+  timeoutMiddleware,
+  toLLMError,
+  type Transport,
+} from "@llm/core";
+import type { CacheMiddleware } from "@llm/cache";
+import type { ClientConfig, LLMConfig } from "@llm/config";
+import { type Hooks, hooksMiddleware } from "@llm/hooks";
+import { fallbackOrder } from "./fallback-order.js";
+import { missingProviderError } from "./install-providers.js";
+import { requestDefaultsMiddleware } from "./request-defaults.js";
+
+export interface ClientBuildContext {
+  config: Readonly<LLMConfig>;
+  registry: ProviderRegistry;
+  transport: Transport;
+  hooks: Hooks;
+  /** Shared by every client that has caching on; absent when the cache is off. */
+  cache: CacheMiddleware | undefined;
+  pluginMiddlewares: readonly Middleware[];
+  /** Breakers live across rebuilds so a hot reload does not forget an outage. */
+  breakers: Map<string, CircuitBreaker>;
+}
+
+/**
+ * The middleware chain of a named client, outermost first:
+ *
+ *   hooks → plugin middlewares → request defaults → cache →
+ *   fallback( [retry → circuit breaker → timeout → provider] per client … )
+ *
+ * Hooks see every call (hits included); the cache answers before any retry
+ * bookkeeping; each client in the fallback list keeps its own retry budget,
+ * breaker and deadlines, so an open breaker moves straight to the next one.
+ */
+export function buildClient(name: string, context: ClientBuildContext): LLMClient {
+  const clients = context.config.clients;
+  const order = fallbackOrder(name, clients);
+  const primary = clients[name]!;
+  const attempts = order.map((n) => resilientProvider(n, clients[n]!, context));
+  const upstream =
+    attempts.length === 1
+      ? attempts[0]!
+      : fallbackClient(attempts, {
+          onFallback: ({ error, from, to }) =>
+            void context.hooks.callHook("onFallback", {
+              client: name,
+              from: order[from]!,
+              to: order[to]!,
+              error: toLLMError(error),
+            }),
+        });
+
+  const middlewares: Middleware[] = [hooksMiddleware(context.hooks, { clientName: name })];
+  middlewares.push(...context.pluginMiddlewares);
+  const defaults = requestDefaultsMiddleware(primary.provider, primary.params);
+  if (defaults) middlewares.push(defaults);
+  if (context.cache && primary.cache !== false) middlewares.push(context.cache);
+  return compose(upstream, ...middlewares);
+}
+
+function resilientProvider(name: string, config: ClientConfig, context: ClientBuildContext): LLMClient {
+  if (!context.registry.has(config.provider)) {
+    throw missingProviderError(config.provider, name, context.registry.types());
+  }
+  const provider = context.registry.create(config.provider, providerSettings(config, context.transport));
+  const middlewares: Middleware[] = [];
+  const retries = config.retries;
+  if (retries && retries.maxAttempts > 1) {
+    middlewares.push(
+      retryMiddleware({
+        maxAttempts: retries.maxAttempts,
+        baseDelayMs: retries.baseDelayMs,
+        maxDelayMs: retries.maxDelayMs,
+        onRetry: ({ attempt, error, delayMs }) =>
+          void context.hooks.callHook("onRetry", { client: name, attempt, error: toLLMError(error), delayMs }),
+      }),
+    );
+  }
+  const breakerConfig = config.circuitBreaker;
+  if (breakerConfig?.enabled) {
+    const key = `${name}:${JSON.stringify(breakerConfig)}`;
+    let breaker = context.breakers.get(key);
+    if (!breaker) {
+      breaker = new CircuitBreaker({
+        name,
+        failureThreshold: breakerConfig.failureThreshold,
+        resetTimeoutMs: breakerConfig.resetTimeoutMs,
+        halfOpenMaxCalls: breakerConfig.halfOpenMaxCalls,
+      });
+      context.breakers.set(key, breaker);
+    }
+    middlewares.push(circuitBreakerMiddleware(breaker));
+  }
+  if (config.timeouts) middlewares.push(timeoutMiddleware(config.timeouts));
+  return compose(provider, ...middlewares);
+}
+
+function providerSettings(config: ClientConfig, transport: Transport): ProviderSettings {
+  const settings: ProviderSettings = { model: config.model, transport };
+  if (config.apiKey !== undefined) settings.apiKey = config.apiKey;
+  if (config.baseURL !== undefined) settings.baseURL = config.baseURL;
+  if (config.headers !== undefined) {
+    settings.headers = Object.fromEntries(
+      Object.entries(config.headers).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),
+    );
+  }
+  return settings;
+}

@@ -1,0 +1,69 @@
+import { isAbsolute, resolve } from "node:path";
+import { pathToFileURL } from "node:url";
+import type { CacheStore } from "@llm/cache";
+import type { LLMConfig } from "@llm/config";
+import { ConfigError } from "@llm/core";
+import { type CacheStoreFactory, processConditions, resolvePluginModule } from "@llm/plugins";
+
+export interface CacheStoreContext {
+  baseDir: string;
+  conditions: readonly string[];
+  /** Store types contributed by plugins. */
+  pluginStores: ReadonlyMap<string, CacheStoreFactory>;
+}
+
+type L2Config = Readonly<LLMConfig["cache"]["l2"]>;
+
+/**
+ * Creates the L2 store the config asks for. Store packages are imported on
+ * demand, so an app that never configures Redis never loads ioredis.
+ */
+export async function createCacheStore(l2: L2Config, context: CacheStoreContext): Promise<CacheStore | undefined> {
+  switch (l2.type) {
+    case "none":
+      return undefined;
+    case "sqlite": {
+      const { SqliteStore } = await importStorePackage<{
+        SqliteStore: new (options: { path: string; maxBytes?: number }) => CacheStore;
+      }>("@llm/cache-sqlite", context);
+      const path = isAbsolute(l2.path) ? l2.path : resolve(context.baseDir, l2.path);
+      return new SqliteStore({ path, ...(l2.maxBytes === undefined ? {} : { maxBytes: l2.maxBytes }) });
+    }
+    case "redis": {
+      const { RedisStore } = await importStorePackage<{
+        RedisStore: new (options: { url: string; namespace: string; password?: string }) => CacheStore;
+      }>("@llm/cache-redis", context);
+      return new RedisStore({
+        url: l2.url,
+        namespace: l2.namespace,
+        ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
+      });
+    }
+    default: {
+      const other = l2 as { type: string };
+      const factory = context.pluginStores.get(other.type);
+      if (!factory) {
+        throw new ConfigError(`Unknown cache store type "${other.type}"`, {
+          issues: [{ path: "cache.l2.type", message: "no package or plugin provides this store" }],
+        });
+      }
+      return (await factory(other as Record<string, unknown>)) as CacheStore;
+    }
+  }
+}
+
+async function importStorePackage<T>(name: string, context: CacheStoreContext): Promise<T> {
+  let file: string;
+  try {
+    file = resolvePluginModule(name, {
+      baseDir: context.baseDir,
+      conditions: [...context.conditions, ...processConditions()],
+    });
+  } catch (cause) {
+    throw new ConfigError(`The configured cache store needs ${name}: run \`pnpm add ${name}\``, {
+      cause,
+      issues: [{ path: "cache.l2.type", message: `${name} is not installed` }],
+    });
+  }
+  return (await import(pathToFileURL(file).href)) as T;
+}

@@ -1,0 +1,120 @@
+import "reflect-metadata";
+import { dirname, resolve } from "node:path";
+import { type ProviderDefinition, ProviderRegistry } from "@llm/core";
+import { ConfigManager } from "@llm/config";
+import { Container, type ServiceIdentifier } from "inversify";
+import { createCacheStore } from "./create-cache-store.js";
+import { installProviders } from "./install-providers.js";
+import type { LLMClientFactory } from "./llm-client-factory.js";
+import { cacheModule } from "./modules/cache-module.js";
+import { clientsModule } from "./modules/clients-module.js";
+import { configModule } from "./modules/config-module.js";
+import { hooksModule } from "./modules/hooks-module.js";
+import { memoryModule } from "./modules/memory-module.js";
+import { pluginsModule } from "./modules/plugins-module.js";
+import { poolModule } from "./modules/pool-module.js";
+import { providersModule } from "./modules/providers-module.js";
+import { TOKENS } from "./tokens.js";
+
+export type ConfigLoadOptions = NonNullable<Parameters<typeof ConfigManager.load>[0]>;
+
+export interface CreateLLMContainerOptions {
+  /** A running `ConfigManager`, or how to load one (files, env, overrides, watch). */
+  config?: ConfigManager | ConfigLoadOptions;
+  /** Where plugin, provider and store packages and relative paths resolve from. Default: the first config file's folder, else the working directory. */
+  baseDir?: string;
+  /** Export conditions for those packages (Node's own `--conditions` are added). */
+  conditions?: string[];
+  registry?: ProviderRegistry;
+  /** Provider definitions to register up front (else `@llm/provider-<type>` is imported on demand). */
+  providers?: ProviderDefinition[];
+  /** Parent container, for per-tenant or per-test scopes. */
+  parent?: Container;
+  /** Last chance to rebind anything (tests: a fake transport) before clients are built. */
+  configure?: (container: Container) => void | Promise<void>;
+}
+
+export interface LLMContainer {
+  readonly container: Container;
+  /** `clients.get("summarizer")` */
+  readonly clients: LLMClientFactory;
+  get<T>(id: ServiceIdentifier<T>): T;
+  /** A child container that sees every binding here and may override any (e.g. per tenant). */
+  createChild(configure?: (child: Container) => void): Container;
+  /** Stops plugins, closes pools, stores, timers and watchers. Idempotent. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The composition root: config → registry → hooks → plugins → L2 store →
+ * pool, memory, cache → `LLMClientFactory`. Feature packages stay
+ * decorator-free; only this package knows Inversify.
+ */
+export async function createLLMContainer(options: CreateLLMContainerOptions = {}): Promise<LLMContainer> {
+  const manager =
+    options.config instanceof ConfigManager ? options.config : await ConfigManager.load(options.config ?? {});
+  const ownsManager = !(options.config instanceof ConfigManager);
+  const firstFile = options.config instanceof ConfigManager ? undefined : options.config?.files?.[0];
+  const baseDir = options.baseDir ?? (firstFile ? dirname(resolve(firstFile)) : process.cwd());
+  const conditions = options.conditions ?? [];
+
+  const registry = options.registry ?? new ProviderRegistry();
+  for (const definition of options.providers ?? []) {
+    if (!registry.has(definition.type)) registry.register(definition);
+  }
+
+  const container = new Container(options.parent ? { parent: options.parent } : undefined);
+  const disposeAll = async () => {
+    await container.unbindAllAsync();
+    if (ownsManager) await manager.close();
+  };
+  try {
+    await installProviders(registry, manager.get(), baseDir, conditions);
+    container.load(configModule(manager, baseDir), providersModule(registry), hooksModule(), pluginsModule(conditions));
+
+    const hooks = container.get(TOKENS.Hooks);
+    const offConfig = manager.onChange(({ changes }) => {
+      void hooks.callHook("onConfigChange", { changes });
+    });
+    container.onDeactivation(TOKENS.Hooks, () => offConfig());
+
+    const plugins = container.get(TOKENS.PluginManager);
+    const pluginSpecs = manager.get().plugins.map((p) => ({
+      module: p.module,
+      required: p.required,
+      ...(p.name === undefined ? {} : { name: p.name }),
+      ...(p.config === undefined ? {} : { config: p.config }),
+    }));
+    await plugins.load(pluginSpecs);
+    await plugins.start();
+
+    const store = await createCacheStore(manager.get().cache.l2, {
+      baseDir,
+      conditions,
+      pluginStores: plugins.cacheStores,
+    });
+    container.load(poolModule(), memoryModule(), cacheModule(store), clientsModule());
+    await options.configure?.(container);
+  } catch (error) {
+    await disposeAll().catch(() => undefined);
+    throw error;
+  }
+
+  let disposed: Promise<void> | undefined;
+  return {
+    container,
+    get clients() {
+      return container.get(TOKENS.LLMClientFactory);
+    },
+    get: <T>(id: ServiceIdentifier<T>) => container.get(id),
+    createChild(configure) {
+      const child = new Container({ parent: container });
+      configure?.(child);
+      return child;
+    },
+    dispose() {
+      disposed ??= disposeAll();
+      return disposed;
+    },
+  };
+}

@@ -1,0 +1,126 @@
+import type {
+  CallOptions,
+  ChatRequest,
+  ChatResponse,
+  CircuitBreaker,
+  LLMClient,
+  ProviderRegistry,
+  StreamEvent,
+  Transport,
+} from "@llm/core";
+import { ConfigError } from "@llm/core";
+import type { CacheMiddleware } from "@llm/cache";
+import type { ConfigChangeEvent, ConfigManager, LLMConfig } from "@llm/config";
+import type { Hooks } from "@llm/hooks";
+import type { PluginManager } from "@llm/plugins";
+import { inject, injectable, optional } from "inversify";
+import { buildClient } from "./build-client.js";
+import { installProviders } from "./install-providers.js";
+import { TOKENS } from "./tokens.js";
+
+/**
+ * Builds named clients from config: `factory.get("summarizer")`.
+ *
+ * A client is built once and memoised. The object `get` returns is stable
+ * and always delegates to the current build, so a node that kept it picks up
+ * a hot reload (a new model, key or fallback list) on its next call without
+ * being asked.
+ */
+@injectable()
+export class LLMClientFactory {
+  readonly #built = new Map<string, LLMClient>();
+  readonly #handles = new Map<string, LLMClient>();
+  readonly #breakers = new Map<string, CircuitBreaker>();
+  readonly #disposeListener: () => void;
+  #reloading: Promise<void> = Promise.resolve();
+
+  constructor(
+    @inject(TOKENS.ConfigManager) private readonly config: ConfigManager,
+    @inject(TOKENS.ProviderRegistry) private readonly registry: ProviderRegistry,
+    @inject(TOKENS.Transport) private readonly transport: Transport,
+    @inject(TOKENS.Hooks) private readonly hooks: Hooks,
+    @inject(TOKENS.PluginManager) private readonly plugins: PluginManager,
+    @inject(TOKENS.BaseDir) private readonly baseDir: string,
+    @inject(TOKENS.CacheMiddleware) @optional() private readonly cache: CacheMiddleware | undefined,
+  ) {
+    this.#disposeListener = config.onChange((event) => {
+      this.#reloading = this.#onChange(event);
+    });
+  }
+
+  /** The client configured under `name`. Unknown names, missing providers and bad settings throw here. */
+  get(name: string): LLMClient {
+    let handle = this.#handles.get(name);
+    if (handle) return handle;
+    const first = this.#current(name); // build now: errors belong to resolve time
+    const current = (): LLMClient => this.#current(name);
+    handle = {
+      get provider() {
+        return current().provider;
+      },
+      get model() {
+        return current().model;
+      },
+      generate: (request: ChatRequest, options?: CallOptions): Promise<ChatResponse> =>
+        current().generate(request, options),
+      stream: (request: ChatRequest, options?: CallOptions): AsyncIterable<StreamEvent> =>
+        current().stream(request, options),
+    };
+    void first;
+    this.#handles.set(name, handle);
+    return handle;
+  }
+
+  /** Configured client names. */
+  names(): string[] {
+    return Object.keys(this.config.get().clients).sort();
+  }
+
+  /** Resolves when the rebuild after the latest config change is done (tests, demos). */
+  settled(): Promise<void> {
+    return this.#reloading;
+  }
+
+  /** Drops memoised builds; the next call rebuilds from the current config. */
+  invalidate(name?: string): void {
+    if (name === undefined) this.#built.clear();
+    else this.#built.delete(name);
+  }
+
+  dispose(): void {
+    this.#disposeListener();
+    this.#built.clear();
+    this.#handles.clear();
+  }
+
+  #current(name: string): LLMClient {
+    const built = this.#built.get(name);
+    if (built) return built;
+    const config = this.config.get();
+    if (!Object.hasOwn(config.clients, name)) {
+      throw new ConfigError(
+        `Unknown client "${name}"; configured clients: ${this.names().join(", ") || "none"}`,
+        { issues: [{ path: `clients.${name}`, message: "not configured" }] },
+      );
+    }
+    const client = buildClient(name, {
+      config,
+      registry: this.registry,
+      transport: this.transport,
+      hooks: this.hooks,
+      cache: config.cache.enabled ? this.cache : undefined,
+      pluginMiddlewares: this.plugins.middlewares(),
+      breakers: this.#breakers,
+    });
+    this.#built.set(name, client);
+    return client;
+  }
+
+  async #onChange(event: ConfigChangeEvent<LLMConfig>): Promise<void> {
+    if (!event.changes.some((c) => c.path === "clients" || c.path.startsWith("clients."))) return;
+    // A new provider type may need its package imported before anything is rebuilt.
+    await installProviders(this.registry, event.config, this.baseDir).catch(() => undefined);
+    // Fallback lists cross clients, so one changed client can change another's chain.
+    this.#built.clear();
+  }
+}

@@ -1,0 +1,52 @@
+import { type CachedAnswer, type CacheStore, cacheMiddleware, SmartCache, TieredCache } from "@llm/cache";
+import { ContainerModule } from "inversify";
+import { TOKENS } from "../tokens.js";
+
+/** `store` is created beforehand (its package is imported, or a plugin made it). */
+export function cacheModule(store: CacheStore | undefined): ContainerModule {
+  return new ContainerModule(({ bind }) => {
+    bind(TOKENS.CacheStore)
+      .toConstantValue(store)
+      .onDeactivation(async (s) => {
+        await s?.close?.();
+      });
+    bind(TOKENS.CacheL1)
+      .toDynamicValue((ctx) => {
+        const { l1 } = ctx.get(TOKENS.Config).cache;
+        return new SmartCache<CachedAnswer>({
+          maxEntries: l1.maxEntries,
+          maxBytes: l1.maxBytes,
+          ttlMs: l1.ttlMs,
+          policy: l1.policy,
+          memory: ctx.get(TOKENS.MemoryManager),
+          name: "llm-cache-l1",
+        });
+      })
+      .inSingletonScope();
+    bind(TOKENS.Cache)
+      .toDynamicValue((ctx) => {
+        const config = ctx.get(TOKENS.Config).cache;
+        if (!config.enabled) return undefined;
+        const l2 = ctx.get(TOKENS.CacheStore);
+        return new TieredCache<CachedAnswer>({ l1: ctx.get(TOKENS.CacheL1), ...(l2 ? { l2 } : {}) });
+      })
+      .inSingletonScope();
+    bind(TOKENS.CacheMiddleware)
+      .toDynamicValue((ctx) => {
+        const cache = ctx.get(TOKENS.Cache);
+        if (!cache) return undefined;
+        const hooks = ctx.get(TOKENS.Hooks);
+        return cacheMiddleware({
+          cache,
+          allowNonDeterministic: ctx.get(TOKENS.Config).cache.policy.allowNonDeterministic,
+          onHit: ({ key, level, ageMs, request }) =>
+            void hooks.callHook("onCacheHit", { key, level, ageMs, request }),
+          onMiss: ({ key, request }) => void hooks.callHook("onCacheMiss", { key, request }),
+        });
+      })
+      .inSingletonScope()
+      .onDeactivation(async (middleware) => {
+        await middleware?.flush();
+      });
+  });
+}

@@ -1,0 +1,36 @@
+import type { ProviderRegistry, Transport } from "@llm/core";
+import type { CachedAnswer, CacheMiddleware, CacheStore, SmartCache, TieredCache } from "@llm/cache";
+import type { ConfigManager, LLMConfig } from "@llm/config";
+import type { Hooks } from "@llm/hooks";
+import type { MemoryManager } from "@llm/memory";
+import type { PluginManager } from "@llm/plugins";
+import type { ConnectionPool } from "@llm/pool";
+import type { ServiceIdentifier } from "inversify";
+import type { LLMClientFactory } from "./llm-client-factory.js";
+
+const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`@llm/di:${name}`);
+
+/** Typed service identifiers for everything the container provides. */
+export const TOKENS = {
+  ConfigManager: token<ConfigManager>("ConfigManager"),
+  /** The current config snapshot; resolved afresh on every `get` (it changes on hot reload). */
+  Config: token<Readonly<LLMConfig>>("Config"),
+  ProviderRegistry: token<ProviderRegistry>("ProviderRegistry"),
+  ConnectionPool: token<ConnectionPool>("ConnectionPool"),
+  Transport: token<Transport>("Transport"),
+  MemoryManager: token<MemoryManager>("MemoryManager"),
+  /** L1 of the response cache. */
+  CacheL1: token<SmartCache<CachedAnswer>>("CacheL1"),
+  /** L2 store, absent when `cache.l2.type` is `none`. */
+  CacheStore: token<CacheStore | undefined>("CacheStore"),
+  /** L1 + L2; absent when `cache.enabled` is false. */
+  Cache: token<TieredCache<CachedAnswer> | undefined>("Cache"),
+  /** The response-cache middleware shared by every client (one set of statistics); absent when off. */
+  CacheMiddleware: token<CacheMiddleware | undefined>("CacheMiddleware"),
+  Hooks: token<Hooks>("Hooks"),
+  PluginManager: token<PluginManager>("PluginManager"),
+  LLMClientFactory: token<LLMClientFactory>("LLMClientFactory"),
+  /** Where plugin and provider packages are resolved from (the config file's folder). */
+  BaseDir: token<string>("BaseDir"),
+} as const;
+

@@ -1,0 +1,30 @@
+import { spawnSync } from "node:child_process";
+import { join } from "node:path";
+import { afterAll, beforeAll, expect, it } from "vitest";
+import { fourProviderYaml, type Mocks, packageDir, startMocks, tempDir } from "./helpers.js";
+
+let mocks: Mocks;
+const tmp = tempDir();
+beforeAll(async () => {
+  mocks = await startMocks();
+});
+afterAll(async () => {
+  await mocks.close();
+  tmp.remove();
+});
+
+it("leaves an empty event loop after dispose: the process exits by itself", () => {
+  const config = tmp.write("llm.yaml", fourProviderYaml(mocks).replace(
+    "l2: { type: none }",
+    `l2: { type: sqlite, path: ${JSON.stringify(join(tmp.dir, "c.sqlite"))} }`,
+  ) + "memory: { sampleIntervalMs: 50 }\n");
+  // No process.exit anywhere: if a socket, timer or watcher survived dispose, this would hang until the timeout.
+  const run = spawnSync(process.execPath, ["--conditions=@llm/source", "--import", "tsx", join(packageDir, "test", "fixtures", "dispose-and-exit.ts"), config, packageDir], {
+    cwd: packageDir,
+    encoding: "utf8",
+    timeout: 30_000,
+  });
+  expect(run.stderr).toBe("");
+  expect(run.stdout.trim()).toBe("served:openai");
+  expect(run.status).toBe(0);
+});
