@@ -1,5 +1,5 @@
 import type { AssistantContentPart } from "./messages.js";
-import { emptyUsage, type ChatResponse, type ResponseOrigin, type ToolCall } from "./response.js";
+import { type ChatResponse, emptyUsage, type ResponseOrigin, type ToolCall } from "./response.js";
 import type { StreamEvent } from "./stream-event.js";
 
 /**
@@ -66,7 +66,12 @@ export class StreamAccumulator {
     }
     if (this.#text) content.push({ type: "text", text: this.#text });
     for (const call of this.#toolCalls) {
-      content.push({ type: "tool-call", toolCallId: call.id, toolName: call.name, input: call.input });
+      content.push({
+        type: "tool-call",
+        toolCallId: call.id,
+        toolName: call.name,
+        input: call.input,
+      });
     }
     const response: ChatResponse = {
       id: this.id,
@@ -80,7 +85,8 @@ export class StreamAccumulator {
       origin: this.origin,
     };
     if (this.#reasoning) response.reasoning = this.#reasoning;
-    if (this.#finish?.rawFinishReason !== undefined) response.rawFinishReason = this.#finish.rawFinishReason;
+    if (this.#finish?.rawFinishReason !== undefined)
+      response.rawFinishReason = this.#finish.rawFinishReason;
     if (this.requestId !== undefined) response.requestId = this.requestId;
     return response;
   }

@@ -27,7 +27,9 @@ function wrap(inner: LLMClient, middleware: Middleware): LLMClient {
   if (!transformRequest && !wrapGenerate && !wrapStream) return inner;
 
   const generate = async (request: ChatRequest, options: CallOptions = NO_OPTIONS) => {
-    const req = transformRequest ? await transformRequest.call(middleware, request, options) : request;
+    const req = transformRequest
+      ? await transformRequest.call(middleware, request, options)
+      : request;
     if (!wrapGenerate) return inner.generate(req, options);
     return wrapGenerate.call(middleware, {
       request: req,
@@ -37,7 +39,10 @@ function wrap(inner: LLMClient, middleware: Middleware): LLMClient {
     });
   };
 
-  const stream = (request: ChatRequest, options: CallOptions = NO_OPTIONS): AsyncIterable<StreamEvent> => {
+  const stream = (
+    request: ChatRequest,
+    options: CallOptions = NO_OPTIONS,
+  ): AsyncIterable<StreamEvent> => {
     if (!transformRequest) return streamWith(request, options);
     return {
       async *[Symbol.asyncIterator]() {

@@ -1,4 +1,9 @@
+export type { CallOptions, LLMClient } from "./client.js";
+export { collectStream, StreamAccumulator } from "./collect-stream.js";
+export { compose } from "./compose.js";
+export * from "./errors/index.js";
 export type { JsonObject, JsonSchema, JsonValue } from "./json.js";
+export type { MemoryBudget, MemoryConsumer } from "./memory-consumer.js";
 export type {
   AssistantContentPart,
   AssistantMessage,
@@ -13,7 +18,16 @@ export type {
   UserContentPart,
   UserMessage,
 } from "./messages.js";
+export type { GenerateContext, Middleware, StreamContext } from "./middleware.js";
+export * from "./provider-utils/index.js";
+export { redactHeaders, redactSecrets, registerSecretValue, SECRET_HEADERS } from "./redact.js";
+export {
+  type ProviderDefinition,
+  ProviderRegistry,
+  type ProviderSettings,
+} from "./registry.js";
 export type { ChatRequest, ResponseFormat, ToolChoice, ToolDefinition } from "./request.js";
+export * from "./resilience/index.js";
 export {
   type ChatResponse,
   emptyUsage,
@@ -22,6 +36,7 @@ export {
   type ToolCall,
   type Usage,
 } from "./response.js";
+export { isSecret, revealSecret, Secret } from "./secret.js";
 export type {
   ErrorEvent,
   FinishEvent,
@@ -34,17 +49,17 @@ export type {
   ToolCallEvent,
   UsageEvent,
 } from "./stream-event.js";
-export type { CallOptions, LLMClient } from "./client.js";
-export type { GenerateContext, Middleware, StreamContext } from "./middleware.js";
-export { compose } from "./compose.js";
-export * from "./errors/index.js";
-export { isSecret, revealSecret, Secret } from "./secret.js";
-export { redactHeaders, redactSecrets, registerSecretValue, SECRET_HEADERS } from "./redact.js";
-export type { HttpMethod, Transport, TransportRequest, TransportResponse } from "./transport.js";
+export { NDJSONParser, parseNDJSON } from "./streaming/ndjson-parser.js";
+export { readWithSignal, toAbortError } from "./streaming/read-with-signal.js";
 export {
-  type ProviderDefinition,
-  ProviderRegistry,
-  type ProviderSettings,
-} from "./registry.js";
-export type { MemoryBudget, MemoryConsumer } from "./memory-consumer.js";
-export { collectStream, StreamAccumulator } from "./collect-stream.js";
+  type ParseStreamOptions,
+  parseSSE,
+  type SSEEvent,
+  SSEParser,
+} from "./streaming/sse-parser.js";
+export {
+  createFetchTransport,
+  defaultTransport,
+  type FetchTransportOptions,
+} from "./transport/fetch-transport.js";
+export type { HttpMethod, Transport, TransportRequest, TransportResponse } from "./transport.js";

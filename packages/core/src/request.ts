@@ -15,7 +15,13 @@ export type ToolChoice = "auto" | "none" | "required" | { type: "tool"; name: st
 export type ResponseFormat =
   | { type: "text" }
   | { type: "json" }
-  | { type: "json_schema"; name: string; schema: JsonSchema; description?: string; strict?: boolean };
+  | {
+      type: "json_schema";
+      name: string;
+      schema: JsonSchema;
+      description?: string;
+      strict?: boolean;
+    };
 
 /**
  * One chat call, provider-neutral. Everything here may change the answer, so

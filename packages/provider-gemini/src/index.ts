@@ -1,1 +1,14 @@
-export {};
+export { convertToGeminiSchema } from "./convert-to-gemini-schema.js";
+export type { GeminiRequestBody, GeminiResponse } from "./gemini-api.js";
+export {
+  GeminiChatClient,
+  type GeminiChatClientConfig,
+  type GeminiRequestDefaults,
+} from "./gemini-chat-client.js";
+export {
+  createGemini,
+  GEMINI_API_KEY_ENV,
+  GEMINI_DEFAULT_BASE_URL,
+  type GeminiProviderSettings,
+  provider,
+} from "./gemini-provider.js";

@@ -1,1 +1,24 @@
-export {};
+export { CliUsageError, parseServeArgs, type ServeCommand } from "./cli-args.js";
+export { type Fixture, fixturesDir, listFixtures, readFixture } from "./fixtures.js";
+export { startMockProvider } from "./mock-provider.js";
+export type {
+  FaultKind,
+  FaultOptions,
+  LatencyOptions,
+  MockCompletionReply,
+  MockErrorReply,
+  MockFaultName,
+  MockFaultReply,
+  MockFixtureReply,
+  MockProvider,
+  MockProviderOptions,
+  MockProviderStats,
+  MockReply,
+  MockToolCall,
+  MockUsage,
+  MsRange,
+  ProviderName,
+  RecordedRequest,
+  Responder,
+  WhenOptions,
+} from "./types.js";

@@ -1,4 +1,3 @@
-export { LLMError, isLLMError, type LLMErrorOptions } from "./llm-error.js";
 export {
   AbortError,
   AuthenticationError,
@@ -15,3 +14,4 @@ export {
   TimeoutError,
   type TimeoutPhase,
 } from "./errors.js";
+export { isLLMError, LLMError, type LLMErrorOptions } from "./llm-error.js";

@@ -18,7 +18,10 @@ export class LLMError extends Error {
   readonly provider?: string;
 
   constructor(message: string, options: LLMErrorOptions = {}) {
-    super(redactSecrets(message), options.cause === undefined ? undefined : { cause: options.cause });
+    super(
+      redactSecrets(message),
+      options.cause === undefined ? undefined : { cause: options.cause },
+    );
     this.name = new.target.name;
     this.retryable = options.retryable ?? false;
     if (options.provider !== undefined) this.provider = options.provider;

@@ -1,0 +1,23 @@
+import { toAbortError } from "../streaming/read-with-signal.js";
+
+/**
+ * Waits `ms`, or throws the abort error as soon as `signal` aborts (the timer
+ * is then cleared). The timer is deliberately NOT unref'd: during a backoff
+ * nothing else may hold the event loop, and a script awaiting a retry would
+ * otherwise exit in the middle of it.
+ */
+export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> {
+  if (signal?.aborted) return Promise.reject(toAbortError(signal));
+  if (ms <= 0) return Promise.resolve();
+  return new Promise<void>((resolve, reject) => {
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(toAbortError(signal as AbortSignal));
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener("abort", onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener("abort", onAbort, { once: true });
+  });
+}

@@ -1,0 +1,94 @@
+import { ParseError } from "../errors/errors.js";
+import type { JsonValue } from "../json.js";
+import { redactSecrets } from "../redact.js";
+import { readWithSignal } from "./read-with-signal.js";
+import type { ParseStreamOptions } from "./sse-parser.js";
+
+const EXCERPT_LENGTH = 60;
+
+/**
+ * Incremental newline-delimited JSON parser. Lines end with LF (a trailing CR
+ * is dropped); blank lines are skipped but counted, so `ParseError.where`
+ * names the line an editor would show.
+ */
+export class NDJSONParser {
+  /** Text after the last LF (it holds none), kept as parts until one arrives. */
+  readonly #pending: string[] = [];
+  #line = 0;
+
+  /** Feeds decoded text; returns the values of the lines it completed. Throws `ParseError`. */
+  feed(text: string): JsonValue[] {
+    const values: JsonValue[] = [];
+    if (text.length === 0) return values;
+    // The buffered remainder holds no LF: search only the new text, and only
+    // stash text without one (a long line in many chunks stays O(n)).
+    let lf = text.indexOf("\n");
+    if (lf === -1) {
+      this.#pending.push(text);
+      return values;
+    }
+    const prefix = this.#takeBuffer();
+    const buf = prefix.length === 0 ? text : prefix + text;
+    lf += prefix.length;
+    let pos = 0;
+    while (lf !== -1) {
+      this.#parseLine(buf, pos, lf, values);
+      pos = lf + 1;
+      lf = buf.indexOf("\n", pos);
+    }
+    if (pos < buf.length) this.#pending.push(buf.slice(pos));
+    return values;
+  }
+
+  #takeBuffer(): string {
+    const pending = this.#pending;
+    if (pending.length === 0) return "";
+    const text = pending.length === 1 ? pending[0]! : pending.join("");
+    pending.length = 0;
+    return text;
+  }
+
+  /** Parses an unterminated last line. Throws `ParseError`. */
+  end(): JsonValue[] {
+    const values: JsonValue[] = [];
+    const buf = this.#takeBuffer();
+    if (buf.length > 0) this.#parseLine(buf, 0, buf.length, values);
+    return values;
+  }
+
+  #parseLine(buf: string, start: number, end: number, values: JsonValue[]): void {
+    this.#line++;
+    const line = buf.slice(start, end).trim();
+    if (line.length === 0) return;
+    try {
+      values.push(JSON.parse(line) as JsonValue);
+    } catch (cause) {
+      const excerpt = line.length > EXCERPT_LENGTH ? `${line.slice(0, EXCERPT_LENGTH)}…` : line;
+      throw new ParseError("Malformed NDJSON line", {
+        where: `line ${this.#line}: ${JSON.stringify(redactSecrets(excerpt))}`,
+        cause,
+      });
+    }
+  }
+}
+
+/**
+ * Parses a byte stream of newline-delimited JSON (Ollama's `/api/chat`), one
+ * value per line, with one streaming `TextDecoder`. A malformed line throws
+ * `ParseError` naming its line number; it never waits for more input.
+ */
+export async function* parseNDJSON(
+  body: AsyncIterable<Uint8Array>,
+  options: ParseStreamOptions = {},
+): AsyncGenerator<JsonValue, void, undefined> {
+  const decoder = new TextDecoder("utf-8");
+  const parser = new NDJSONParser();
+  // Without a signal, read the body directly: one async-generator layer less per chunk.
+  const source = options.signal ? readWithSignal(body, options.signal) : body;
+  for await (const chunk of source) {
+    const values = parser.feed(decoder.decode(chunk, { stream: true }));
+    for (let i = 0; i < values.length; i++) yield values[i]!;
+  }
+  for (const value of parser.feed(decoder.decode())) yield value;
+  for (const value of parser.end()) yield value;
+}

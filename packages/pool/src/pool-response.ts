@@ -1,0 +1,293 @@
+import {
+  AbortError,
+  type LLMError,
+  ParseError,
+  type TransportRequest,
+  type TransportResponse,
+} from "@llm/core";
+import { type Dispatcher, util } from "undici";
+import type { ErrorContext } from "./map-undici-error.js";
+
+/** What a response needs from the origin that serves it. */
+export interface ResponseOwner extends ErrorContext {
+  readonly dispatcher: Dispatcher;
+  /** Called exactly once per dispatched request, when undici is done with it. */
+  readonly release: () => void;
+  requestsServed: number;
+  mapError(error: unknown, request: TransportRequest): LLMError;
+}
+
+/** Bytes buffered ahead of the consumer before the socket is paused (undici's Readable uses 64 KiB too). */
+const HIGH_WATER_MARK = 64 * 1024;
+
+const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+
+/** Raw header pairs → lower-cased names, repeated headers joined with ", " (the Transport contract). */
+function parseRawHeaders(raw: Buffer[]): Record<string, string> {
+  // Null prototype: a header called "constructor" must not collide with Object.prototype.
+  const headers: Record<string, string> = Object.create(null);
+  for (let i = 0; i < raw.length; i += 2) {
+    const name = util.headerNameToString(raw[i] as Buffer);
+    const value = (raw[i + 1] as Buffer).toString("latin1");
+    const previous = headers[name];
+    headers[name] = previous === undefined ? value : `${previous}, ${value}`;
+  }
+  return headers;
+}
+
+function decodeUtf8(chunks: Buffer[], bytes: number): string {
+  if (chunks.length === 0) return "";
+  if (chunks.length === 1) return (chunks[0] as Buffer).toString("utf8");
+  return Buffer.concat(chunks, bytes).toString("utf8");
+}
+
+/**
+ * One request/response exchange on an origin's undici Pool, driven through
+ * `Pool.dispatch` with this object as the handler. It is also the
+ * `TransportResponse` and the body's iterator: no Readable stream, no per-chunk
+ * stream machinery, one object per request. Chunks queue here until read; past
+ * 64 KiB the socket is paused (back-pressure) and resumed as the consumer catches up.
+ *
+ * The origin's queue slot is released when undici finishes the exchange
+ * (complete, failed or cancelled), which is also when its socket is free again.
+ */
+export class PoolResponse
+  implements TransportResponse, AsyncIterator<Uint8Array>, AsyncIterable<Uint8Array>
+{
+  status = 0;
+  headers: Record<string, string> = {};
+
+  readonly #owner: ResponseOwner;
+  readonly #request: TransportRequest;
+  #resolve: ((response: PoolResponse) => void) | undefined;
+  #reject: ((error: Error) => void) | undefined;
+  #abort: ((reason?: Error) => void) | undefined;
+  #resume: (() => void) | undefined;
+  #onSignalAbort: (() => void) | undefined;
+
+  #chunks: Buffer[] = [];
+  #head = 0;
+  #buffered = 0;
+  #paused = false;
+  #ended = false;
+  #cancelled = false;
+  #released = false;
+  #error: LLMError | undefined;
+  #wake: ((result: IteratorResult<Uint8Array>) => void) | undefined;
+  #fail: ((error: Error) => void) | undefined;
+
+  constructor(owner: ResponseOwner, request: TransportRequest) {
+    this.#owner = owner;
+    this.#request = request;
+  }
+
+  /** Dispatches the request; resolves with this object once the final status and headers arrive. */
+  send(path: string): Promise<PoolResponse> {
+    const request = this.#request;
+    const owner = this.#owner;
+    return new Promise<PoolResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
+      const signal = request.signal;
+      if (signal) {
+        if (signal.aborted) {
+          this.onError(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+          return;
+        }
+        this.#onSignalAbort = () =>
+          this.#abort?.(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+        signal.addEventListener("abort", this.#onSignalAbort, { once: true });
+      }
+      owner.dispatcher.dispatch(
+        {
+          origin: owner.origin,
+          path,
+          method: request.method,
+          headers: request.headers,
+          body: request.body,
+          headersTimeout: request.headersTimeoutMs,
+          bodyTimeout: request.bodyTimeoutMs,
+        },
+        this as unknown as Dispatcher.DispatchHandler,
+      );
+    });
+  }
+
+  // ── undici handler (legacy API: what Pool runs natively, so no adapter is wrapped around it) ──
+
+  onConnect(abort: (reason?: Error) => void): void {
+    this.#abort = abort;
+    const signal = this.#request.signal;
+    if (signal?.aborted)
+      abort(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
+    if (status < 200) return true; // 1xx: the final response follows
+    this.status = status;
+    this.headers = parseRawHeaders(rawHeaders);
+    this.#resume = resume;
+    this.#owner.requestsServed++;
+    const resolve = this.#resolve;
+    this.#resolve = undefined;
+    this.#reject = undefined;
+    resolve?.(this);
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const wake = this.#wake;
+    if (wake !== undefined) {
+      this.#wake = undefined;
+      this.#fail = undefined;
+      wake({ done: false, value: chunk });
+      return true;
+    }
+    if (this.#cancelled) return true;
+    this.#chunks.push(chunk);
+    this.#buffered += chunk.length;
+    if (this.#buffered >= HIGH_WATER_MARK) {
+      this.#paused = true;
+      return false;
+    }
+    return true;
+  }
+
+  onComplete(): void {
+    this.#ended = true;
+    this.#finish();
+    const wake = this.#wake;
+    if (wake !== undefined) {
+      this.#wake = undefined;
+      this.#fail = undefined;
+      wake(DONE);
+    }
+  }
+
+  onError(error: Error): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    const cancelled = this.#cancelled;
+    const mapped = cancelled ? undefined : this.#owner.mapError(error, this.#request);
+    this.#error = mapped;
+    this.#finish();
+    const reject = this.#reject;
+    if (reject !== undefined) {
+      this.#resolve = undefined;
+      this.#reject = undefined;
+      reject(mapped ?? new AbortError("Request was cancelled"));
+      return;
+    }
+    const fail = this.#fail;
+    if (fail !== undefined && mapped !== undefined) {
+      this.#wake = undefined;
+      this.#fail = undefined;
+      fail(mapped);
+    }
+  }
+
+  #finish(): void {
+    if (this.#released) return;
+    this.#released = true;
+    const signal = this.#request.signal;
+    if (signal && this.#onSignalAbort) signal.removeEventListener("abort", this.#onSignalAbort);
+    this.#owner.release();
+  }
+
+  // ── TransportResponse ──
+
+  get body(): AsyncIterable<Uint8Array> {
+    return this;
+  }
+
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
+    return this;
+  }
+
+  next(): Promise<IteratorResult<Uint8Array>> {
+    if (this.#head < this.#chunks.length)
+      return Promise.resolve({ done: false, value: this.#shift() });
+    if (this.#error) return Promise.reject(this.#error);
+    if (this.#ended || this.#cancelled) return Promise.resolve(DONE);
+    return new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
+      this.#wake = resolve;
+      this.#fail = reject;
+    });
+  }
+
+  /** `break` out of `for await`: the rest of the body is not wanted. */
+  return(): Promise<IteratorResult<Uint8Array>> {
+    return this.cancel().then(() => DONE);
+  }
+
+  #shift(): Buffer {
+    const chunk = this.#chunks[this.#head] as Buffer;
+    this.#chunks[this.#head++] = undefined as unknown as Buffer;
+    if (this.#head === this.#chunks.length) {
+      this.#chunks.length = 0;
+      this.#head = 0;
+    }
+    this.#buffered -= chunk.length;
+    if (this.#paused && this.#buffered < HIGH_WATER_MARK) {
+      this.#paused = false;
+      this.#resume?.();
+    }
+    return chunk;
+  }
+
+  async text(): Promise<string> {
+    // Common case for JSON: the whole body arrived with the headers; decode it in one go.
+    if (this.#ended && this.#error === undefined) {
+      const chunks = this.#head === 0 ? this.#chunks : this.#chunks.slice(this.#head);
+      const bytes = this.#buffered;
+      this.#chunks = [];
+      this.#head = 0;
+      this.#buffered = 0;
+      return decodeUtf8(chunks, bytes);
+    }
+    const parts: Buffer[] = [];
+    let bytes = 0;
+    for (;;) {
+      const { done, value } = await this.next();
+      if (done) break;
+      parts.push(value as Buffer);
+      bytes += value.length;
+    }
+    return decodeUtf8(parts, bytes);
+  }
+
+  async json(): Promise<unknown> {
+    const text = await this.text();
+    try {
+      return JSON.parse(text);
+    } catch (error) {
+      const q = this.#request.url.indexOf("?");
+      throw new ParseError(`Response body is not JSON (${(error as Error).message})`, {
+        where: `${this.#request.method} ${q === -1 ? this.#request.url : this.#request.url.slice(0, q)} response body`,
+        cause: error,
+      });
+    }
+  }
+
+  /**
+   * Drops the rest of the body. A response undici already received in full leaves
+   * its socket in the pool; one still arriving closes its socket (HTTP/1.1 cannot
+   * skip the rest of a response) — either way the slot is free now.
+   */
+  cancel(): Promise<void> {
+    if (!this.#cancelled) {
+      this.#cancelled = true;
+      this.#chunks = [];
+      this.#head = 0;
+      this.#buffered = 0;
+      if (!this.#ended) this.#abort?.(new Error("Response body cancelled by the caller"));
+      const wake = this.#wake;
+      if (wake !== undefined) {
+        this.#wake = undefined;
+        this.#fail = undefined;
+        wake(DONE);
+      }
+    }
+    return Promise.resolve();
+  }
+}

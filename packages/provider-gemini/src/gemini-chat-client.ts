@@ -1,0 +1,273 @@
+import {
+  type CallOptions,
+  type ChatRequest,
+  type ChatResponse,
+  ConfigError,
+  type JsonObject,
+  type JsonValue,
+  type LLMClient,
+  NetworkError,
+  openCallSignal,
+  ParseError,
+  parseSSE,
+  type SendOptions,
+  type StreamEvent,
+  sendJSON,
+  sendStream,
+  type Transport,
+} from "@llm/core";
+import { convertToGeminiMessages } from "./convert-to-gemini-messages.js";
+import { convertToGeminiSchema } from "./convert-to-gemini-schema.js";
+import {
+  asGeminiResponse,
+  type GeminiGenerationConfig,
+  type GeminiRequestBody,
+  isGeminiErrorBody,
+} from "./gemini-api.js";
+import { mapGeminiError, mapGeminiStreamError } from "./gemini-error.js";
+import { toChatResponse } from "./gemini-response.js";
+import { GeminiStreamState } from "./gemini-stream.js";
+import { prepareGeminiTools } from "./prepare-gemini-tools.js";
+
+/** Request fields that `settings.defaults` may fill when a request leaves them undefined. */
+export interface GeminiRequestDefaults {
+  temperature?: number;
+  topP?: number;
+  topK?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+}
+
+/** Everything a client needs, resolved once by `createGemini`. */
+export interface GeminiChatClientConfig {
+  model?: string;
+  /** Normalized, without a trailing slash, e.g. `https://generativelanguage.googleapis.com/v1beta`. */
+  baseURL: string;
+  /** Static headers (`x-goog-api-key`, custom), built once. */
+  headers: Record<string, string>;
+  transport: Transport;
+  defaults?: GeminiRequestDefaults;
+}
+
+/**
+ * `providerOptions.gemini` keys that belong inside `generationConfig`; any
+ * other key (`safetySettings`, `cachedContent`, `labels`, …) goes top-level.
+ */
+const GENERATION_CONFIG_KEYS = new Set([
+  "thinkingConfig",
+  "responseModalities",
+  "candidateCount",
+  "responseLogprobs",
+  "logprobs",
+  "mediaResolution",
+  "speechConfig",
+  "imageConfig",
+]);
+
+/**
+ * `LLMClient` on Gemini's `generateContent` / `streamGenerateContent`.
+ *
+ * The key travels in the `x-goog-api-key` header, never in the URL (URLs end
+ * up in logs, traces and error messages). Hot path: one object literal for
+ * the body, one `JSON.stringify`, one `JSON.parse`, a field-by-field read.
+ */
+export class GeminiChatClient implements LLMClient {
+  readonly provider = "gemini";
+  readonly model?: string;
+  readonly #config: GeminiChatClientConfig;
+
+  constructor(config: GeminiChatClientConfig) {
+    this.#config = config;
+    if (config.model !== undefined) this.model = config.model;
+  }
+
+  /** The model a request runs on. Throws `ConfigError` when neither the request nor the settings name one. */
+  modelOf(request: ChatRequest): string {
+    const model = request.model ?? this.#config.model;
+    if (!model) {
+      throw new ConfigError("No model for gemini: set request.model or settings.model", {
+        provider: "gemini",
+        issues: [{ path: "model", message: "required" }],
+      });
+    }
+    return model;
+  }
+
+  /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */
+  buildRequestBody(request: ChatRequest): GeminiRequestBody {
+    const prompt = convertToGeminiMessages(request.messages);
+    const body: GeminiRequestBody = { contents: prompt.contents };
+    if (prompt.systemInstruction) body.systemInstruction = prompt.systemInstruction;
+
+    const tools = prepareGeminiTools(request.tools, request.toolChoice);
+    if (tools.tools) body.tools = tools.tools;
+    if (tools.toolConfig) body.toolConfig = tools.toolConfig;
+
+    const generationConfig = this.#generationConfig(request);
+    const extra = request.providerOptions?.gemini;
+    if (extra) {
+      for (const key in extra) {
+        const value = extra[key] as JsonValue;
+        if (key === "generationConfig" && isObject(value)) Object.assign(generationConfig, value);
+        else if (GENERATION_CONFIG_KEYS.has(key)) generationConfig[key] = value;
+        else body[key] = value;
+      }
+    }
+    for (const _ in generationConfig) {
+      body.generationConfig = generationConfig;
+      break;
+    }
+    return body;
+  }
+
+  #generationConfig(request: ChatRequest): GeminiGenerationConfig {
+    const d = this.#config.defaults;
+    const config: GeminiGenerationConfig = {};
+    const temperature = request.temperature ?? d?.temperature;
+    if (temperature !== undefined) config.temperature = temperature;
+    const topP = request.topP ?? d?.topP;
+    if (topP !== undefined) config.topP = topP;
+    const topK = request.topK ?? d?.topK;
+    if (topK !== undefined) config.topK = topK;
+    const maxTokens = request.maxTokens ?? d?.maxTokens;
+    if (maxTokens !== undefined) config.maxOutputTokens = maxTokens;
+    const stop = request.stop ?? d?.stop;
+    if (stop !== undefined && stop.length > 0) config.stopSequences = stop;
+    const seed = request.seed ?? d?.seed;
+    if (seed !== undefined) config.seed = seed;
+    const frequencyPenalty = request.frequencyPenalty ?? d?.frequencyPenalty;
+    if (frequencyPenalty !== undefined) config.frequencyPenalty = frequencyPenalty;
+    const presencePenalty = request.presencePenalty ?? d?.presencePenalty;
+    if (presencePenalty !== undefined) config.presencePenalty = presencePenalty;
+    const format = request.responseFormat;
+    if (format?.type === "json") config.responseMimeType = "application/json";
+    else if (format?.type === "json_schema") {
+      config.responseMimeType = "application/json";
+      config.responseSchema = convertToGeminiSchema(format.schema);
+    }
+    return config;
+  }
+
+  async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+    const model = this.modelOf(request);
+    const body = this.buildRequestBody(request);
+    const call = openCallSignal(options, false);
+    try {
+      const result = await sendJSON(
+        this.#config.transport,
+        this.#send(`${this.#modelURL(model)}:generateContent`, body, call.signal, options),
+      );
+      // A 200 that carries only `{ "error": … }` (seen behind proxies) is still a failure.
+      if (isGeminiErrorBody(result.value)) throw mapGeminiStreamError(result.value, result.headers);
+      return toChatResponse(asGeminiResponse(result.value, "response body"), {
+        model,
+        requestId: result.headers["x-request-id"],
+      });
+    } finally {
+      call.dispose();
+    }
+  }
+
+  async *stream(
+    request: ChatRequest,
+    options?: CallOptions,
+  ): AsyncGenerator<StreamEvent, void, undefined> {
+    const model = this.modelOf(request);
+    const body = this.buildRequestBody(request);
+    const call = openCallSignal(options, true);
+    let completed = false;
+    try {
+      const result = await sendStream(
+        this.#config.transport,
+        this.#send(
+          `${this.#modelURL(model)}:streamGenerateContent?alt=sse`,
+          body,
+          call.signal,
+          options,
+        ),
+      );
+      const headers = result.headers;
+      const state = new GeminiStreamState({ model, requestId: headers["x-request-id"] });
+      const events: StreamEvent[] = [];
+      let index = 0;
+      let finished = false;
+      const signal = call.signal;
+      for await (const sse of parseSSE(result.body, signal === undefined ? {} : { signal })) {
+        index++;
+        const where = `stream event ${index}`;
+        let value: unknown;
+        try {
+          value = JSON.parse(sse.data);
+        } catch (cause) {
+          throw new ParseError("gemini sent a stream chunk that is not JSON", {
+            where,
+            provider: "gemini",
+            cause,
+          });
+        }
+        if (isGeminiErrorBody(value)) throw mapGeminiStreamError(value, headers);
+        const chunk = asGeminiResponse(value, where);
+        if (
+          chunk.candidates?.[0]?.finishReason !== undefined ||
+          chunk.promptFeedback?.blockReason
+        ) {
+          finished = true;
+        }
+        state.chunk(chunk, events);
+        for (let i = 0; i < events.length; i++) yield events[i] as StreamEvent;
+        events.length = 0;
+      }
+      if (index === 0) {
+        throw new ParseError("gemini ended the stream without sending a chunk", {
+          where: "stream event 1",
+          provider: "gemini",
+        });
+      }
+      if (!finished) {
+        throw new NetworkError("gemini ended the stream before it finished (no finishReason)", {
+          provider: "gemini",
+        });
+      }
+      state.end(events);
+      for (const event of events) yield event;
+      completed = true;
+    } finally {
+      // Breaking out of `for await` lands here with `completed` false: end the HTTP request.
+      if (!completed) call.abort();
+      call.dispose();
+    }
+  }
+
+  #modelURL(model: string): string {
+    // "gemini-2.5-flash" → models/gemini-2.5-flash; "tunedModels/x" and "models/x" stay as they are.
+    return `${this.#config.baseURL}/${model.includes("/") ? model : `models/${model}`}`;
+  }
+
+  #send(
+    url: string,
+    body: GeminiRequestBody,
+    signal: AbortSignal | undefined,
+    options: CallOptions | undefined,
+  ): SendOptions {
+    const config = this.#config;
+    const send: SendOptions = {
+      provider: "gemini",
+      url,
+      headers: options?.headers ? { ...config.headers, ...options.headers } : config.headers,
+      body,
+      mapError: mapGeminiError,
+    };
+    if (signal !== undefined) send.signal = signal;
+    if (options?.firstTokenTimeoutMs !== undefined) {
+      send.headersTimeoutMs = options.firstTokenTimeoutMs;
+    }
+    if (options?.idleTimeoutMs !== undefined) send.bodyTimeoutMs = options.idleTimeoutMs;
+    return send;
+  }
+}
+
+const isObject = (value: JsonValue | undefined): value is JsonObject =>
+  typeof value === "object" && value !== null && !Array.isArray(value);

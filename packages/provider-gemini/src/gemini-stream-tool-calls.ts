@@ -1,0 +1,115 @@
+import { generateId, type JsonObject, type JsonValue, type StreamEvent } from "@llm/core";
+import type { GeminiFunctionCall, GeminiPartialArg } from "./gemini-api.js";
+
+interface OpenCall {
+  id: string;
+  name: string;
+  args: JsonObject;
+}
+
+/**
+ * Assembles the function calls of a Gemini stream. The Gemini API sends each
+ * call whole in one part; Vertex with `streamFunctionCallArguments` sends a
+ * head (`name`, `willContinue: true`), then `partialArgs` pieces addressed by
+ * JSON path, then an empty terminal `functionCall: {}`. Both end the same
+ * way: one `tool-call-delta` with the complete arguments, then the `tool-call`.
+ */
+export class GeminiStreamToolCalls {
+  #open: OpenCall | undefined;
+  #count = 0;
+
+  get count(): number {
+    return this.#count;
+  }
+
+  add(call: GeminiFunctionCall, out: StreamEvent[]): void {
+    if (call.name) {
+      // A new head while a call is still open means its terminal part never came.
+      this.close(out);
+      this.#open = {
+        id: call.id ?? generateId("call"),
+        name: call.name,
+        args: call.args ? { ...call.args } : {},
+      };
+    }
+    const open = this.#open;
+    if (!open) return; // argument pieces without a head: nothing to attach them to
+    if (call.partialArgs) for (const arg of call.partialArgs) applyPartialArg(open.args, arg);
+    if (call.willContinue !== true) this.close(out);
+  }
+
+  /** Emits the open call, if any (also at the end of the stream). */
+  close(out: StreamEvent[]): void {
+    const open = this.#open;
+    if (!open) return;
+    this.#open = undefined;
+    const index = this.#count++;
+    out.push(
+      {
+        type: "tool-call-delta",
+        index,
+        toolCallId: open.id,
+        toolName: open.name,
+        argsDelta: JSON.stringify(open.args),
+      },
+      { type: "tool-call", index, toolCall: { id: open.id, name: open.name, input: open.args } },
+    );
+  }
+}
+
+/** Sets (or, for a continued string, appends to) the value a `partialArgs` entry addresses. */
+function applyPartialArg(args: JsonObject, arg: GeminiPartialArg): void {
+  const path = parseJsonPath(arg.jsonPath);
+  if (path.length === 0) return;
+  let value: JsonValue;
+  if (arg.stringValue !== undefined && arg.stringValue !== null) value = arg.stringValue;
+  else if (typeof arg.numberValue === "number") value = arg.numberValue;
+  else if (typeof arg.boolValue === "boolean") value = arg.boolValue;
+  else if ("nullValue" in arg) value = null;
+  else return;
+
+  let container: JsonObject | JsonValue[] = args;
+  for (let i = 0; i < path.length - 1; i++) {
+    const key = path[i] as string | number;
+    const nextIsIndex = typeof path[i + 1] === "number";
+    const existing = read(container, key);
+    const child: JsonObject | JsonValue[] =
+      typeof existing === "object" && existing !== null ? existing : nextIsIndex ? [] : {};
+    if (child !== existing) write(container, key, child);
+    container = child;
+  }
+  const last = path[path.length - 1] as string | number;
+  const existing = read(container, last);
+  write(
+    container,
+    last,
+    typeof value === "string" && typeof existing === "string" ? existing + value : value,
+  );
+}
+
+function read(container: JsonObject | JsonValue[], key: string | number): JsonValue | undefined {
+  return Array.isArray(container)
+    ? container[key as number]
+    : (container as JsonObject)[String(key)];
+}
+
+function write(container: JsonObject | JsonValue[], key: string | number, value: JsonValue): void {
+  if (Array.isArray(container)) container[Number(key)] = value;
+  else container[String(key)] = value;
+}
+
+/** `$.a.b[0]['c d']` → `["a", "b", 0, "c d"]`. Unparsable paths give `[]`. */
+export function parseJsonPath(path: string): (string | number)[] {
+  if (!path.startsWith("$")) return [];
+  const out: (string | number)[] = [];
+  const token = /\.([^.[\]]+)|\[(\d+)\]|\[(?:'([^']*)'|"([^"]*)")\]/y;
+  token.lastIndex = 1;
+  while (token.lastIndex < path.length) {
+    const match = token.exec(path);
+    if (!match) return [];
+    if (match[1] !== undefined) out.push(match[1]);
+    else if (match[2] !== undefined) out.push(Number(match[2]));
+    else out.push((match[3] ?? match[4]) as string);
+  }
+  return out;
+}

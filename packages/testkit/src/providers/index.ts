@@ -1,0 +1,13 @@
+import type { ProviderAdapter } from "../provider-adapter.js";
+import type { ProviderName } from "../types.js";
+import { anthropicAdapter } from "./anthropic.js";
+import { geminiAdapter } from "./gemini.js";
+import { ollamaAdapter } from "./ollama.js";
+import { openaiAdapter } from "./openai.js";
+
+export const adapters: Record<ProviderName, ProviderAdapter> = {
+  openai: openaiAdapter,
+  anthropic: anthropicAdapter,
+  gemini: geminiAdapter,
+  ollama: ollamaAdapter,
+};
