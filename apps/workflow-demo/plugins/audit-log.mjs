@@ -29,7 +29,8 @@ export default {
     const file = resolve(ctx.config.file);
     mkdirSync(dirname(file), { recursive: true });
     out = createWriteStream(file, { flags: "a", mode: 0o600 });
-    const write = (entry) => out.write(`${redactSecrets(JSON.stringify({ at: new Date().toISOString(), ...entry }))}\n`);
+    const write = (entry) =>
+      out.write(`${redactSecrets(JSON.stringify({ at: new Date().toISOString(), ...entry }))}\n`);
     ctx.hooks.hook("afterResponse", ({ call, response, durationMs }) =>
       write({
         client: call.client,
@@ -41,7 +42,9 @@ export default {
         ms: Math.round(durationMs),
       }),
     );
-    ctx.hooks.hook("onError", ({ call, error }) => write({ client: call.client, error: error.code, message: error.message }));
+    ctx.hooks.hook("onError", ({ call, error }) =>
+      write({ client: call.client, error: error.code, message: error.message }),
+    );
   },
   teardown() {
     return new Promise((done) => (out ? out.end(() => done()) : done()));

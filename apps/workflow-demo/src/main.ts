@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { join } from "node:path";
-import { parseDemoArgs, USAGE, UsageError } from "./cli/args.js";
+import { parseDemoArgs, USAGE } from "./cli/args.js";
 import { appDir, runDemo } from "./run-demo.js";
 
 async function main(): Promise<number> {
@@ -19,7 +19,12 @@ async function main(): Promise<number> {
     process.once("SIGINT", () => resolve());
     process.once("SIGTERM", () => resolve());
   });
-  return runDemo(args, { stdout: process.stdout, stderr: process.stderr, env: process.env, stopSignal });
+  return runDemo(args, {
+    stdout: process.stdout,
+    stderr: process.stderr,
+    env: process.env,
+    stopSignal,
+  });
 }
 
 main().then(
@@ -28,7 +33,9 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`workflow-demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.stderr.write(
+      `workflow-demo failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`,
+    );
     process.exitCode = 1;
   },
 );

@@ -36,7 +36,9 @@ export async function runDemo(args: DemoArgs, io: DemoIO): Promise<number> {
   try {
     const overrides = {
       ...(args.cache ? {} : { cache: { enabled: false } }),
-      ...(args.redis ? { cache: { l2: { type: "redis" as const, url: args.redis, namespace: "workflow-demo" } } } : {}),
+      ...(args.redis
+        ? { cache: { l2: { type: "redis" as const, url: args.redis, namespace: "workflow-demo" } } }
+        : {}),
     };
     try {
       container = await createLLMContainer({
@@ -88,7 +90,9 @@ export async function runDemo(args: DemoArgs, io: DemoIO): Promise<number> {
           await workflow.run({ ticket }, context);
         } catch (error) {
           failedTickets++;
-          io.stderr.write(`\nticket ${ticket.id} failed: ${isLLMError(error) ? error.message : String(error)}\n`);
+          io.stderr.write(
+            `\nticket ${ticket.id} failed: ${isLLMError(error) ? error.message : String(error)}\n`,
+          );
         }
         progress.tick();
       }
@@ -103,7 +107,9 @@ export async function runDemo(args: DemoArgs, io: DemoIO): Promise<number> {
       tickets: queue.length,
       failedTickets,
       wallMs,
-      models: Object.fromEntries(Object.entries(config.clients).map(([name, c]) => [name, c.model])),
+      models: Object.fromEntries(
+        Object.entries(config.clients).map(([name, c]) => [name, c.model]),
+      ),
       pool: poolTotals(container),
       retries,
       fallbacks,
@@ -122,7 +128,9 @@ export async function runDemo(args: DemoArgs, io: DemoIO): Promise<number> {
       };
     }
     const summary = summarize(facts);
-    io.stdout.write(args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSummary(summary)}\n`);
+    io.stdout.write(
+      args.json ? `${JSON.stringify(summary, null, 2)}\n` : `${renderSummary(summary)}\n`,
+    );
 
     if (args.watch) await watchLoop(container, workflow, queue, context, io, records);
     return failedTickets > 0 ? 1 : 0;
@@ -133,7 +141,10 @@ export async function runDemo(args: DemoArgs, io: DemoIO): Promise<number> {
 }
 
 function poolTotals(container: LLMContainer): RunFacts["pool"] {
-  const stats = container.get(TOKENS.ConnectionPool).stats() as Record<string, { connectionsOpened: number; requestsServed: number }>;
+  const stats = container.get(TOKENS.ConnectionPool).stats() as Record<
+    string,
+    { connectionsOpened: number; requestsServed: number }
+  >;
   let connectionsOpened = 0;
   let requestsServed = 0;
   for (const s of Object.values(stats)) {
@@ -160,7 +171,9 @@ async function watchLoop(
   manager.onChange(({ changes }) =>
     io.stderr.write(`config reloaded: ${changes.map((c) => c.path).join(", ")}\n`),
   );
-  manager.onError((error) => io.stderr.write(`config edit rejected, keeping the last good one:\n${error.message}\n`));
+  manager.onError((error) =>
+    io.stderr.write(`config edit rejected, keeping the last good one:\n${error.message}\n`),
+  );
   io.stderr.write("watching the config; edit a client's model to see it switch (Ctrl-C to stop)\n");
   let stopped = false;
   void io.stopSignal?.then(() => {
@@ -171,9 +184,15 @@ async function watchLoop(
     const from = records.length;
     // A fresh prompt each round, so the answer comes from the (new) model rather than the cache.
     await workflow
-      .run({ ticket: { ...ticket, body: `${ticket.body} (round ${i})` } } satisfies TicketState, context)
+      .run(
+        { ticket: { ...ticket, body: `${ticket.body} (round ${i})` } } satisfies TicketState,
+        context,
+      )
       .catch((error: unknown) => io.stderr.write(`ticket ${ticket.id} failed: ${String(error)}\n`));
-    const used = records.slice(from).map((r) => `${r.client}=${r.model || "error"}`).join(" ");
+    const used = records
+      .slice(from)
+      .map((r) => `${r.client}=${r.model || "error"}`)
+      .join(" ");
     io.stdout.write(`${ticket.id}: ${used}\n`);
     await Promise.race([new Promise((r) => setTimeout(r, 1_000)), io.stopSignal]);
   }

@@ -44,7 +44,14 @@ describe("workflow-demo, run as a process against testkit", () => {
   });
 
   it("answers through the fallback when a provider is down", async () => {
-    const run = await runApp([...FAST, "--provider-down", "openai", "--no-cache", "--data-dir", freshDataDir()]);
+    const run = await runApp([
+      ...FAST,
+      "--provider-down",
+      "openai",
+      "--no-cache",
+      "--data-dir",
+      freshDataDir(),
+    ]);
     expect(run.code).toBe(0);
     const summary = summaryOf(run.stdout);
     expect(summary.failedRequests).toBe(0);
@@ -56,10 +63,9 @@ describe("workflow-demo, run as a process against testkit", () => {
     const bad = join(dataDir, "bad.yaml");
     writeFileSync(
       bad,
-      readFileSync(join(appDir, "llm.config.yaml"), "utf8").replace("provider: gemini", "provider: 42").replace(
-        "budgetBytes: 128MB",
-        "budgetBytes: lots",
-      ),
+      readFileSync(join(appDir, "llm.config.yaml"), "utf8")
+        .replace("provider: gemini", "provider: 42")
+        .replace("budgetBytes: 128MB", "budgetBytes: lots"),
     );
     const run = await runApp([...FAST, "--config", bad, "--data-dir", dataDir]);
     expect(run.code).toBe(2);

@@ -7,7 +7,11 @@ import { freshDataDir } from "./run-app.js";
 
 const capture = () => {
   let text = "";
-  const stream = { isTTY: false, write: (s: string) => ((text += s), true) } as unknown as NodeJS.WriteStream;
+  const write = (s: string) => {
+    text += s;
+    return true;
+  };
+  const stream = { isTTY: false, write } as unknown as NodeJS.WriteStream;
   return { stream, text: () => text };
 };
 
@@ -33,7 +37,17 @@ describe("runDemo in-process", () => {
   it("prints the table when not asked for JSON", async () => {
     const out = capture();
     const args = parseDemoArgs(
-      ["--limit", "3", "--latency", "1-2", "--chunk-ms", "0", "--no-cache", "--data-dir", freshDataDir()],
+      [
+        "--limit",
+        "3",
+        "--latency",
+        "1-2",
+        "--chunk-ms",
+        "0",
+        "--no-cache",
+        "--data-dir",
+        freshDataDir(),
+      ],
       join(appDir, "llm.config.yaml"),
     );
     expect(await runDemo(args, { stdout: out.stream, stderr: capture().stream, env: {} })).toBe(0);
@@ -48,7 +62,18 @@ describe("runDemo in-process", () => {
       stop = r;
     });
     const args = parseDemoArgs(
-      ["--limit", "2", "--latency", "1-2", "--chunk-ms", "0", "--watch", "--json", "--data-dir", freshDataDir()],
+      [
+        "--limit",
+        "2",
+        "--latency",
+        "1-2",
+        "--chunk-ms",
+        "0",
+        "--watch",
+        "--json",
+        "--data-dir",
+        freshDataDir(),
+      ],
       join(appDir, "llm.config.yaml"),
     );
     const run = runDemo(args, { stdout: out.stream, stderr: err.stream, env: {}, stopSignal });

@@ -1,1 +1,49 @@
-export {};
+export { canonicalJson } from "./key/canonical-json.js";
+export { canonicalRequest, KEY_FORMAT_VERSION } from "./key/canonical-request.js";
+export { type RequestKeyOptions, requestKey } from "./key/request-key.js";
+export {
+  type CacheHitEvent,
+  type CacheMiddleware,
+  type CacheMiddlewareOptions,
+  type CacheMissEvent,
+  cacheMiddleware,
+} from "./middleware/cache-middleware.js";
+export { type CachePolicy, isDeterministic } from "./middleware/cache-policy.js";
+export { ANSWER_VERSION, type CachedAnswer, isCachedAnswer } from "./middleware/cached-answer.js";
+export {
+  compressedJsonCodec,
+  jsonCodec,
+  type SmartCacheCodec,
+} from "./smart-cache/codecs.js";
+export { FrequencySketch } from "./smart-cache/frequency-sketch.js";
+export { defaultSizeOf, estimateBytes } from "./smart-cache/size-of.js";
+export {
+  type EvictionReason,
+  SmartCache,
+  type SmartCacheAdaptation,
+  type SmartCacheLoadOptions,
+  type SmartCacheOptions,
+  type SmartCachePolicy,
+  type SmartCacheSetOptions,
+  type SmartCacheStats,
+} from "./smart-cache/smart-cache.js";
+export type { LLMCacheStats } from "./stats/llm-cache-stats.js";
+export { costOf, type ModelPrice, type PricingTable } from "./stats/pricing.js";
+export type {
+  CacheStore,
+  InvalidationListener,
+  StoreEntry,
+  StoreInvalidation,
+  StoreSetOptions,
+} from "./store/cache-store.js";
+export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export { ENVELOPE_VERSION, type ValueCodec } from "./tiered/envelope.js";
+export type { L1Cache } from "./tiered/l1-cache.js";
+export type { GuardCounters, GuardState, StoreGuardOptions } from "./tiered/store-guard.js";
+export {
+  TieredCache,
+  type TieredCacheOptions,
+  type TieredCacheStats,
+  type TieredHit,
+  type TieredSetOptions,
+} from "./tiered/tiered-cache.js";

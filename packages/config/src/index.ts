@@ -1,1 +1,67 @@
-export {};
+export {
+  type ConfigChangeEvent,
+  type ConfigChangeListener,
+  type ConfigErrorListener,
+  ConfigManager,
+  type ConfigManagerOptions,
+} from "./config-manager.js";
+export { type ConfigChange, diffConfig } from "./diff.js";
+export { collectEnvOverrides, DEFAULT_ENV_PREFIX, type EnvOverride } from "./env-overrides.js";
+export { type Env, interpolateString } from "./interpolate.js";
+export {
+  type BuildOptions,
+  type ConfigSourceText,
+  type LoadConfigOptions,
+  type LoadedConfig,
+  loadConfig,
+  parseConfigText,
+} from "./load-config.js";
+export type { DeepPartial } from "./merge.js";
+export {
+  BUILT_IN_SECTIONS,
+  type CacheConfig,
+  type CircuitBreakerConfig,
+  type ClientConfig,
+  type ClientParams,
+  cacheSchema,
+  circuitBreakerSchema,
+  clientSchema,
+  configSchema,
+  findFallbackCycles,
+  type HooksConfig,
+  hooksSchema,
+  type L2CacheConfig,
+  type LLMConfig,
+  type LLMConfigInput,
+  type MemoryConfig,
+  memorySchema,
+  type PluginEntry,
+  type PoolConfig,
+  pluginEntrySchema,
+  poolSchema,
+  type RetriesConfig,
+  retriesSchema,
+  type TimeoutsConfig,
+  timeoutsSchema,
+} from "./schema.js";
+export { headers, isSecretKey, redactValue, secret, secretizeUnknown } from "./secrets.js";
+export {
+  type AnyConfigSection,
+  type ConfigSection,
+  type ConfigWith,
+  defineConfigSection,
+  extendSchema,
+  readSection,
+  type SectionsOutput,
+} from "./sections.js";
+export { type ConfigFormat, parseSourceDocument } from "./source-document.js";
+export {
+  boolish,
+  duration,
+  formatBytes,
+  formatDuration,
+  numeric,
+  parseDuration,
+  parseSize,
+  size,
+} from "./units.js";

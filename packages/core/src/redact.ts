@@ -20,7 +20,10 @@ const KEY_SHAPES: RegExp[] = [
   /\b(sk-(?:ant-|proj-)?[A-Za-z0-9_-]{8,})/g, // OpenAI, Anthropic
   /\b(AIza[0-9A-Za-z_-]{20,})/g, // Google API keys
   /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
-  /((?:api[_-]?key|x-api-key|x-goog-api-key|authorization|token|password)["']?\s*[:=]\s*["']?)[^\s"'&,}]{4,}/gi,
+  // `key: value` pairs. The name must start a word (so a provider's error code
+  // `invalid_api_key: Incorrect key` keeps its words) and the value must look
+  // like a credential — 8+ characters with a digit — so prose survives.
+  /(\b(?:api[_-]?key|x-api-key|x-goog-api-key|authorization|token|password)["']?\s*[:=]\s*["']?)(?=[^\s"'&,}]*\d)[^\s"'&,}]{8,}/gi,
   /([?&](?:key|api_key|token)=)[^&\s"']+/gi,
 ];
 

@@ -1,3 +1,5 @@
+import type { CacheMiddleware } from "@llm/cache";
+import type { ClientConfig, LLMConfig } from "@llm/config";
 import {
   CircuitBreaker,
   circuitBreakerMiddleware,
@@ -9,12 +11,10 @@ import {
   type ProviderSettings,
   retryMiddleware,
   Secret,
+  type Transport,
   timeoutMiddleware,
   toLLMError,
-  type Transport,
 } from "@llm/core";
-import type { CacheMiddleware } from "@llm/cache";
-import type { ClientConfig, LLMConfig } from "@llm/config";
 import { type Hooks, hooksMiddleware } from "@llm/hooks";
 import { fallbackOrder } from "./fallback-order.js";
 import { missingProviderError } from "./install-providers.js";
@@ -68,11 +68,18 @@ export function buildClient(name: string, context: ClientBuildContext): LLMClien
   return compose(upstream, ...middlewares);
 }
 
-function resilientProvider(name: string, config: ClientConfig, context: ClientBuildContext): LLMClient {
+function resilientProvider(
+  name: string,
+  config: ClientConfig,
+  context: ClientBuildContext,
+): LLMClient {
   if (!context.registry.has(config.provider)) {
     throw missingProviderError(config.provider, name, context.registry.types());
   }
-  const provider = context.registry.create(config.provider, providerSettings(config, context.transport));
+  const provider = context.registry.create(
+    config.provider,
+    providerSettings(config, context.transport),
+  );
   const middlewares: Middleware[] = [];
   const retries = config.retries;
   if (retries && retries.maxAttempts > 1) {
@@ -82,7 +89,12 @@ function resilientProvider(name: string, config: ClientConfig, context: ClientBu
         baseDelayMs: retries.baseDelayMs,
         maxDelayMs: retries.maxDelayMs,
         onRetry: ({ attempt, error, delayMs }) =>
-          void context.hooks.callHook("onRetry", { client: name, attempt, error: toLLMError(error), delayMs }),
+          void context.hooks.callHook("onRetry", {
+            client: name,
+            attempt,
+            error: toLLMError(error),
+            delayMs,
+          }),
       }),
     );
   }

@@ -18,7 +18,10 @@ type L2Config = Readonly<LLMConfig["cache"]["l2"]>;
  * Creates the L2 store the config asks for. Store packages are imported on
  * demand, so an app that never configures Redis never loads ioredis.
  */
-export async function createCacheStore(l2: L2Config, context: CacheStoreContext): Promise<CacheStore | undefined> {
+export async function createCacheStore(
+  l2: L2Config,
+  context: CacheStoreContext,
+): Promise<CacheStore | undefined> {
   switch (l2.type) {
     case "none":
       return undefined;
@@ -27,17 +30,28 @@ export async function createCacheStore(l2: L2Config, context: CacheStoreContext)
         SqliteStore: new (options: { path: string; maxBytes?: number }) => CacheStore;
       }>("@llm/cache-sqlite", context);
       const path = isAbsolute(l2.path) ? l2.path : resolve(context.baseDir, l2.path);
-      return new SqliteStore({ path, ...(l2.maxBytes === undefined ? {} : { maxBytes: l2.maxBytes }) });
+      return new SqliteStore({
+        path,
+        ...(l2.maxBytes === undefined ? {} : { maxBytes: l2.maxBytes }),
+      });
     }
     case "redis": {
       const { RedisStore } = await importStorePackage<{
-        RedisStore: new (options: { url: string; namespace: string; password?: string }) => CacheStore;
+        RedisStore: new (options: {
+          url: string;
+          namespace: string;
+          password?: string;
+        }) => CacheStore & {
+          ready(): Promise<void>;
+        };
       }>("@llm/cache-redis", context);
-      return new RedisStore({
+      const store = new RedisStore({
         url: l2.url,
         namespace: l2.namespace,
         ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
       });
+      await readyWithin(store, REDIS_READY_TIMEOUT_MS);
+      return store;
     }
     default: {
       const other = l2 as { type: string };
@@ -50,6 +64,30 @@ export async function createCacheStore(l2: L2Config, context: CacheStoreContext)
       return (await factory(other as Record<string, unknown>)) as CacheStore;
     }
   }
+}
+
+/**
+ * How long start-up waits for Redis. The store fails fast while it is not
+ * connected (no offline queue), so without this wait the first requests
+ * would miss L2; with Redis down, start-up goes on after this and the
+ * tiered cache serves from L1 until the store reconnects.
+ */
+const REDIS_READY_TIMEOUT_MS = 2_000;
+
+async function readyWithin(
+  store: CacheStore & { ready?: () => Promise<void> },
+  ms: number,
+): Promise<void> {
+  if (!store.ready) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    store.ready().catch(() => undefined),
+    new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 async function importStorePackage<T>(name: string, context: CacheStoreContext): Promise<T> {

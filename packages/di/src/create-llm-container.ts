@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { dirname, resolve } from "node:path";
-import { type ProviderDefinition, ProviderRegistry } from "@llm/core";
 import { ConfigManager } from "@llm/config";
+import { type ProviderDefinition, ProviderRegistry } from "@llm/core";
 import { Container, type ServiceIdentifier } from "inversify";
 import { createCacheStore } from "./create-cache-store.js";
 import { installProviders } from "./install-providers.js";
@@ -50,11 +50,16 @@ export interface LLMContainer {
  * pool, memory, cache → `LLMClientFactory`. Feature packages stay
  * decorator-free; only this package knows Inversify.
  */
-export async function createLLMContainer(options: CreateLLMContainerOptions = {}): Promise<LLMContainer> {
+export async function createLLMContainer(
+  options: CreateLLMContainerOptions = {},
+): Promise<LLMContainer> {
   const manager =
-    options.config instanceof ConfigManager ? options.config : await ConfigManager.load(options.config ?? {});
+    options.config instanceof ConfigManager
+      ? options.config
+      : await ConfigManager.load(options.config ?? {});
   const ownsManager = !(options.config instanceof ConfigManager);
-  const firstFile = options.config instanceof ConfigManager ? undefined : options.config?.files?.[0];
+  const firstFile =
+    options.config instanceof ConfigManager ? undefined : options.config?.files?.[0];
   const baseDir = options.baseDir ?? (firstFile ? dirname(resolve(firstFile)) : process.cwd());
   const conditions = options.conditions ?? [];
 
@@ -70,7 +75,12 @@ export async function createLLMContainer(options: CreateLLMContainerOptions = {}
   };
   try {
     await installProviders(registry, manager.get(), baseDir, conditions);
-    container.load(configModule(manager, baseDir), providersModule(registry), hooksModule(), pluginsModule(conditions));
+    container.load(
+      configModule(manager, baseDir),
+      providersModule(registry),
+      hooksModule(),
+      pluginsModule(conditions),
+    );
 
     const hooks = container.get(TOKENS.Hooks);
     const offConfig = manager.onChange(({ changes }) => {

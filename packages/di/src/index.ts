@@ -1,16 +1,14 @@
-export { TOKENS } from "./tokens.js";
+export { buildClient, type ClientBuildContext } from "./build-client.js";
+export { type CacheStoreContext, createCacheStore } from "./create-cache-store.js";
 export {
-  createLLMContainer,
   type ConfigLoadOptions,
   type CreateLLMContainerOptions,
+  createLLMContainer,
   type LLMContainer,
 } from "./create-llm-container.js";
-export { LLMClientFactory } from "./llm-client-factory.js";
-export { buildClient, type ClientBuildContext } from "./build-client.js";
 export { fallbackOrder } from "./fallback-order.js";
 export { installProviders, providerPackage } from "./install-providers.js";
-export { createCacheStore, type CacheStoreContext } from "./create-cache-store.js";
-export { requestDefaultsMiddleware } from "./request-defaults.js";
+export { LLMClientFactory } from "./llm-client-factory.js";
 export { cacheModule } from "./modules/cache-module.js";
 export { clientsModule } from "./modules/clients-module.js";
 export { configModule } from "./modules/config-module.js";
@@ -19,3 +17,5 @@ export { memoryModule } from "./modules/memory-module.js";
 export { pluginsModule } from "./modules/plugins-module.js";
 export { poolModule } from "./modules/pool-module.js";
 export { providersModule } from "./modules/providers-module.js";
+export { requestDefaultsMiddleware } from "./request-defaults.js";
+export { TOKENS } from "./tokens.js";

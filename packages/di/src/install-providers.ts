@@ -1,6 +1,6 @@
 import { pathToFileURL } from "node:url";
-import { ConfigError, type ProviderDefinition, type ProviderRegistry } from "@llm/core";
 import type { LLMConfig } from "@llm/config";
+import { ConfigError, type ProviderDefinition, type ProviderRegistry } from "@llm/core";
 import { processConditions, resolvePluginModule } from "@llm/plugins";
 
 /** The package that provides a provider type by convention. */
@@ -53,6 +53,10 @@ async function importProvider(
 export function missingProviderError(type: string, client: string, known: string[]): ConfigError {
   return new ConfigError(
     `Client "${client}" uses provider "${type}", which is not installed: run \`pnpm add ${providerPackage(type)}\` (registered providers: ${known.join(", ") || "none"})`,
-    { issues: [{ path: `clients.${client}.provider`, message: `provider "${type}" is not installed` }] },
+    {
+      issues: [
+        { path: `clients.${client}.provider`, message: `provider "${type}" is not installed` },
+      ],
+    },
   );
 }

@@ -1,3 +1,5 @@
+import type { CacheMiddleware } from "@llm/cache";
+import type { ConfigChangeEvent, ConfigManager, LLMConfig } from "@llm/config";
 import type {
   CallOptions,
   ChatRequest,
@@ -9,8 +11,6 @@ import type {
   Transport,
 } from "@llm/core";
 import { ConfigError } from "@llm/core";
-import type { CacheMiddleware } from "@llm/cache";
-import type { ConfigChangeEvent, ConfigManager, LLMConfig } from "@llm/config";
 import type { Hooks } from "@llm/hooks";
 import type { PluginManager } from "@llm/plugins";
 import { inject, injectable, optional } from "inversify";

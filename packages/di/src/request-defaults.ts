@@ -1,5 +1,5 @@
-import type { ChatRequest, JsonValue, Middleware } from "@llm/core";
 import type { ClientParams } from "@llm/config";
+import type { ChatRequest, JsonValue, Middleware } from "@llm/core";
 
 const KNOWN: ReadonlyArray<keyof ChatRequest & keyof ClientParams> = [
   "temperature",
@@ -19,7 +19,10 @@ const KNOWN: ReadonlyArray<keyof ChatRequest & keyof ClientParams> = [
  * cache policy sees the temperature that is really sent. Unknown params go
  * to `providerOptions[provider]`.
  */
-export function requestDefaultsMiddleware(provider: string, params: ClientParams | undefined): Middleware | undefined {
+export function requestDefaultsMiddleware(
+  provider: string,
+  params: ClientParams | undefined,
+): Middleware | undefined {
   if (!params) return undefined;
   const known: Partial<ChatRequest> = {};
   const extra: Record<string, JsonValue> = {};

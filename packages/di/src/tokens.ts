@@ -1,6 +1,12 @@
-import type { ProviderRegistry, Transport } from "@llm/core";
-import type { CachedAnswer, CacheMiddleware, CacheStore, SmartCache, TieredCache } from "@llm/cache";
+import type {
+  CachedAnswer,
+  CacheMiddleware,
+  CacheStore,
+  SmartCache,
+  TieredCache,
+} from "@llm/cache";
 import type { ConfigManager, LLMConfig } from "@llm/config";
+import type { ProviderRegistry, Transport } from "@llm/core";
 import type { Hooks } from "@llm/hooks";
 import type { MemoryManager } from "@llm/memory";
 import type { PluginManager } from "@llm/plugins";
@@ -33,4 +39,3 @@ export const TOKENS = {
   /** Where plugin and provider packages are resolved from (the config file's folder). */
   BaseDir: token<string>("BaseDir"),
 } as const;
-

@@ -18,7 +18,9 @@ export interface Mocks {
 
 export async function startMocks(): Promise<Mocks> {
   const [openai, anthropic, gemini, ollama] = await Promise.all(
-    (["openai", "anthropic", "gemini", "ollama"] as const).map((provider) => startMockProvider({ provider })),
+    (["openai", "anthropic", "gemini", "ollama"] as const).map((provider) =>
+      startMockProvider({ provider }),
+    ),
   );
   return {
     openai: openai!,
@@ -31,7 +33,11 @@ export async function startMocks(): Promise<Mocks> {
   };
 }
 
-export function tempDir(): { dir: string; write(name: string, text: string): string; remove(): void } {
+export function tempDir(): {
+  dir: string;
+  write(name: string, text: string): string;
+  remove(): void;
+} {
   const dir = mkdtempSync(join(tmpdir(), "llm-di-"));
   return {
     dir,

@@ -74,14 +74,24 @@ export function parseDemoArgs(argv: string[], defaultConfig: string): DemoArgs {
   };
 }
 
-function positiveInt(flag: string, raw: string | undefined, fallback: number, zeroOk = false): number {
+function positiveInt(
+  flag: string,
+  raw: string | undefined,
+  fallback: number,
+  zeroOk = false,
+): number {
   if (raw === undefined) return fallback;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1)) throw new UsageError(`${flag}: expected a whole number, got "${raw}"`);
+  if (!Number.isInteger(n) || n < (zeroOk ? 0 : 1))
+    throw new UsageError(`${flag}: expected a whole number, got "${raw}"`);
   return n;
 }
 
-function range(flag: string, raw: string | undefined, fallback: [number, number]): [number, number] {
+function range(
+  flag: string,
+  raw: string | undefined,
+  fallback: [number, number],
+): [number, number] {
   if (raw === undefined) return fallback;
   const match = /^(\d+)(?:-(\d+))?$/.exec(raw);
   if (!match) throw new UsageError(`${flag}: expected <min>-<max> in ms, got "${raw}"`);

@@ -3,7 +3,10 @@ import { Progress } from "./progress.js";
 
 const sink = (isTTY: boolean) => {
   const chunks: string[] = [];
-  return { stream: { isTTY, write: (s: string) => chunks.push(s) } as unknown as NodeJS.WriteStream, chunks };
+  return {
+    stream: { isTTY, write: (s: string) => chunks.push(s) } as unknown as NodeJS.WriteStream,
+    chunks,
+  };
 };
 
 describe("Progress", () => {

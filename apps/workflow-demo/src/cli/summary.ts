@@ -48,7 +48,9 @@ export interface Summary {
 }
 
 const percentile = (sorted: number[], p: number) =>
-  sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+  sorted.length === 0
+    ? 0
+    : sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 export function summarize(facts: RunFacts): Summary {
   const ok = facts.records.filter((r) => r.error === undefined);
@@ -83,7 +85,9 @@ export function summarize(facts: RunFacts): Summary {
       p99: percentile(latencies, 99),
     },
     tokens: {
-      used: ok.filter((r) => r.origin === "upstream").reduce((a, r) => a + r.inputTokens + r.outputTokens, 0),
+      used: ok
+        .filter((r) => r.origin === "upstream")
+        .reduce((a, r) => a + r.inputTokens + r.outputTokens, 0),
       saved: hits.reduce((a, r) => a + r.inputTokens + r.outputTokens, 0),
     },
     costSavedUsd: costSaved,
@@ -113,10 +117,16 @@ export function renderSummary(s: Summary): string {
     ["hit rate", `${pct(s.hitRate)}${levels ? ` (${levels})` : ""}`],
     ["coalesced calls", String(s.coalesced)],
     ["upstream calls", String(s.upstreamCalls)],
-    ["latency mean / p50 / p95", `${ms(s.latencyMs.mean)} / ${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}`],
+    [
+      "latency mean / p50 / p95",
+      `${ms(s.latencyMs.mean)} / ${ms(s.latencyMs.p50)} / ${ms(s.latencyMs.p95)}`,
+    ],
     ["tokens used / saved", `${s.tokens.used} / ${s.tokens.saved}`],
     ["cost saved", `$${s.costSavedUsd.toFixed(4)}`],
-    ["connections opened / requests", `${s.connections.opened} / ${s.connections.requests} (reuse ${pct(s.connections.reuseRatio)})`],
+    [
+      "connections opened / requests",
+      `${s.connections.opened} / ${s.connections.requests} (reuse ${pct(s.connections.reuseRatio)})`,
+    ],
     ["retries / fallbacks", `${s.retries} / ${s.fallbacks}`],
     ["memory held by L1 cache", `${(s.cacheMemoryBytes / 1024).toFixed(1)} KiB`],
   ];

@@ -19,8 +19,8 @@ const node = (name: string, run: WorkflowNode<S>["run"]): WorkflowNode<S> => ({ 
 describe("Workflow", () => {
   it("runs steps in order, feeding each the merged state", async () => {
     const wf = new Workflow<S>("w")
-      .then(node("double", async (s) => ({ n: s.n * 2, trail: [...(s.trail ?? []), "double"] })))
-      .then(node("inc", async (s) => ({ n: s.n + 1, trail: [...(s.trail ?? []), "inc"] })));
+      .step(node("double", async (s) => ({ n: s.n * 2, trail: [...(s.trail ?? []), "double"] })))
+      .step(node("inc", async (s) => ({ n: s.n + 1, trail: [...(s.trail ?? []), "inc"] })));
     expect(await wf.run({ n: 5 }, context())).toEqual({ n: 11, trail: ["double", "inc"] });
     expect(wf.steps.map((s) => s.kind)).toEqual(["node", "node"]);
   });
@@ -53,11 +53,15 @@ describe("Workflow", () => {
   it("stops before the next step once the run is aborted", async () => {
     const controller = new AbortController();
     const wf = new Workflow<S>("w")
-      .then(node("first", async () => {
-        controller.abort();
-        return { a: "x" };
-      }))
-      .then(node("never", async () => ({ b: "y" })));
-    await expect(wf.run({ n: 0 }, { signal: controller.signal, record: () => {} })).rejects.toThrow();
+      .step(
+        node("first", async () => {
+          controller.abort();
+          return { a: "x" };
+        }),
+      )
+      .step(node("never", async () => ({ b: "y" })));
+    await expect(
+      wf.run({ n: 0 }, { signal: controller.signal, record: () => {} }),
+    ).rejects.toThrow();
   });
 });

@@ -10,7 +10,7 @@ export class Workflow<State extends object> {
 
   constructor(readonly name: string) {}
 
-  then(node: WorkflowNode<State>): this {
+  step(node: WorkflowNode<State>): this {
     this.#steps.push({ kind: "node", node });
     return this;
   }
@@ -39,7 +39,9 @@ export class Workflow<State extends object> {
         for (const key of Object.keys(patch)) {
           const other = written.get(key);
           if (other) {
-            throw new Error(`Parallel nodes "${other}" and "${step.nodes[i]!.name}" both write "${key}"`);
+            throw new Error(
+              `Parallel nodes "${other}" and "${step.nodes[i]!.name}" both write "${key}"`,
+            );
           }
           written.set(key, step.nodes[i]!.name);
         }

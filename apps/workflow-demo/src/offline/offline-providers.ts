@@ -6,7 +6,11 @@ type ProviderName = "openai" | "anthropic" | "gemini" | "ollama";
 const PROVIDERS: ReadonlyArray<{ name: ProviderName; realWhen: string[]; urlVariable: string }> = [
   { name: "openai", realWhen: ["OPENAI_API_KEY"], urlVariable: "LLM_DEMO_OPENAI_URL" },
   { name: "anthropic", realWhen: ["ANTHROPIC_API_KEY"], urlVariable: "LLM_DEMO_ANTHROPIC_URL" },
-  { name: "gemini", realWhen: ["GEMINI_API_KEY", "GOOGLE_API_KEY"], urlVariable: "LLM_DEMO_GEMINI_URL" },
+  {
+    name: "gemini",
+    realWhen: ["GEMINI_API_KEY", "GOOGLE_API_KEY"],
+    urlVariable: "LLM_DEMO_GEMINI_URL",
+  },
   { name: "ollama", realWhen: ["OLLAMA_URL"], urlVariable: "OLLAMA_URL" },
 ];
 

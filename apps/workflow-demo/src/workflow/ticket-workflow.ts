@@ -3,7 +3,14 @@ import type { LLMNodeFactory } from "../nodes/llm-node-factory.js";
 import { parseJsonAnswer, pick } from "./parse-json.js";
 import type { Category, TicketState } from "./ticket-state.js";
 
-const CATEGORIES: readonly Category[] = ["billing", "account", "shipping", "bug", "feature", "other"];
+const CATEGORIES: readonly Category[] = [
+  "billing",
+  "account",
+  "shipping",
+  "bug",
+  "feature",
+  "other",
+];
 const SENTIMENTS = ["negative", "neutral", "positive"] as const;
 const URGENCIES = ["low", "normal", "high"] as const;
 
@@ -21,7 +28,10 @@ export function ticketWorkflow(nodes: LLMNodeFactory): Workflow<TicketState> {
     llmClient: "classifier",
     prompt: (s) => ({
       messages: [
-        { role: "system", content: `Classify the support ticket. Categories: ${CATEGORIES.join(", ")}.` },
+        {
+          role: "system",
+          content: `Classify the support ticket. Categories: ${CATEGORIES.join(", ")}.`,
+        },
         { role: "user", content: ticketText(s) },
       ],
       responseFormat: {
@@ -45,7 +55,10 @@ export function ticketWorkflow(nodes: LLMNodeFactory): Workflow<TicketState> {
     llmClient: "extractor",
     prompt: (s) => ({
       messages: [
-        { role: "system", content: "Extract the order id, the product and the urgency from the ticket as JSON." },
+        {
+          role: "system",
+          content: "Extract the order id, the product and the urgency from the ticket as JSON.",
+        },
         { role: "user", content: ticketText(s) },
       ],
       responseFormat: {
@@ -80,7 +93,10 @@ export function ticketWorkflow(nodes: LLMNodeFactory): Workflow<TicketState> {
     llmClient: "classifier",
     prompt: (s) => ({
       messages: [
-        { role: "system", content: "Rate the customer's sentiment: negative, neutral or positive. Answer as JSON." },
+        {
+          role: "system",
+          content: "Rate the customer's sentiment: negative, neutral or positive. Answer as JSON.",
+        },
         { role: "user", content: s.ticket.body },
       ],
       responseFormat: { type: "json" },
@@ -98,7 +114,8 @@ export function ticketWorkflow(nodes: LLMNodeFactory): Workflow<TicketState> {
       messages: [
         {
           role: "system",
-          content: "You are a courteous support agent. Draft a short reply. Do not promise refunds you cannot grant.",
+          content:
+            "You are a courteous support agent. Draft a short reply. Do not promise refunds you cannot grant.",
         },
         {
           role: "user",
@@ -111,5 +128,8 @@ export function ticketWorkflow(nodes: LLMNodeFactory): Workflow<TicketState> {
     parse: (r) => ({ reply: r.text }),
   });
 
-  return new Workflow<TicketState>("support-tickets").then(classify).parallel(extract, sentiment).then(draft);
+  return new Workflow<TicketState>("support-tickets")
+    .step(classify)
+    .parallel(extract, sentiment)
+    .step(draft);
 }

@@ -1,4 +1,10 @@
-import { type CachedAnswer, type CacheStore, cacheMiddleware, SmartCache, TieredCache } from "@llm/cache";
+import {
+  type CachedAnswer,
+  type CacheStore,
+  cacheMiddleware,
+  SmartCache,
+  TieredCache,
+} from "@llm/cache";
 import { ContainerModule } from "inversify";
 import { TOKENS } from "../tokens.js";
 
@@ -28,7 +34,10 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
         const config = ctx.get(TOKENS.Config).cache;
         if (!config.enabled) return undefined;
         const l2 = ctx.get(TOKENS.CacheStore);
-        return new TieredCache<CachedAnswer>({ l1: ctx.get(TOKENS.CacheL1), ...(l2 ? { l2 } : {}) });
+        return new TieredCache<CachedAnswer>({
+          l1: ctx.get(TOKENS.CacheL1),
+          ...(l2 ? { l2 } : {}),
+        });
       })
       .inSingletonScope();
     bind(TOKENS.CacheMiddleware)

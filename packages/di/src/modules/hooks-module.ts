@@ -5,7 +5,9 @@ import { TOKENS } from "../tokens.js";
 export function hooksModule(): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(TOKENS.Hooks)
-      .toDynamicValue((ctx) => new Hooks({ defaultTimeoutMs: ctx.get(TOKENS.Config).hooks.timeoutMs }))
+      .toDynamicValue(
+        (ctx) => new Hooks({ defaultTimeoutMs: ctx.get(TOKENS.Config).hooks.timeoutMs }),
+      )
       .inSingletonScope();
   });
 }

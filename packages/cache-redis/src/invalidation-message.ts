@@ -1,0 +1,40 @@
+import type { StoreInvalidation } from "@llm/cache";
+
+/** One pub/sub message: the invalidation and the id of the store instance that made it. */
+export function encodeInvalidation(origin: string, invalidation: StoreInvalidation): string {
+  return JSON.stringify({ o: origin, ...invalidation });
+}
+
+/** The invalidation, or `undefined` for a message that is not one of ours. */
+export function decodeInvalidation(
+  text: string,
+): { origin: string; invalidation: StoreInvalidation } | undefined {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof raw !== "object" || raw === null) return undefined;
+  const m = raw as Record<string, unknown>;
+  if (typeof m.o !== "string") return undefined;
+  const origin = m.o;
+  switch (m.type) {
+    case "key":
+      return typeof m.key === "string"
+        ? { origin, invalidation: { type: "key", key: m.key } }
+        : undefined;
+    case "prefix":
+      return typeof m.prefix === "string"
+        ? { origin, invalidation: { type: "prefix", prefix: m.prefix } }
+        : undefined;
+    case "tag":
+      return typeof m.tag === "string"
+        ? { origin, invalidation: { type: "tag", tag: m.tag } }
+        : undefined;
+    case "clear":
+      return { origin, invalidation: { type: "clear" } };
+    default:
+      return undefined;
+  }
+}

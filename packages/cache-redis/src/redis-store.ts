@@ -1,0 +1,270 @@
+import { randomUUID } from "node:crypto";
+import type {
+  CacheStore,
+  InvalidationListener,
+  StoreEntry,
+  StoreInvalidation,
+  StoreSetOptions,
+} from "@llm/cache";
+import { ConfigError } from "@llm/core";
+import { Redis, type RedisOptions } from "ioredis";
+import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
+import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
+
+export interface RedisStoreOptions {
+  /** `redis://[:password@]host:port/db`. One of `url` / `client` is required. */
+  url?: string;
+  /**
+   * Your own connection. It is used as is (configure `enableOfflineQueue:
+   * false` and `commandTimeout` yourself for fail-fast behaviour) and is not
+   * closed by `close()`; the subscriber connection duplicated from it is.
+   */
+  client?: Redis;
+  /** Prefix of every key and of the invalidation channel; one app or tenant per namespace. */
+  namespace: string;
+  /** A command without a reply within this many ms fails. Default 250. */
+  commandTimeoutMs?: number;
+  /** Longest pause between reconnection attempts, ms. Default 1 000. */
+  reconnectMaxDelayMs?: number;
+  /** Listen for other processes' invalidations (a second connection). Default true. */
+  subscribe?: boolean;
+  /** Connection errors and malformed messages; they are also the caller's failures to count. */
+  onError?: (error: unknown) => void;
+  /** Extra ioredis options for connections created from `url`. */
+  redisOptions?: RedisOptions;
+}
+
+const SCAN_COUNT = 500;
+const DELETE_BATCH = 500;
+
+interface ScriptCommands {
+  llmCacheSet(numKeys: number, ...args: (string | number)[]): Promise<number>;
+  llmCacheDelete(numKeys: number, ...args: string[]): Promise<number>;
+  llmCacheDeleteTag(numKeys: number, ...args: string[]): Promise<number>;
+}
+
+type ScriptedRedis = Redis & ScriptCommands;
+type ScriptedPipeline = ReturnType<Redis["pipeline"]> & {
+  llmCacheSet(numKeys: number, ...args: (string | number)[]): unknown;
+};
+
+/**
+ * The shared L2 for many processes (ioredis). Keys live under
+ * `<namespace>:`; TTL is enforced by Redis (`PX`); `getMany` is one `MGET`
+ * and `setMany` one pipeline; prefix deletes `SCAN` (never `KEYS`); tags are
+ * sets, maintained atomically by Lua scripts.
+ *
+ * Every delete, prefix / tag delete and clear is published on
+ * `<namespace>:invalidate` with this instance's id; other instances hand it
+ * to their `subscribe` listeners (a `TieredCache` then evicts its L1), and
+ * an instance ignores its own messages.
+ *
+ * Fail fast: with no connection a command fails at once (no offline queue)
+ * and a slow one after `commandTimeoutMs`, so the cache above degrades to
+ * L1 instead of queueing requests; ioredis reconnects in the background.
+ */
+export class RedisStore implements CacheStore {
+  readonly name = "redis";
+  readonly namespace: string;
+  /** Identifies this instance in published invalidations. */
+  readonly origin = randomUUID();
+  readonly #client: ScriptedRedis;
+  readonly #ownsClient: boolean;
+  readonly #subscriber: Redis | undefined;
+  readonly #prefix: string;
+  readonly #channel: string;
+  readonly #listeners = new Set<InvalidationListener>();
+  readonly #subscribed: Promise<void>;
+  readonly #onError: (error: unknown) => void;
+  #closed = false;
+
+  constructor(options: RedisStoreOptions) {
+    if (!options.namespace || /[\s*?[\]]/.test(options.namespace)) {
+      throw new ConfigError("RedisStore needs a namespace without spaces or glob characters", {
+        issues: [{ path: "namespace", message: `got ${JSON.stringify(options.namespace)}` }],
+      });
+    }
+    if (options.client === undefined && options.url === undefined) {
+      throw new ConfigError("RedisStore needs a `url` or a `client`", {
+        issues: [{ path: "url", message: "missing" }],
+      });
+    }
+    this.namespace = options.namespace;
+    this.#prefix = `${options.namespace}:`;
+    this.#channel = `${options.namespace}:invalidate`;
+    this.#onError = options.onError ?? (() => {});
+
+    const maxDelay = options.reconnectMaxDelayMs ?? 1_000;
+    const failFast: RedisOptions = {
+      enableOfflineQueue: false,
+      commandTimeout: options.commandTimeoutMs ?? 250,
+      maxRetriesPerRequest: 1,
+      connectTimeout: 2_000,
+      retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
+      ...options.redisOptions,
+    };
+    this.#ownsClient = options.client === undefined;
+    const client = options.client ?? new Redis(options.url!, failFast);
+    client.on("error", this.#onError);
+    client.defineCommand("llmCacheSet", { lua: SET_SCRIPT });
+    client.defineCommand("llmCacheDelete", { lua: DELETE_SCRIPT });
+    client.defineCommand("llmCacheDeleteTag", { lua: DELETE_TAG_SCRIPT });
+    this.#client = client as ScriptedRedis;
+
+    if (options.subscribe === false) {
+      this.#subscribed = Promise.resolve();
+      return;
+    }
+    // The subscriber may queue: SUBSCRIBE must survive a start before Redis is up.
+    const subscriber = client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+    subscriber.on("error", this.#onError);
+    subscriber.on("message", (channel: string, message: string) => this.#deliver(channel, message));
+    this.#subscriber = subscriber;
+    this.#subscribed = subscriber.subscribe(this.#channel).then(
+      () => undefined,
+      (error: unknown) => this.#onError(error),
+    );
+  }
+
+  /** Resolves once the connection is ready and the invalidation channel subscribed. */
+  async ready(): Promise<void> {
+    if (this.#client.status !== "ready") {
+      await new Promise<void>((resolve) => this.#client.once("ready", () => resolve()));
+    }
+    await this.#subscribed;
+  }
+
+  async get(key: string): Promise<string | undefined> {
+    return (await this.#client.get(this.#entry(key))) ?? undefined;
+  }
+
+  async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    if (keys.length === 0) return [];
+    const values = await this.#client.mget(keys.map((key) => this.#entry(key)));
+    return values.map((value) => value ?? undefined);
+  }
+
+  async set(key: string, value: string, options: StoreSetOptions = {}): Promise<void> {
+    await this.#client.llmCacheSet(2, ...this.#setArgs({ key, value, ...options }));
+  }
+
+  async setMany(entries: readonly StoreEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    const pipeline = this.#client.pipeline() as ScriptedPipeline;
+    for (const entry of entries) pipeline.llmCacheSet(2, ...this.#setArgs(entry));
+    const results = (await pipeline.exec()) ?? [];
+    const failed = results.find(([error]) => error !== null);
+    if (failed) throw failed[0];
+  }
+
+  async delete(key: string): Promise<boolean> {
+    const count = await this.#client.llmCacheDelete(0, this.#prefix, key);
+    await this.#publish({ type: "key", key });
+    return count > 0;
+  }
+
+  async deleteByPrefix(prefix: string): Promise<number> {
+    const entryPrefix = this.#entry("");
+    let count = 0;
+    for await (const keys of this.#scan(`${entryPrefix}${escapeGlob(prefix)}*`)) {
+      const logical = keys.map((k) => k.slice(entryPrefix.length));
+      for (let i = 0; i < logical.length; i += DELETE_BATCH) {
+        count += await this.#client.llmCacheDelete(
+          0,
+          this.#prefix,
+          ...logical.slice(i, i + DELETE_BATCH),
+        );
+      }
+    }
+    await this.#publish({ type: "prefix", prefix });
+    return count;
+  }
+
+  async deleteByTag(tag: string): Promise<number> {
+    const count = await this.#client.llmCacheDeleteTag(0, this.#prefix, tag);
+    await this.#publish({ type: "tag", tag });
+    return count;
+  }
+
+  /** Deletes every key of this namespace (entries, tag sets). */
+  async clear(): Promise<void> {
+    for await (const keys of this.#scan(`${escapeGlob(this.#prefix)}*`)) {
+      if (keys.length > 0) await this.#client.unlink(...keys);
+    }
+    await this.#publish({ type: "clear" });
+  }
+
+  subscribe(listener: InvalidationListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /** Quits the subscriber connection, and the main one when this store created it. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#listeners.clear();
+    const connections = [
+      ...(this.#subscriber ? [this.#subscriber] : []),
+      ...(this.#ownsClient ? [this.#client] : []),
+    ];
+    await Promise.all(connections.map(quit));
+  }
+
+  #entry(key: string): string {
+    return `${this.#prefix}e:${key}`;
+  }
+
+  #setArgs(entry: StoreEntry): (string | number)[] {
+    const ttl = entry.ttlMs === undefined ? "" : Math.max(1, Math.ceil(entry.ttlMs));
+    return [
+      this.#entry(entry.key),
+      `${this.#prefix}m:${entry.key}`,
+      entry.value,
+      ttl,
+      `${this.#prefix}t:`,
+      ...(entry.tags ?? []),
+    ];
+  }
+
+  async *#scan(pattern: string): AsyncGenerator<string[]> {
+    let cursor = "0";
+    do {
+      const [next, keys] = await this.#client.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
+      cursor = next;
+      yield keys;
+    } while (cursor !== "0");
+  }
+
+  async #publish(invalidation: StoreInvalidation): Promise<void> {
+    await this.#client.publish(this.#channel, encodeInvalidation(this.origin, invalidation));
+  }
+
+  #deliver(channel: string, message: string): void {
+    if (channel !== this.#channel) return;
+    const decoded = decodeInvalidation(message);
+    if (decoded === undefined) {
+      this.#onError(new Error(`RedisStore ignored a malformed message on ${channel}`));
+      return;
+    }
+    if (decoded.origin === this.origin) return;
+    for (const listener of this.#listeners) listener(decoded.invalidation);
+  }
+}
+
+/** SCAN MATCH treats `* ? [ ] \` specially; a prefix must match literally. */
+function escapeGlob(text: string): string {
+  return text.replace(/[*?[\]\\]/g, "\\$&");
+}
+
+async function quit(connection: Redis): Promise<void> {
+  if (connection.status === "ready") {
+    try {
+      await connection.quit();
+      return;
+    } catch {
+      // fall through: drop the socket
+    }
+  }
+  connection.disconnect();
+}

@@ -1,0 +1,22 @@
+import { createHash } from "node:crypto";
+import type { ChatRequest } from "@llm/core";
+import { type CanonicalRequestContext, canonicalRequest } from "./canonical-request.js";
+
+export interface RequestKeyOptions extends CanonicalRequestContext {
+  /**
+   * Tenant or app namespace, written in clear before the hash
+   * (`"tenant-42:9f86d0…"`) so `invalidatePrefix("tenant-42:")` drops one
+   * tenant's entries and two tenants never share one.
+   */
+  namespace?: string;
+}
+
+/**
+ * The cache key of a request: SHA-256 (hex) of its canonical JSON
+ * (see `canonicalRequest` for what is normalised and what is not),
+ * prefixed by `namespace:` when a namespace is given.
+ */
+export function requestKey(request: ChatRequest, options: RequestKeyOptions): string {
+  const hash = createHash("sha256").update(canonicalRequest(request, options)).digest("hex");
+  return options.namespace ? `${options.namespace}:${hash}` : hash;
+}

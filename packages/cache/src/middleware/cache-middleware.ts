@@ -1,0 +1,346 @@
+import type {
+  ChatRequest,
+  ChatResponse,
+  GenerateContext,
+  LLMClient,
+  Middleware,
+  ResponseOrigin,
+  StreamContext,
+  StreamEvent,
+} from "@llm/core";
+import { requestKey } from "../key/request-key.js";
+import { type LLMCacheStats, LLMCacheStatsRecorder } from "../stats/llm-cache-stats.js";
+import type { PricingTable } from "../stats/pricing.js";
+import type { L1Cache } from "../tiered/l1-cache.js";
+import { TieredCache } from "../tiered/tiered-cache.js";
+import { type CachePolicy, callMode, defaultStorable, isDeterministic } from "./cache-policy.js";
+import {
+  ANSWER_VERSION,
+  answerToEvents,
+  answerToResponse,
+  type CachedAnswer,
+  isCachedAnswer,
+  responseToEvents,
+} from "./cached-answer.js";
+import { Flight } from "./flight.js";
+
+export interface CacheMiddlewareOptions {
+  /** A `TieredCache` (L1 + L2) or a bare `SmartCache` (L1 only) of `CachedAnswer`s. */
+  cache: TieredCache<CachedAnswer> | L1Cache<CachedAnswer>;
+  /** Tenant / app namespace: prefixes every key (`"<namespace>:<sha256>"`). */
+  namespace?: string;
+  /** TTL of stored answers when the policy gives none. Default: the cache's own default. */
+  ttlMs?: number;
+  policy?: CachePolicy;
+  /** Also cache requests with `temperature > 0` (ignored when `policy.cacheable` is given). */
+  allowNonDeterministic?: boolean;
+  /** Prices per model, for `stats().costSaved`. */
+  pricing?: PricingTable;
+  onHit?(event: CacheHitEvent): void;
+  onMiss?(event: CacheMissEvent): void;
+  now?: () => number;
+}
+
+export interface CacheHitEvent {
+  key: string;
+  level: string;
+  ageMs: number;
+  request: ChatRequest;
+}
+
+export interface CacheMissEvent {
+  key: string;
+  request: ChatRequest;
+  /** True when the request joined an identical call already in flight. */
+  coalesced: boolean;
+}
+
+/** The middleware value, plus its statistics. */
+export interface CacheMiddleware extends Middleware {
+  readonly name: "cache";
+  stats(): LLMCacheStats;
+  /** The key a request gets when sent through `client` (the same one `origin.key` shows). */
+  keyOf(request: ChatRequest, client: Pick<LLMClient, "provider" | "model">): string;
+  /** Resolves when every background L2 write has finished (tests, shutdown). */
+  flush(): Promise<void>;
+}
+
+interface Lookup {
+  answer: CachedAnswer;
+  level: string;
+}
+
+interface Hit {
+  answer: CachedAnswer;
+  origin: ResponseOrigin;
+  response: ChatResponse;
+}
+
+/**
+ * Caches the answers of an `LLMClient` (see README "cacheMiddleware").
+ *
+ * - Key: `requestKey` over the fields that change the answer; shown as
+ *   `origin.key` on hits and `providerMetadata.cacheKey` on generated misses.
+ * - Hits: `origin: { type: "cache", level, key, ageMs }`; a hit stream replays
+ *   the recorded events with `start.origin` so marked.
+ * - Misses: concurrent identical requests share ONE upstream call, generate
+ *   and stream alike; only complete, successful answers are stored.
+ * - The cache can never fail a request: a damaged entry is a miss, and an L2
+ *   outage is absorbed by `TieredCache`.
+ */
+export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddleware {
+  const { cache, namespace, policy } = options;
+  const tiered = cache instanceof TieredCache ? cache : undefined;
+  const now = options.now ?? Date.now;
+  const stats = new LLMCacheStatsRecorder(options.pricing);
+  const flights = new Map<string, Flight>();
+  const writes = new Set<Promise<void>>();
+
+  const cacheable =
+    policy?.cacheable?.bind(policy) ??
+    ((request: ChatRequest) => options.allowNonDeterministic === true || isDeterministic(request));
+  const storable = policy?.storable?.bind(policy) ?? defaultStorable;
+
+  const keyOf = (request: ChatRequest, client: Pick<LLMClient, "provider" | "model">): string =>
+    requestKey(request, {
+      provider: client.provider,
+      ...(client.model === undefined ? {} : { model: client.model }),
+      ...(namespace === undefined ? {} : { namespace }),
+    });
+
+  async function lookup(key: string): Promise<Lookup | undefined> {
+    let value: unknown;
+    let level = "l1";
+    if (tiered) {
+      const hit = await tiered.lookup(key);
+      if (hit === undefined) return undefined;
+      value = hit.value;
+      level = hit.level;
+    } else {
+      value = cache.get(key);
+      if (value === undefined) return undefined;
+    }
+    if (isCachedAnswer(value)) return { answer: value, level };
+    // Damaged or written by another version: a miss, and out it goes.
+    stats.corrupt++;
+    if (tiered) track(tiered.delete(key).then(noop, noop));
+    else cache.delete(key);
+    return undefined;
+  }
+
+  function track(write: Promise<void>): void {
+    writes.add(write);
+    void write.finally(() => writes.delete(write));
+  }
+
+  /** Reads the cache; counts and reports a hit. */
+  async function read(key: string, request: ChatRequest, mode: string): Promise<Hit | undefined> {
+    stats.lookups++;
+    const hit = mode === "refresh" ? undefined : await lookup(key);
+    if (hit === undefined) return undefined;
+    const ageMs = Math.max(0, now() - hit.answer.storedAt);
+    const origin: ResponseOrigin = { type: "cache", level: hit.level, key, ageMs };
+    const response = answerToResponse(hit.answer, origin);
+    stats.hit(hit.level, response.model, response.usage);
+    options.onHit?.({ key, level: hit.level, ageMs, request });
+    return { answer: hit.answer, origin, response };
+  }
+
+  function missed(key: string, request: ChatRequest, coalesced: boolean): void {
+    stats.misses++;
+    options.onMiss?.({ key, request, coalesced });
+  }
+
+  /** Stores a finished flight's answer if policy allows; removes the flight. */
+  function land(
+    key: string,
+    flight: Flight,
+    request: ChatRequest,
+    answer: CachedAnswer | undefined,
+  ): void {
+    try {
+      if (answer === undefined) {
+        stats.notStored++;
+        return;
+      }
+      const response = answerToResponse(answer, { type: "upstream" });
+      stats.upstream(response.model, now() - flight.startedAt);
+      if (!storable(response, request)) {
+        stats.notStored++;
+        return;
+      }
+      const ttlMs = policy?.ttlMs?.(request, response) ?? options.ttlMs;
+      const tags = policy?.tags?.(request, response);
+      const setOptions = {
+        ...(ttlMs === undefined ? {} : { ttlMs }),
+        ...(tags?.length ? { tags } : {}),
+      };
+      // L1 is written synchronously inside set(); only the L2 write runs on.
+      if (tiered) track(tiered.set(key, answer, setOptions));
+      else cache.set(key, answer, setOptions);
+      stats.stored++;
+    } catch {
+      // A throwing policy callback or L1 must not turn a good answer into a
+      // failed request (nor into an unhandled rejection): just do not store.
+      stats.notStored++;
+    } finally {
+      flights.delete(key);
+    }
+  }
+
+  function startGenerate(key: string, ctx: GenerateContext): Flight {
+    const flight = new Flight("generate", now());
+    flights.set(key, flight);
+    stats.upstreamCalls++;
+    let upstream: Promise<ChatResponse>;
+    try {
+      upstream = ctx.next(ctx.request, { ...ctx.options, signal: flight.controller.signal });
+    } catch (error) {
+      upstream = Promise.reject(error); // a client that throws synchronously must not strand the flight
+    }
+    upstream.then(
+      (response) => {
+        const { origin: _origin, ...rest } = response;
+        const answer: CachedAnswer = {
+          v: ANSWER_VERSION,
+          kind: "response",
+          storedAt: now(),
+          response: { ...rest, origin: { type: "upstream" } },
+        };
+        flight.succeed(response);
+        land(key, flight, ctx.request, answer);
+      },
+      (error: unknown) => {
+        flight.fail(error);
+        land(key, flight, ctx.request, undefined);
+      },
+    );
+    return flight;
+  }
+
+  function startStream(key: string, ctx: StreamContext): Flight {
+    const flight = new Flight("stream", now());
+    flights.set(key, flight);
+    stats.upstreamCalls++;
+    void (async () => {
+      let finished = false;
+      let failedInBand = false;
+      try {
+        for await (const event of ctx.next(ctx.request, {
+          ...ctx.options,
+          signal: flight.controller.signal,
+        })) {
+          if (event.type === "finish") finished = event.finishReason !== "error";
+          if (event.type === "error") failedInBand = true;
+          flight.push(event);
+        }
+      } catch (error) {
+        flight.fail(error);
+        land(key, flight, ctx.request, undefined);
+        return;
+      }
+      flight.succeed();
+      const complete = finished && !failedInBand && flight.events[0]?.type === "start";
+      land(
+        key,
+        flight,
+        ctx.request,
+        complete
+          ? { v: ANSWER_VERSION, kind: "stream", storedAt: now(), events: [...flight.events] }
+          : undefined,
+      );
+    })();
+    return flight;
+  }
+
+  /** The response a generate caller gets from a flight (its own or joined). */
+  async function generateFrom(
+    flight: Flight,
+    key: string,
+    signal: AbortSignal | undefined,
+  ): Promise<ChatResponse> {
+    const detach = flight.attach();
+    try {
+      await flight.wait(signal);
+    } finally {
+      detach();
+    }
+    const response =
+      flight.response ?? answerToResponse(streamAnswer(flight), { type: "upstream" });
+    return { ...response, providerMetadata: { ...response.providerMetadata, cacheKey: key } };
+  }
+
+  return {
+    name: "cache",
+    stats: () => stats.snapshot(),
+    keyOf,
+    async flush() {
+      while (writes.size > 0) await Promise.all([...writes]);
+    },
+
+    async wrapGenerate(ctx: GenerateContext): Promise<ChatResponse> {
+      const mode = callMode(ctx.options);
+      if (mode === "bypass" || !cacheable(ctx.request, ctx.options)) {
+        stats.bypassed++;
+        return ctx.next();
+      }
+      const key = keyOf(ctx.request, ctx.client);
+      const hit = await read(key, ctx.request, mode);
+      if (hit !== undefined) return hit.response;
+
+      const running = flights.get(key);
+      missed(key, ctx.request, running !== undefined);
+      if (running !== undefined) {
+        const response = await generateFrom(running, key, ctx.options.signal);
+        stats.joined(response.model, response.usage);
+        return response;
+      }
+      return generateFrom(startGenerate(key, ctx), key, ctx.options.signal);
+    },
+
+    wrapStream(ctx: StreamContext): AsyncIterable<StreamEvent> {
+      return streamThrough(ctx);
+    },
+  };
+
+  async function* streamThrough(ctx: StreamContext): AsyncGenerator<StreamEvent> {
+    const mode = callMode(ctx.options);
+    if (mode === "bypass" || !cacheable(ctx.request, ctx.options)) {
+      stats.bypassed++;
+      yield* ctx.next();
+      return;
+    }
+    const key = keyOf(ctx.request, ctx.client);
+    const hit = await read(key, ctx.request, mode);
+    if (hit !== undefined) {
+      yield* answerToEvents(hit.answer, hit.origin);
+      return;
+    }
+    const running = flights.get(key);
+    missed(key, ctx.request, running !== undefined);
+    const flight = running ?? startStream(key, ctx);
+    const detach = flight.attach();
+    try {
+      if (flight.kind === "generate") {
+        // Joined a generate call: wait for its response, then replay it as a stream.
+        await flight.wait(ctx.options.signal);
+        yield* responseToEvents(flight.response!, flight.response!.origin);
+      } else {
+        yield* flight.read(ctx.options.signal);
+      }
+      if (running !== undefined) {
+        const response =
+          flight.response ?? answerToResponse(streamAnswer(flight), { type: "upstream" });
+        stats.joined(response.model, response.usage);
+      }
+    } finally {
+      detach();
+    }
+  }
+}
+
+const noop = () => {};
+
+function streamAnswer(flight: Flight): CachedAnswer {
+  return { v: ANSWER_VERSION, kind: "stream", storedAt: 0, events: flight.events };
+}

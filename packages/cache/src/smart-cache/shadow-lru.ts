@@ -1,0 +1,132 @@
+/**
+ * A plain LRU over 32-bit key hashes, in typed arrays: what `lru-cache` of the same capacity
+ * would hold, at ~24 bytes per entry and no allocation per access. SmartCache compares its own
+ * hits with this shadow's to steer the admission window (see `SmartCache`): when LRU would
+ * have hit and we missed, recency is winning; when we hit and LRU would have missed,
+ * frequency is.
+ *
+ * Open addressing with linear probing and backward-shift deletion; a doubly linked list of
+ * nodes gives the recency order. Two distinct keys with equal hashes share a node — rare
+ * enough (32 bits) not to matter for a steering signal.
+ */
+const NONE = -1;
+const STRIDE = 4;
+const HASH = 0;
+const PREV = 1;
+const NEXT = 2;
+
+export class ShadowLru {
+  readonly capacity: number;
+  readonly #slots: Int32Array; // node index + 1; 0 = empty
+  readonly #mask: number;
+  /** Per node [hash, prev, next, unused]: one node, one 16-byte stretch of memory. */
+  readonly #nodes: Int32Array;
+  #head = NONE; // least recently used
+  #tail = NONE; // most recently used
+  #size = 0;
+
+  constructor(capacity: number) {
+    this.capacity = Math.max(1, Math.floor(capacity));
+    let tableSize = 4;
+    while (tableSize < this.capacity * 2) tableSize *= 2;
+    this.#slots = new Int32Array(tableSize);
+    this.#mask = tableSize - 1;
+    this.#nodes = new Int32Array(this.capacity * STRIDE);
+  }
+
+  get size(): number {
+    return this.#size;
+  }
+
+  /** Records an access: true if LRU would have hit (the hash is then most recent), false if it missed (it is inserted). */
+  touch(hash: number): boolean {
+    const h = hash | 0;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = home(h) & mask;
+    for (;;) {
+      const slot = slots[i] as number;
+      if (slot === 0) break;
+      if (this.#nodes[(slot - 1) * STRIDE + HASH] === h) {
+        this.#moveToTail(slot - 1);
+        return true;
+      }
+      i = (i + 1) & mask;
+    }
+    let node: number;
+    if (this.#size < this.capacity) {
+      node = this.#size++;
+    } else {
+      node = this.#head;
+      this.#unlink(node);
+      this.#removeSlot(this.#nodes[node * STRIDE + HASH] as number);
+      // The probe position may have moved during the backward shift: find it again.
+      i = home(h) & mask;
+      while ((slots[i] as number) !== 0) i = (i + 1) & mask;
+    }
+    this.#nodes[node * STRIDE + HASH] = h;
+    slots[i] = node + 1;
+    this.#append(node);
+    return false;
+  }
+
+  clear(): void {
+    this.#slots.fill(0);
+    this.#head = NONE;
+    this.#tail = NONE;
+    this.#size = 0;
+  }
+
+  #removeSlot(h: number): void {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = home(h) & mask;
+    const nodes = this.#nodes;
+    while (nodes[((slots[i] as number) - 1) * STRIDE + HASH] !== h) i = (i + 1) & mask;
+    slots[i] = 0;
+    // Backward shift: pull later entries of the probe run into the hole when their home allows.
+    let j = i;
+    for (;;) {
+      j = (j + 1) & mask;
+      const slot = slots[j] as number;
+      if (slot === 0) return;
+      const k = home(nodes[(slot - 1) * STRIDE + HASH] as number) & mask;
+      const stays = i <= j ? i < k && k <= j : i < k || k <= j;
+      if (!stays) {
+        slots[i] = slot;
+        slots[j] = 0;
+        i = j;
+      }
+    }
+  }
+
+  #unlink(node: number): void {
+    const nodes = this.#nodes;
+    const prev = nodes[node * STRIDE + PREV] as number;
+    const next = nodes[node * STRIDE + NEXT] as number;
+    if (prev === NONE) this.#head = next;
+    else nodes[prev * STRIDE + NEXT] = next;
+    if (next === NONE) this.#tail = prev;
+    else nodes[next * STRIDE + PREV] = prev;
+  }
+
+  #append(node: number): void {
+    const nodes = this.#nodes;
+    nodes[node * STRIDE + PREV] = this.#tail;
+    nodes[node * STRIDE + NEXT] = NONE;
+    if (this.#tail === NONE) this.#head = node;
+    else nodes[this.#tail * STRIDE + NEXT] = node;
+    this.#tail = node;
+  }
+
+  #moveToTail(node: number): void {
+    if (node === this.#tail) return;
+    this.#unlink(node);
+    this.#append(node);
+  }
+}
+
+/** Spreads the hash so that nearby values do not cluster in the table. */
+function home(h: number): number {
+  return Math.imul(h, 0x9e3779b1) >>> 7;
+}

@@ -1,0 +1,291 @@
+import { z } from "zod";
+import { headers, secret, secretizeUnknown } from "./secrets.js";
+import { boolish, duration, numeric, size } from "./units.js";
+
+/**
+ * The one schema of the toolkit. Types are inferred from it (`LLMConfig`), so
+ * a field added here is typed everywhere. Objects are strict: a typo such as
+ * `modle:` is reported instead of silently ignored.
+ */
+
+const int = (min = 0) => numeric(z.number().int().min(min));
+
+export const clientParamsSchema = z.looseObject({
+  temperature: numeric(z.number().min(0).max(2)).optional(),
+  topP: numeric(z.number().min(0).max(1)).optional(),
+  topK: int(1).optional(),
+  maxTokens: int(1).optional(),
+  presencePenalty: numeric(z.number().min(-2).max(2)).optional(),
+  frequencyPenalty: numeric(z.number().min(-2).max(2)).optional(),
+  seed: numeric(z.number().int()).optional(),
+  stop: z.array(z.string()).optional(),
+});
+
+export const timeoutsSchema = z.strictObject({
+  /** Whole call, including retries' waits inside one attempt. */
+  totalMs: duration().optional(),
+  /** Until the first token of a stream (or the response headers). */
+  firstTokenMs: duration().optional(),
+  /** Longest silence between two stream chunks. */
+  idleMs: duration().optional(),
+});
+
+export const retriesSchema = z.strictObject({
+  maxAttempts: int(1).default(3),
+  baseDelayMs: duration().default(250),
+  maxDelayMs: duration().default(10_000),
+});
+
+export const circuitBreakerSchema = z.strictObject({
+  enabled: boolish().default(true),
+  /** Consecutive failures that open the circuit. */
+  failureThreshold: int(1).default(5),
+  /** How long the circuit stays open before one probe call. */
+  resetTimeoutMs: duration().default(30_000),
+  /** Probe calls allowed while half-open. */
+  halfOpenMaxCalls: int(1).default(1),
+});
+
+export const clientCacheSchema = z.union([
+  boolish(),
+  z.strictObject({
+    ttlMs: duration().optional(),
+    namespace: z.string().min(1).optional(),
+  }),
+]);
+
+export const clientSchema = z.strictObject({
+  /** Provider type in the registry: `openai`, `anthropic`, `gemini`, `ollama`, or a plugin's. */
+  provider: z.string().min(1),
+  model: z.string().min(1),
+  apiKey: secret().optional(),
+  baseURL: z.url().optional(),
+  headers: headers().optional(),
+  params: clientParamsSchema
+    .transform((params) => secretizeUnknown(params) as typeof params)
+    .optional(),
+  /** Names of other clients tried in order when this one fails. */
+  fallbacks: z.array(z.string().min(1)).optional(),
+  timeouts: timeoutsSchema.optional(),
+  retries: retriesSchema.optional(),
+  circuitBreaker: circuitBreakerSchema.optional(),
+  cache: clientCacheSchema.optional(),
+});
+
+export const l1CacheSchema = z.strictObject({
+  maxEntries: int(1).default(10_000),
+  maxBytes: size().default(64 * 1024 * 1024),
+  ttlMs: duration().default(3_600_000),
+  /** `w-tinylfu`: frequency-aware admission with an adaptive window (see @llm/cache); `lru` to compare. */
+  policy: z.enum(["w-tinylfu", "lru"]).default("w-tinylfu"),
+});
+
+export const l2CacheSchema = z.discriminatedUnion("type", [
+  z.strictObject({
+    type: z.literal("sqlite"),
+    path: z.string().min(1),
+    maxBytes: size().optional(),
+  }),
+  z.strictObject({
+    type: z.literal("redis"),
+    url: z.string().min(1),
+    namespace: z.string().min(1).default("llm"),
+    password: secret().optional(),
+  }),
+  z.strictObject({ type: z.literal("none") }),
+]);
+
+export const cacheSchema = z.strictObject({
+  enabled: boolish().default(true),
+  l1: l1CacheSchema.prefault({}),
+  l2: l2CacheSchema.default({ type: "none" }),
+  policy: z
+    .strictObject({
+      /** Cache calls with temperature > 0 too (their answers vary run to run). */
+      allowNonDeterministic: boolish().default(false),
+    })
+    .prefault({}),
+});
+
+/**
+ * Connection pool settings. Every field is optional: what is left out keeps
+ * @llm/pool's own defaults, which are tuned for LLM traffic (a long headers
+ * timeout for slow first tokens, for one) — a second set of defaults here
+ * would silently override them.
+ */
+export const poolSchema = z.strictObject({
+  /** Sockets per origin. */
+  connections: int(1).optional(),
+  /** Requests in flight per socket (1 = no HTTP/1.1 pipelining). */
+  pipelining: int(1).optional(),
+  keepAliveTimeoutMs: duration().optional(),
+  headersTimeoutMs: duration().optional(),
+  bodyTimeoutMs: duration().optional(),
+  /** Requests waiting for a socket before new ones are rejected. */
+  maxQueue: int(0).optional(),
+  queueTimeoutMs: duration().optional(),
+});
+
+export const memorySchema = z
+  .strictObject({
+    budgetBytes: size().default(256 * 1024 * 1024),
+    highWatermark: numeric(z.number().gt(0).lt(1)).default(0.85),
+    criticalWatermark: numeric(z.number().gt(0).max(1)).default(0.95),
+    sampleIntervalMs: duration().default(1_000),
+  })
+  .superRefine((memory, ctx) => {
+    if (memory.highWatermark >= memory.criticalWatermark) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["highWatermark"],
+        message: `must be below criticalWatermark (${memory.criticalWatermark})`,
+      });
+    }
+  });
+
+export const pluginEntrySchema = z
+  .strictObject({
+    name: z.string().min(1).optional(),
+    /** Package name (`@acme/llm-plugin`) or file path (`./plugins/audit.js`). */
+    module: z.string().min(1),
+    /** When true, a plugin that fails to load stops startup; otherwise it is reported and skipped. */
+    required: boolish().default(false),
+    /** The plugin's own settings, validated by the plugin; credential-named strings become `Secret`s. */
+    config: z.unknown().optional(),
+  })
+  .transform((entry) =>
+    entry.config === undefined ? entry : { ...entry, config: secretizeUnknown(entry.config) },
+  );
+
+export const hooksSchema = z.strictObject({
+  /** Longest a single hook handler may run before it is abandoned. */
+  timeoutMs: duration().default(5_000),
+});
+
+/** The built-in sections; `extendSchema` adds contributed ones. */
+export const baseConfigShape = {
+  clients: z.record(z.string().min(1), clientSchema).default({}),
+  cache: cacheSchema.prefault({}),
+  pool: poolSchema.prefault({}),
+  memory: memorySchema.prefault({}),
+  plugins: z.array(pluginEntrySchema).default([]),
+  hooks: hooksSchema.prefault({}),
+};
+
+export const BUILT_IN_SECTIONS: ReadonlySet<string> = new Set(Object.keys(baseConfigShape));
+
+/** Checks that span clients: fallbacks name existing clients and never loop. */
+export function checkClients(value: unknown, ctx: z.RefinementCtx): void {
+  const clients = fallbackGraph(value);
+  const names = new Set(Object.keys(clients));
+  for (const [name, client] of Object.entries(clients)) {
+    client.fallbacks?.forEach((target, index) => {
+      if (target === name) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["clients", name, "fallbacks", index],
+          message: `client "${name}" cannot fall back to itself`,
+        });
+      } else if (!names.has(target)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["clients", name, "fallbacks", index],
+          message: `unknown client "${target}" (known clients: ${[...names].join(", ")})`,
+        });
+      }
+    });
+  }
+  for (const cycle of findFallbackCycles(clients)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["clients", cycle[0] as string, "fallbacks"],
+      message: `fallback cycle among clients ${cycle.map((n) => `"${n}"`).join(", ")}`,
+    });
+  }
+}
+
+/**
+ * The clients' fallback lists, read defensively: the cross-field checks also
+ * run when other fields are invalid (so every problem is listed at once), and
+ * then the value may be only partly well-formed.
+ */
+function fallbackGraph(value: unknown): Record<string, { fallbacks?: string[] }> {
+  const graph: Record<string, { fallbacks?: string[] }> = {};
+  if (value === null || typeof value !== "object" || Array.isArray(value)) return graph;
+  for (const [name, client] of Object.entries(value)) {
+    const fallbacks = (client as { fallbacks?: unknown } | null)?.fallbacks;
+    graph[name] = Array.isArray(fallbacks)
+      ? { fallbacks: fallbacks.filter((f): f is string => typeof f === "string") }
+      : {};
+  }
+  return graph;
+}
+
+/** Runs a refinement even when other fields already failed. */
+export const ALWAYS = { when: () => true } as const;
+
+/**
+ * Groups of clients that fall back to each other in a loop (strongly connected
+ * components of size ≥ 2, Tarjan's algorithm), each sorted by name.
+ * Linear in clients + fallbacks.
+ */
+export function findFallbackCycles(
+  clients: Record<string, { fallbacks?: string[] | undefined }>,
+): string[][] {
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const cycles: string[][] = [];
+  let counter = 0;
+  const edges = (name: string) =>
+    (clients[name]?.fallbacks ?? []).filter((n) => n !== name && Object.hasOwn(clients, n));
+  const connect = (name: string): void => {
+    index.set(name, counter);
+    low.set(name, counter);
+    counter++;
+    stack.push(name);
+    onStack.add(name);
+    for (const next of edges(name)) {
+      if (!index.has(next)) {
+        connect(next);
+        low.set(name, Math.min(low.get(name) as number, low.get(next) as number));
+      } else if (onStack.has(next)) {
+        low.set(name, Math.min(low.get(name) as number, index.get(next) as number));
+      }
+    }
+    if (low.get(name) === index.get(name)) {
+      const group: string[] = [];
+      let member: string | undefined;
+      do {
+        member = stack.pop() as string;
+        onStack.delete(member);
+        group.push(member);
+      } while (member !== name);
+      if (group.length > 1) {
+        group.sort();
+        cycles.push(group);
+      }
+    }
+  };
+  for (const name of Object.keys(clients)) if (!index.has(name)) connect(name);
+  return cycles;
+}
+
+export const configSchema = z.strictObject(baseConfigShape).superRefine((config, ctx) => {
+  checkClients((config as { clients?: unknown }).clients, ctx);
+}, ALWAYS);
+
+export type LLMConfig = z.output<typeof configSchema>;
+export type LLMConfigInput = z.input<typeof configSchema>;
+export type ClientConfig = z.output<typeof clientSchema>;
+export type ClientParams = z.output<typeof clientParamsSchema>;
+export type CacheConfig = z.output<typeof cacheSchema>;
+export type L2CacheConfig = z.output<typeof l2CacheSchema>;
+export type PoolConfig = z.output<typeof poolSchema>;
+export type MemoryConfig = z.output<typeof memorySchema>;
+export type PluginEntry = z.output<typeof pluginEntrySchema>;
+export type HooksConfig = z.output<typeof hooksSchema>;
+export type RetriesConfig = z.output<typeof retriesSchema>;
+export type TimeoutsConfig = z.output<typeof timeoutsSchema>;
+export type CircuitBreakerConfig = z.output<typeof circuitBreakerSchema>;

@@ -1,0 +1,552 @@
+import {
+  AbortError,
+  type ChatRequest,
+  ConfigError,
+  collectStream,
+  type StreamEvent,
+  TimeoutError,
+} from "@llm/core";
+import { ConnectionPool } from "@llm/pool";
+import { type MockProvider, startMockProvider } from "@llm/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type AnthropicProviderSettings, createAnthropic, DEFAULT_MAX_TOKENS } from "./index.js";
+
+let mock: MockProvider;
+beforeAll(async () => {
+  mock = await startMockProvider({ provider: "anthropic" });
+});
+afterAll(() => mock.close());
+beforeEach(() => mock.reset());
+
+const client = (settings: AnthropicProviderSettings = {}) =>
+  createAnthropic({
+    baseURL: mock.baseURL,
+    apiKey: "sk-ant-test-client-key",
+    model: "claude-sonnet-4-5",
+    ...settings,
+  });
+const lastBody = () => mock.requests.at(-1)?.body as Record<string, unknown>;
+const hi: ChatRequest = { messages: [{ role: "user", content: "Hi" }] };
+
+async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+  const out: StreamEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+async function until(condition: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
+}
+
+const weatherTool = {
+  name: "weather",
+  description: "Current weather for a city",
+  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+};
+
+describe("request mapping (the body the server received)", () => {
+  it("posts to /v1/messages with x-api-key, anthropic-version, the system prompt and a default max_tokens", async () => {
+    mock.enqueue({ text: "Hello" });
+    await client().generate({
+      messages: [
+        { role: "system", content: "Be brief." },
+        { role: "user", content: "Hi" },
+      ],
+    });
+    const received = mock.requests[0];
+    expect(received?.path).toBe("/v1/messages");
+    expect(received?.headers["x-api-key"]).toBe("sk-ant-test-client-key");
+    expect(received?.headers["anthropic-version"]).toBe("2023-06-01");
+    expect(received?.headers.authorization).toBeUndefined();
+    expect(received?.body).toEqual({
+      model: "claude-sonnet-4-5",
+      max_tokens: DEFAULT_MAX_TOKENS,
+      messages: [{ role: "user", content: "Hi" }],
+      system: "Be brief.",
+    });
+    expect(DEFAULT_MAX_TOKENS).toBe(4096);
+  });
+
+  it("maps sampling parameters to their wire names and leaves out what the API lacks", async () => {
+    mock.enqueue({ text: "ok" });
+    await client().generate({
+      ...hi,
+      model: "claude-haiku-4-5",
+      temperature: 0.2,
+      topP: 0.9,
+      topK: 40,
+      maxTokens: 64,
+      stop: ["END"],
+      seed: 7,
+      frequencyPenalty: 0.5,
+      presencePenalty: 0.5,
+    });
+    expect(lastBody()).toEqual({
+      model: "claude-haiku-4-5",
+      max_tokens: 64,
+      messages: [{ role: "user", content: "Hi" }],
+      temperature: 0.2,
+      top_p: 0.9,
+      top_k: 40,
+      stop_sequences: ["END"],
+    });
+  });
+
+  it("fills unset fields from settings.defaults and lets the request win", async () => {
+    mock.enqueue({ text: "ok" });
+    await client({ defaults: { maxTokens: 1000, topK: 5, temperature: 0 } }).generate({
+      ...hi,
+      temperature: 1,
+    });
+    expect(lastBody()).toMatchObject({ max_tokens: 1000, top_k: 5, temperature: 1 });
+  });
+
+  it("maps tools and every tool choice", async () => {
+    mock.enqueue({ toolCalls: [{ name: "weather", arguments: { city: "Oslo" } }] });
+    await client().generate({
+      ...hi,
+      tools: [weatherTool],
+      toolChoice: { type: "tool", name: "weather" },
+    });
+    expect(lastBody()).toMatchObject({
+      tools: [
+        {
+          name: "weather",
+          description: "Current weather for a city",
+          input_schema: weatherTool.parameters,
+        },
+      ],
+      tool_choice: { type: "tool", name: "weather" },
+    });
+    const c = client();
+    expect(c.buildRequestBody({ ...hi, toolChoice: "auto" }, false).tool_choice).toEqual({
+      type: "auto",
+    });
+    expect(c.buildRequestBody({ ...hi, toolChoice: "none" }, false).tool_choice).toEqual({
+      type: "none",
+    });
+    expect(c.buildRequestBody({ ...hi, toolChoice: "required" }, false).tool_choice).toEqual({
+      type: "any",
+    });
+    expect(
+      c.buildRequestBody({ ...hi, tools: [{ name: "t", parameters: { type: "object" } }] }, false)
+        .tools,
+    ).toEqual([{ name: "t", input_schema: { type: "object" } }]);
+  });
+
+  it("asks for JSON through a forced json tool and returns its input as text", async () => {
+    const schema = {
+      type: "object",
+      properties: { city: { type: "string" }, temp: { type: "number" } },
+      required: ["city"],
+    };
+    const response = await client().generate({
+      ...hi,
+      responseFormat: { type: "json_schema", name: "weather", schema },
+    });
+    expect(lastBody()).toMatchObject({
+      tools: [
+        {
+          name: "json",
+          description: 'Respond with JSON matching the "weather" schema.',
+          input_schema: schema,
+        },
+      ],
+      tool_choice: { type: "tool", name: "json" },
+    });
+    expect(typeof (JSON.parse(response.text) as { city: unknown }).city).toBe("string");
+    expect(response.toolCalls).toEqual([]);
+    expect(response.finishReason).toBe("stop");
+
+    const streamed = await collectStream(
+      client().stream({ ...hi, responseFormat: { type: "json" } }),
+    );
+    expect(lastBody()).toMatchObject({
+      tools: [
+        {
+          name: "json",
+          description: "Respond with a JSON object.",
+          input_schema: { type: "object" },
+        },
+      ],
+      tool_choice: { type: "tool", name: "json" },
+      stream: true,
+    });
+    expect(typeof JSON.parse(streamed.text)).toBe("object");
+    expect(streamed.finishReason).toBe("stop");
+    expect(
+      client().buildRequestBody({ ...hi, responseFormat: { type: "text" } }, false).tools,
+    ).toBeUndefined();
+  });
+
+  it("offers the json tool beside real tools and requires one of them", () => {
+    const body = client().buildRequestBody(
+      {
+        ...hi,
+        tools: [weatherTool],
+        responseFormat: {
+          type: "json_schema",
+          name: "r",
+          schema: { type: "object" },
+          description: "Result",
+        },
+      },
+      false,
+    );
+    expect(body.tools?.map((t) => t.name)).toEqual(["weather", "json"]);
+    expect(body.tools?.[1]?.description).toBe("Result");
+    expect(body.tool_choice).toEqual({ type: "any" });
+  });
+
+  it("merges providerOptions.anthropic last (extended thinking)", async () => {
+    mock.enqueue({ text: "ok", reasoning: "Let me think." });
+    const response = await client().generate({
+      ...hi,
+      providerOptions: {
+        anthropic: { thinking: { type: "enabled", budget_tokens: 1024 } },
+        openai: { seed: 1 },
+      },
+    });
+    expect(lastBody()).toMatchObject({ thinking: { type: "enabled", budget_tokens: 1024 } });
+    expect(lastBody().seed).toBeUndefined();
+    expect(response.reasoning).toBe("Let me think.");
+  });
+
+  it("sends a multi-turn conversation with signed reasoning, tool use and tool results", async () => {
+    mock.enqueue({ text: "It is -3°C in Oslo." });
+    await client().generate({
+      tools: [weatherTool],
+      messages: [
+        { role: "user", content: "Weather in Oslo?" },
+        {
+          role: "assistant",
+          content: [
+            { type: "reasoning", text: "I need the tool.", signature: "sig-abc" },
+            { type: "text", text: "Checking." },
+            {
+              type: "tool-call",
+              toolCallId: "toolu_1",
+              toolName: "weather",
+              input: { city: "Oslo" },
+            },
+          ],
+        },
+        {
+          role: "tool",
+          content: [
+            { type: "tool-result", toolCallId: "toolu_1", toolName: "weather", output: { c: -3 } },
+          ],
+        },
+      ],
+    });
+    expect(lastBody().messages).toEqual([
+      { role: "user", content: "Weather in Oslo?" },
+      {
+        role: "assistant",
+        content: [
+          { type: "thinking", thinking: "I need the tool.", signature: "sig-abc" },
+          { type: "text", text: "Checking." },
+          { type: "tool_use", id: "toolu_1", name: "weather", input: { city: "Oslo" } },
+        ],
+      },
+      {
+        role: "user",
+        content: [{ type: "tool_result", tool_use_id: "toolu_1", content: '{"c":-3}' }],
+      },
+    ]);
+  });
+
+  it("adds settings and per-call headers", async () => {
+    mock.enqueue({ text: "ok" });
+    await client({ headers: { "Anthropic-Beta": "prompt-caching-2024-07-31" } }).generate(hi, {
+      headers: { "x-trace-id": "t-1" },
+    });
+    const headers = mock.requests[0]?.headers ?? {};
+    expect(headers["anthropic-beta"]).toBe("prompt-caching-2024-07-31");
+    expect(headers["x-trace-id"]).toBe("t-1");
+  });
+
+  it("rejects a request without a model with a ConfigError naming the field", async () => {
+    const noModel = createAnthropic({ baseURL: mock.baseURL, apiKey: "sk-ant-test-client-key" });
+    await expect(noModel.generate(hi)).rejects.toMatchObject({
+      name: "ConfigError",
+      issues: [{ path: "model" }],
+    });
+    await expect(drain(noModel.stream(hi))).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+describe("generate", () => {
+  it("returns text, finish reason, usage with cache reads, id and request id", async () => {
+    mock.enqueue({ text: "Hello there", usage: { input: 12, output: 3, cached: 100 } });
+    const response = await client().generate(hi);
+    expect(response).toMatchObject({
+      model: "claude-sonnet-4-5",
+      provider: "anthropic",
+      text: "Hello there",
+      content: [{ type: "text", text: "Hello there" }],
+      toolCalls: [],
+      finishReason: "stop",
+      rawFinishReason: "end_turn",
+      usage: { inputTokens: 112, outputTokens: 3, totalTokens: 115, cachedInputTokens: 100 },
+      origin: { type: "upstream" },
+    });
+    expect(response.id).toMatch(/^msg_01/);
+    expect(response.requestId).toMatch(/^req_011C/);
+  });
+
+  it("returns reasoning with its signature, text and tool calls in order", async () => {
+    mock.enqueue({
+      reasoning: "The user wants weather.",
+      text: "Let me check.",
+      toolCalls: [{ id: "toolu_a", name: "weather", arguments: { city: "Oslo" } }],
+    });
+    const response = await client().generate({ ...hi, tools: [weatherTool] });
+    expect(response.content).toEqual([
+      {
+        type: "reasoning",
+        text: "The user wants weather.",
+        signature: expect.stringMatching(/^EqQBCkYIBxgCKkB.+mock$/),
+      },
+      { type: "text", text: "Let me check." },
+      { type: "tool-call", toolCallId: "toolu_a", toolName: "weather", input: { city: "Oslo" } },
+    ]);
+    expect(response.reasoning).toBe("The user wants weather.");
+    expect(response.toolCalls).toEqual([
+      { id: "toolu_a", name: "weather", input: { city: "Oslo" } },
+    ]);
+    expect(response.finishReason).toBe("tool-calls");
+  });
+
+  it("keeps unsigned thinking, skips unknown blocks and fills a missing id and model", async () => {
+    mock.enqueue({
+      status: 200,
+      body: {
+        content: [
+          { type: "thinking", thinking: "hmm" },
+          { type: "redacted_thinking", data: "opaque" },
+          { type: "tool_use", id: "toolu_b", name: "noargs" },
+        ],
+        stop_reason: "tool_use",
+      },
+    });
+    const response = await client().generate(hi);
+    expect(response.content).toEqual([
+      { type: "reasoning", text: "hmm" },
+      { type: "tool-call", toolCallId: "toolu_b", toolName: "noargs", input: {} },
+    ]);
+    expect(response.id).toMatch(/^msg-/);
+    expect(response.model).toBe("claude-sonnet-4-5");
+    expect(response.usage).toEqual({ inputTokens: 0, outputTokens: 0, totalTokens: 0 });
+  });
+
+  it("rejects a body that is not a message with a ParseError", async () => {
+    mock.enqueue({ status: 200, body: { type: "message" } });
+    await expect(client().generate(hi)).rejects.toMatchObject({
+      name: "ParseError",
+      where: "response body",
+    });
+  });
+});
+
+describe("stream", () => {
+  it("yields start, reasoning with signature, text, tool call deltas, the tool call, usage and finish", async () => {
+    mock.enqueue({
+      reasoning: "Weather needs a tool.",
+      text: "Checking now.",
+      toolCalls: [{ id: "toolu_s", name: "weather", arguments: { city: "San Francisco" } }],
+      usage: { input: 30, output: 20, cached: 10 },
+    });
+    const events = await drain(client().stream({ ...hi, tools: [weatherTool] }));
+    expect(events[0]).toMatchObject({
+      type: "start",
+      model: "claude-sonnet-4-5",
+      provider: "anthropic",
+      origin: { type: "upstream" },
+    });
+    expect((events[0] as { requestId?: string }).requestId).toMatch(/^req_011C/);
+    const reasoning = events.filter((e) => e.type === "reasoning-delta");
+    expect(reasoning.map((e) => (e as { delta: string }).delta).join("")).toBe(
+      "Weather needs a tool.",
+    );
+    expect(reasoning.at(-1)).toMatchObject({
+      delta: "",
+      signature: expect.stringMatching(/mock$/),
+    });
+    expect(events.flatMap((e) => (e.type === "text-delta" ? [e.delta] : [])).join("")).toBe(
+      "Checking now.",
+    );
+    const args = events.flatMap((e) => (e.type === "tool-call-delta" ? [e.argsDelta] : []));
+    expect(args.length).toBeGreaterThan(1);
+    expect(args.join("")).toBe('{"city":"San Francisco"}');
+    expect(events.find((e) => e.type === "tool-call-delta")).toMatchObject({
+      index: 0,
+      toolCallId: "toolu_s",
+      toolName: "weather",
+    });
+    expect(events.filter((e) => e.type === "tool-call")).toEqual([
+      {
+        type: "tool-call",
+        index: 0,
+        toolCall: { id: "toolu_s", name: "weather", input: { city: "San Francisco" } },
+      },
+    ]);
+    const usage = { inputTokens: 40, outputTokens: 20, totalTokens: 60, cachedInputTokens: 10 };
+    expect(events.slice(-2)).toEqual([
+      { type: "usage", usage },
+      { type: "finish", finishReason: "tool-calls", rawFinishReason: "tool_use", usage },
+    ]);
+    const collected = await collectStream(
+      (async function* () {
+        yield* events;
+      })(),
+    );
+    expect(collected.content[0]).toMatchObject({
+      type: "reasoning",
+      text: "Weather needs a tool.",
+    });
+  });
+});
+
+describe("abort", () => {
+  async function slowServer(): Promise<MockProvider> {
+    const slow = await startMockProvider({ provider: "anthropic", latency: { chunkMs: 30 } });
+    slow.enqueue({ text: "one two three four five six seven eight nine ten eleven twelve" });
+    return slow;
+  }
+
+  it("rejects generate with AbortError when the signal aborts before the answer", async () => {
+    mock.enqueue({ fault: "hang-headers" });
+    const controller = new AbortController();
+    const pending = client().generate(hi, { signal: controller.signal });
+    await until(() => mock.requests.length === 1);
+    controller.abort();
+    await expect(pending).rejects.toBeInstanceOf(AbortError);
+  });
+
+  it("aborts a stream mid-body when the signal aborts", async () => {
+    const slow = await slowServer();
+    try {
+      const controller = new AbortController();
+      const seen: string[] = [];
+      await expect(
+        (async () => {
+          for await (const event of client({ baseURL: slow.baseURL }).stream(hi, {
+            signal: controller.signal,
+          })) {
+            seen.push(event.type);
+            if (event.type === "text-delta") controller.abort();
+          }
+        })(),
+      ).rejects.toBeInstanceOf(AbortError);
+      expect(seen).toEqual(["start", "text-delta"]);
+      await until(() => slow.stats().openConnections === 0);
+      expect(slow.stats().openConnections).toBe(0);
+    } finally {
+      await slow.close();
+    }
+  });
+
+  it("aborts a stream mid-body through the pool transport too", async () => {
+    const slow = await slowServer();
+    const pool = new ConnectionPool();
+    try {
+      const controller = new AbortController();
+      const seen: string[] = [];
+      await expect(
+        (async () => {
+          const pooled = client({ baseURL: slow.baseURL, transport: pool });
+          for await (const event of pooled.stream(hi, { signal: controller.signal })) {
+            seen.push(event.type);
+            if (event.type === "text-delta") controller.abort();
+          }
+        })(),
+      ).rejects.toBeInstanceOf(AbortError);
+      expect(seen).toEqual(["start", "text-delta"]);
+      // The socket that carried the stream is destroyed (the pool may open a fresh idle one).
+      const closed = () => slow.stats().connections - slow.stats().openConnections;
+      await until(() => closed() === 1);
+      expect(closed()).toBe(1);
+    } finally {
+      await pool.close();
+      await slow.close();
+    }
+  });
+
+  it.each(["fetch", "pool"] as const)(
+    "closes the HTTP request when the consumer breaks out of for await (%s transport)",
+    async (transport) => {
+      const slow = await slowServer();
+      const pool = new ConnectionPool();
+      try {
+        const settings =
+          transport === "pool"
+            ? { baseURL: slow.baseURL, transport: pool }
+            : { baseURL: slow.baseURL };
+        let deltas = 0;
+        for await (const event of client(settings).stream(hi)) {
+          if (event.type === "text-delta" && ++deltas === 2) break;
+        }
+        expect(deltas).toBe(2);
+        // The socket that carried the stream is closed long before the server would have finished
+        // it (a finished keep-alive socket stays open; a pool may open a fresh idle one).
+        const closed = () => slow.stats().connections - slow.stats().openConnections;
+        await until(() => closed() >= 1);
+        expect(closed()).toBeGreaterThanOrEqual(1);
+      } finally {
+        await pool.close();
+        await slow.close();
+      }
+    },
+  );
+
+  it("turns timeoutMs into a TimeoutError for the whole call", async () => {
+    mock.enqueue({ fault: "hang-headers" }, { fault: "hang-headers" });
+    await expect(client().generate(hi, { timeoutMs: 50 })).rejects.toMatchObject({
+      name: "TimeoutError",
+      phase: "total",
+    });
+    await expect(drain(client().stream(hi, { timeoutMs: 50 }))).rejects.toBeInstanceOf(
+      TimeoutError,
+    );
+  });
+
+  it("passes firstTokenTimeoutMs and idleTimeoutMs to the transport", async () => {
+    mock.enqueue({ fault: "hang-headers" });
+    await expect(
+      client().generate(hi, { firstTokenTimeoutMs: 50, idleTimeoutMs: 1000 }),
+    ).rejects.toMatchObject({
+      name: "TimeoutError",
+      phase: "first-byte",
+    });
+  });
+});
+
+describe("through @llm/pool", () => {
+  it("generates and streams over a ConnectionPool transport, reusing its connections", async () => {
+    const pool = new ConnectionPool();
+    try {
+      const pooled = client({ transport: pool });
+      // Answers derived from the request itself, so the order of arrival cannot mix them up.
+      mock.when(
+        () => true,
+        (request) => {
+          const messages = (request.body as { messages: Array<{ content: string }> }).messages;
+          return { text: `answer to ${messages.at(-1)?.content}` };
+        },
+      );
+      const ask = (content: string): ChatRequest => ({ messages: [{ role: "user", content }] });
+      const before = mock.stats().connections;
+      for (let i = 0; i < 4; i++) {
+        expect((await pooled.generate(ask(`generate ${i}`))).text).toBe(`answer to generate ${i}`);
+        const response = await collectStream(pooled.stream(ask(`stream ${i}`)));
+        expect(response.text).toBe(`answer to stream ${i}`);
+        expect(response.finishReason).toBe("stop");
+      }
+      // Eight calls, each read to the end: the pool keeps their sockets alive and reuses them.
+      expect(mock.stats().connections - before).toBeLessThan(8);
+    } finally {
+      await pool.close();
+    }
+  });
+});

@@ -1,0 +1,347 @@
+import {
+  type AssistantContentPart,
+  type CallOptions,
+  type ChatRequest,
+  type ChatResponse,
+  ConfigError,
+  generateId,
+  type HttpErrorInfo,
+  type LLMClient,
+  type LLMError,
+  openCallSignal,
+  ParseError,
+  type ResponseFormat,
+  type SendOptions,
+  type SSEEvent,
+  SSEParser,
+  type StreamEvent,
+  sendJSON,
+  sendStream,
+  type ToolCall,
+  type ToolChoice,
+  type ToolDefinition,
+  type Transport,
+} from "@llm/core";
+import { convertOpenAIUsage } from "./convert-openai-usage.js";
+import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
+import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
+import {
+  isOpenAIChatResponse,
+  type OpenAIChatRequestBody,
+  type OpenAIResponseFormatParam,
+  type OpenAIToolCall,
+  type OpenAIToolChoiceParam,
+  type OpenAIToolParam,
+} from "./openai-api.js";
+import { openAIErrorFromResponse } from "./openai-error.js";
+import { OpenAIStreamEvents } from "./openai-stream-events.js";
+import { parseArguments } from "./parse-arguments.js";
+
+/** Request fields that `settings.defaults` may fill when a request leaves them undefined. */
+export interface OpenAIRequestDefaults {
+  temperature?: number;
+  topP?: number;
+  maxTokens?: number;
+  stop?: string[];
+  seed?: number;
+  frequencyPenalty?: number;
+  presencePenalty?: number;
+}
+
+/** Everything a client needs, resolved once by `createOpenAI`. */
+export interface OpenAIChatClientConfig {
+  /** Reported as `provider` on responses, events and errors. */
+  provider: string;
+  model?: string;
+  /** Full URL of `/chat/completions`. */
+  url: string;
+  /** Static headers (auth, organization, custom), built once. */
+  headers: Record<string, string>;
+  transport: Transport;
+  defaults?: OpenAIRequestDefaults;
+  /** Send `stream_options: { include_usage: true }` on streams. */
+  streamOptions: boolean;
+  maxTokensField: "max_tokens" | "max_completion_tokens";
+  /** Keys of `request.providerOptions` merged into the body, in order. */
+  providerOptionKeys: readonly string[];
+}
+
+const STREAM_OPTIONS = { include_usage: true } as const;
+
+/**
+ * `LLMClient` on the Chat Completions API (OpenAI and every compatible server).
+ *
+ * Hot path (`generate`): one object literal for the body, one
+ * `JSON.stringify` (in `sendJSON`), one `JSON.parse`, then a field-by-field
+ * read of the answer. No schema validation, no clones, no closures per call.
+ */
+export class OpenAIChatClient implements LLMClient {
+  readonly provider: string;
+  readonly model?: string;
+  readonly #config: OpenAIChatClientConfig;
+  readonly #mapError: (info: HttpErrorInfo) => LLMError;
+
+  constructor(config: OpenAIChatClientConfig) {
+    this.#config = config;
+    this.provider = config.provider;
+    if (config.model !== undefined) this.model = config.model;
+    const provider = config.provider;
+    this.#mapError = (info) =>
+      openAIErrorFromResponse(info.status, info.headers, info.bodyText, provider);
+  }
+
+  /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */
+  buildRequestBody(request: ChatRequest, stream: boolean): OpenAIChatRequestBody {
+    const config = this.#config;
+    const model = request.model ?? config.model;
+    if (!model) {
+      throw new ConfigError(
+        `No model for ${config.provider}: set request.model or settings.model`,
+        {
+          provider: config.provider,
+          issues: [{ path: "model", message: "required" }],
+        },
+      );
+    }
+    const body: OpenAIChatRequestBody = {
+      model,
+      messages: convertToOpenAIMessages(request.messages),
+    };
+    const d = config.defaults;
+    const temperature = request.temperature ?? d?.temperature;
+    if (temperature !== undefined) body.temperature = temperature;
+    const topP = request.topP ?? d?.topP;
+    if (topP !== undefined) body.top_p = topP;
+    const maxTokens = request.maxTokens ?? d?.maxTokens;
+    if (maxTokens !== undefined) body[config.maxTokensField] = maxTokens;
+    const stop = request.stop ?? d?.stop;
+    if (stop !== undefined && stop.length > 0) body.stop = stop;
+    const seed = request.seed ?? d?.seed;
+    if (seed !== undefined) body.seed = seed;
+    const frequencyPenalty = request.frequencyPenalty ?? d?.frequencyPenalty;
+    if (frequencyPenalty !== undefined) body.frequency_penalty = frequencyPenalty;
+    const presencePenalty = request.presencePenalty ?? d?.presencePenalty;
+    if (presencePenalty !== undefined) body.presence_penalty = presencePenalty;
+    if (request.tools !== undefined && request.tools.length > 0) {
+      body.tools = request.tools.map(convertTool);
+    }
+    if (request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
+    if (request.responseFormat !== undefined) {
+      body.response_format = convertResponseFormat(request.responseFormat);
+    }
+    if (stream) {
+      body.stream = true;
+      if (config.streamOptions) body.stream_options = STREAM_OPTIONS;
+    }
+    const options = request.providerOptions;
+    if (options !== undefined) {
+      for (const key of config.providerOptionKeys) {
+        const extra = options[key];
+        if (extra !== undefined) Object.assign(body, extra);
+      }
+    }
+    return body;
+  }
+
+  async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
+    const body = this.buildRequestBody(request, false);
+    const call = openCallSignal(options, false);
+    try {
+      const result = await sendJSON(this.#config.transport, this.#send(body, call.signal, options));
+      return this.#parseResponse(result.value, result.headers, body.model);
+    } finally {
+      call.dispose();
+    }
+  }
+
+  async *stream(
+    request: ChatRequest,
+    options?: CallOptions,
+  ): AsyncGenerator<StreamEvent, void, undefined> {
+    const body = this.buildRequestBody(request, true);
+    // Our own abort, not just the body iterator's return(): cancelling a fetch body may let the
+    // response run on (to reuse the socket) while the model keeps generating tokens we pay for.
+    const call = openCallSignal(options, true);
+    let completed = false;
+    let bodyIterator: AsyncIterator<Uint8Array> | undefined;
+    try {
+      const result = await sendStream(
+        this.#config.transport,
+        this.#send(body, call.signal, options),
+      );
+      const events = new OpenAIStreamEvents(this.provider, body.model, result.headers);
+      // One decoder + core's incremental SSEParser straight over the body: no generator layers
+      // per chunk. The transport ends the body when the call's signal aborts.
+      const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
+      const parser = new SSEParser();
+      const out: StreamEvent[] = [];
+      // A manual loop, not `for await`: on an early exit the finally below must abort BEFORE the
+      // body is returned — a transport detaches from the signal once its body is closed.
+      bodyIterator = result.body[Symbol.asyncIterator]();
+      while (true) {
+        const next = await bodyIterator.next();
+        if (next.done) break;
+        const failure = feed(
+          events,
+          parser.feed(decoder.decode(next.value, { stream: true })),
+          out,
+        );
+        for (let i = 0; i < out.length; i++) yield out[i] as StreamEvent;
+        out.length = 0;
+        if (failure !== NO_FAILURE) throw failure;
+      }
+      let failure = feed(events, parser.feed(decoder.decode()), out);
+      if (failure === NO_FAILURE) failure = feed(events, parser.end(), out);
+      if (failure === NO_FAILURE) failure = feed(events, undefined, out);
+      for (let i = 0; i < out.length; i++) yield out[i] as StreamEvent;
+      if (failure !== NO_FAILURE) throw failure;
+      completed = true;
+    } finally {
+      // Breaking out of `for await` (or failing) lands here with `completed` false: end the request.
+      if (!completed) {
+        call.abort();
+        await bodyIterator?.return?.().catch(() => undefined);
+      }
+      call.dispose();
+    }
+  }
+
+  #send(
+    body: OpenAIChatRequestBody,
+    signal: AbortSignal | undefined,
+    options: CallOptions | undefined,
+  ): SendOptions {
+    const config = this.#config;
+    const send: SendOptions = {
+      provider: config.provider,
+      url: config.url,
+      headers: options?.headers ? { ...config.headers, ...options.headers } : config.headers,
+      body,
+      mapError: this.#mapError,
+    };
+    if (signal !== undefined) send.signal = signal;
+    if (options?.firstTokenTimeoutMs !== undefined)
+      send.headersTimeoutMs = options.firstTokenTimeoutMs;
+    if (options?.idleTimeoutMs !== undefined) send.bodyTimeoutMs = options.idleTimeoutMs;
+    return send;
+  }
+
+  #parseResponse(value: unknown, headers: Record<string, string>, model: string): ChatResponse {
+    if (!isOpenAIChatResponse(value)) {
+      throw new ParseError(`${this.provider} returned a body that is not a chat completion`, {
+        where: "response body",
+        provider: this.provider,
+      });
+    }
+    const choice = value.choices[0];
+    if (choice === undefined) {
+      throw new ParseError(`${this.provider} returned a chat completion without choices`, {
+        where: "response body .choices",
+        provider: this.provider,
+      });
+    }
+    const message = choice.message;
+    const content: AssistantContentPart[] = [];
+    const reasoning = message.reasoning_content ?? message.reasoning;
+    if (reasoning) content.push({ type: "reasoning", text: reasoning });
+    const text = message.content ?? "";
+    if (text) content.push({ type: "text", text });
+    const toolCalls: ToolCall[] = [];
+    const wireCalls = message.tool_calls;
+    if (wireCalls) {
+      for (let i = 0; i < wireCalls.length; i++) {
+        const call = toToolCall(wireCalls[i] as OpenAIToolCall);
+        toolCalls.push(call);
+        content.push({
+          type: "tool-call",
+          toolCallId: call.id,
+          toolName: call.name,
+          input: call.input,
+        });
+      }
+    }
+    const raw = choice.finish_reason ?? undefined;
+    const response: ChatResponse = {
+      id: value.id ?? generateId("chatcmpl"),
+      model: value.model ?? model,
+      provider: this.provider,
+      text,
+      content,
+      toolCalls,
+      finishReason: message.refusal ? "content-filter" : mapOpenAIFinishReason(raw),
+      usage: convertOpenAIUsage(value.usage),
+      origin: { type: "upstream" },
+    };
+    if (reasoning) response.reasoning = reasoning;
+    if (raw) response.rawFinishReason = raw;
+    const requestId = headers["x-request-id"];
+    if (requestId !== undefined) response.requestId = requestId;
+    if (message.refusal) response.providerMetadata = { refusal: message.refusal };
+    return response;
+  }
+}
+
+const NO_FAILURE: unique symbol = Symbol("no failure");
+
+/**
+ * Runs a batch of SSE payloads through the state machine. A failure is
+ * returned, not thrown, so the events produced before it are still yielded
+ * first — a stream error never swallows the deltas that preceded it.
+ */
+function feed(
+  events: OpenAIStreamEvents,
+  sse: SSEEvent[] | undefined,
+  out: StreamEvent[],
+): unknown {
+  try {
+    // `undefined`: the body ended — append the closing usage and finish.
+    if (sse === undefined) events.end(out);
+    else for (let i = 0; i < sse.length; i++) events.push((sse[i] as SSEEvent).data, out);
+    return NO_FAILURE;
+  } catch (error) {
+    return error;
+  }
+}
+
+function toToolCall(call: OpenAIToolCall): ToolCall {
+  return {
+    id: call.id ?? generateId("call"),
+    name: call.function?.name ?? "",
+    input: parseArguments(call.function?.arguments ?? ""),
+  };
+}
+
+function convertTool(tool: ToolDefinition): OpenAIToolParam {
+  // Key order as in OpenAI's docs (name, description, parameters, strict): same bytes as the SDK sends.
+  const fn: OpenAIToolParam["function"] =
+    tool.description === undefined
+      ? { name: tool.name, parameters: tool.parameters }
+      : { name: tool.name, description: tool.description, parameters: tool.parameters };
+  if (tool.strict !== undefined) fn.strict = tool.strict;
+  return { type: "function", function: fn };
+}
+
+function convertToolChoice(choice: ToolChoice): OpenAIToolChoiceParam {
+  return typeof choice === "string"
+    ? choice
+    : { type: "function", function: { name: choice.name } };
+}
+
+function convertResponseFormat(format: ResponseFormat): OpenAIResponseFormatParam {
+  switch (format.type) {
+    case "text":
+      return { type: "text" };
+    case "json":
+      return { type: "json_object" };
+    case "json_schema": {
+      const jsonSchema: Extract<OpenAIResponseFormatParam, { type: "json_schema" }>["json_schema"] =
+        {
+          name: format.name,
+          schema: format.schema,
+          strict: format.strict ?? true,
+        };
+      if (format.description !== undefined) jsonSchema.description = format.description;
+      return { type: "json_schema", json_schema: jsonSchema };
+    }
+  }
+}

@@ -1,0 +1,253 @@
+import {
+  AuthenticationError,
+  ContentFilterError,
+  ContextLengthError,
+  InvalidRequestError,
+  type LLMError,
+  NetworkError,
+  ParseError,
+  ProviderError,
+  RateLimitError,
+  type StreamEvent,
+} from "@llm/core";
+import { type MockProvider, startMockProvider } from "@llm/testkit";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { createOpenAI } from "./index.js";
+import { openAIStreamError } from "./openai-error.js";
+
+const API_KEY = "sk-proj-secretvalue0123456789";
+let mock: MockProvider;
+beforeAll(async () => {
+  mock = await startMockProvider({ provider: "openai" });
+});
+afterAll(() => mock.close());
+beforeEach(() => mock.reset());
+
+const client = () => createOpenAI({ baseURL: mock.baseURL, apiKey: API_KEY, model: "gpt-4o-mini" });
+const hi = { messages: [{ role: "user" as const, content: "Hi" }] };
+
+async function failure(promise: Promise<unknown>): Promise<LLMError> {
+  try {
+    await promise;
+  } catch (error) {
+    expect(JSON.stringify(error)).not.toContain(API_KEY);
+    expect(String((error as Error).message)).not.toContain(API_KEY);
+    return error as LLMError;
+  }
+  throw new Error("expected a failure");
+}
+
+async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
+  const out: StreamEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+describe("HTTP errors", () => {
+  it("maps 401 to AuthenticationError with the provider's message", async () => {
+    mock.enqueue({ status: 401 });
+    const error = await failure(client().generate(hi));
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect(error).toMatchObject({ status: 401, provider: "openai", retryable: false });
+    // (core's redactor masks the word after "invalid_api_key:"; the rest of the message survives)
+    expect(error.message).toContain("API key provided");
+    expect(error.message).toMatch(/request id req_/);
+  });
+
+  it("maps 403 to AuthenticationError", async () => {
+    mock.enqueue({ status: 403 });
+    expect(await failure(client().generate(hi))).toBeInstanceOf(AuthenticationError);
+  });
+
+  it("maps 429 to a retryable RateLimitError with retry-after in ms", async () => {
+    mock.enqueue({ status: 429, retryAfterSeconds: 2 });
+    const error = await failure(client().generate(hi));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ status: 429, retryAfterMs: 2000, retryable: true });
+    expect((error as RateLimitError).requestId).toMatch(/^req_/);
+  });
+
+  it("prefers retry-after-ms over retry-after", async () => {
+    mock.enqueue({ status: 429, retryAfterMs: 1500 });
+    expect(await failure(client().generate(hi))).toMatchObject({ retryAfterMs: 1500 });
+  });
+
+  it("maps insufficient_quota to a RateLimitError that is not retryable", async () => {
+    mock.enqueue({
+      status: 429,
+      body: {
+        error: {
+          message: "You exceeded your current quota, please check your plan and billing details.",
+          type: "insufficient_quota",
+          param: null,
+          code: "insufficient_quota",
+        },
+      },
+    });
+    const error = await failure(client().generate(hi));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error.retryable).toBe(false);
+    expect(error.message).toContain("You exceeded your current quota");
+  });
+
+  it("maps context_length_exceeded to ContextLengthError", async () => {
+    mock.enqueue({
+      status: 400,
+      body: {
+        error: {
+          message:
+            "This model's maximum context length is 128000 tokens. However, your messages resulted in 130000 tokens.",
+          type: "invalid_request_error",
+          param: "messages",
+          code: "context_length_exceeded",
+        },
+      },
+    });
+    const error = await failure(client().generate(hi));
+    expect(error).toBeInstanceOf(ContextLengthError);
+    expect(error.retryable).toBe(false);
+  });
+
+  it("maps a content policy rejection to ContentFilterError", async () => {
+    mock.enqueue({
+      status: 400,
+      body: {
+        error: {
+          message: "Your request was rejected.",
+          type: "invalid_request_error",
+          code: "content_policy_violation",
+        },
+      },
+    });
+    const error = await failure(client().generate(hi));
+    expect(error).toBeInstanceOf(ContentFilterError);
+    expect(error.message).toContain("content_policy_violation");
+  });
+
+  it.each([400, 404, 422])("maps %i to InvalidRequestError with its status", async (status) => {
+    mock.enqueue({ status });
+    const error = await failure(client().generate(hi));
+    expect(error).toBeInstanceOf(InvalidRequestError);
+    expect(error).toMatchObject({ status, retryable: false });
+  });
+
+  it.each([500, 502, 503])(
+    "maps %i to a retryable ProviderError with request id and body excerpt",
+    async (status) => {
+      mock.enqueue({ status });
+      const error = await failure(client().generate(hi));
+      expect(error).toBeInstanceOf(ProviderError);
+      expect(error).toMatchObject({ status, retryable: true, provider: "openai" });
+      expect((error as ProviderError).requestId).toMatch(/^req_/);
+      expect((error as ProviderError).bodyExcerpt).toContain('"type":"server_error"');
+    },
+  );
+
+  it("reads error bodies of compatible servers that are not OpenAI-shaped", async () => {
+    mock.enqueue({ status: 400, body: { error: "model 'llama3' not found" } });
+    const first = await failure(client().generate(hi));
+    expect(first).toBeInstanceOf(InvalidRequestError);
+    expect(first.message).toContain("model 'llama3' not found");
+    mock.enqueue({ status: 400, body: { message: "bad temperature", type: "BadRequestError" } });
+    expect((await failure(client().generate(hi))).message).toContain("bad temperature");
+    mock.enqueue({ status: 503, body: { detail: "warming up" } });
+    expect(await failure(client().generate(hi))).toMatchObject({ status: 503, retryable: true });
+  });
+
+  it("maps errors of a stream request the same way", async () => {
+    mock.enqueue({ status: 429, retryAfterSeconds: 1 });
+    const error = await failure(drain(client().stream(hi)));
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ retryAfterMs: 1000 });
+  });
+
+  it("never puts the key in an error, even when the server echoes it", async () => {
+    mock.enqueue({
+      status: 401,
+      body: {
+        error: {
+          message: `Incorrect API key provided: ${API_KEY}.`,
+          type: "invalid_request_error",
+          code: "invalid_api_key",
+        },
+      },
+    });
+    const error = await failure(client().generate(hi));
+    expect(error.message).toContain("[REDACTED]");
+  });
+});
+
+describe("broken answers", () => {
+  it("throws the mapped error for an error chunk in the middle of a stream", async () => {
+    mock.enqueue({
+      text: "one two three four five six",
+      fault: "error-mid-stream",
+      afterChunks: 3,
+    } as never);
+    const seen: string[] = [];
+    const error = await failure(
+      (async () => {
+        for await (const event of client().stream(hi)) seen.push(event.type);
+      })(),
+    );
+    expect(error).toBeInstanceOf(ProviderError);
+    expect(error).toMatchObject({ status: 500, retryable: true });
+    expect(error.message).toContain("The server had an error");
+    expect(seen[0]).toBe("start");
+    expect(seen).not.toContain("finish");
+  });
+
+  it("throws ParseError naming the stream event for a chunk that is not JSON", async () => {
+    mock.enqueue({ fault: "malformed-json", afterChunks: 2 });
+    const error = await failure(drain(client().stream(hi)));
+    expect(error).toBeInstanceOf(ParseError);
+    expect((error as ParseError).where).toBe("stream event 3");
+  });
+
+  it("throws a retryable NetworkError when the connection resets mid-stream", async () => {
+    mock.enqueue({ fault: "reset", afterChunks: 2 });
+    const error = await failure(drain(client().stream(hi)));
+    expect(error).toBeInstanceOf(NetworkError);
+    expect(error.retryable).toBe(true);
+  });
+
+  it("throws ParseError naming the content type when a stream request gets a plain JSON answer", async () => {
+    mock.enqueue({ status: 200, body: { choices: [{ message: { content: "not streamed" } }] } });
+    const error = await failure(drain(client().stream(hi)));
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error.message).toContain(
+      "ended the stream without sending a chunk (content-type: application/json",
+    );
+  });
+
+  it("throws ParseError for a JSON body cut short", async () => {
+    mock.enqueue({ fault: "malformed-json" });
+    expect(await failure(client().generate(hi))).toBeInstanceOf(ParseError);
+  });
+
+  it("throws NetworkError when the connection resets mid-body", async () => {
+    mock.enqueue({ fault: "reset" });
+    expect(await failure(client().generate(hi))).toBeInstanceOf(NetworkError);
+  });
+});
+
+describe("openAIStreamError", () => {
+  it("infers the status of an in-stream error from its type and code", () => {
+    expect(
+      openAIStreamError({ message: "slow down", type: "rate_limit_exceeded" }, {}),
+    ).toBeInstanceOf(RateLimitError);
+    expect(
+      openAIStreamError({ message: "too long", code: "context_length_exceeded" }, {}),
+    ).toBeInstanceOf(ContextLengthError);
+    expect(openAIStreamError({ message: "bad", type: "invalid_request_error" }, {})).toBeInstanceOf(
+      InvalidRequestError,
+    );
+    expect(
+      openAIStreamError({ message: "boom" }, { "x-request-id": "req_1" }, "groq"),
+    ).toMatchObject({
+      status: 500,
+      provider: "groq",
+      requestId: "req_1",
+    });
+  });
+});

@@ -1,0 +1,172 @@
+import { generateId, NetworkError, ParseError, type StreamEvent, type Usage } from "@llm/core";
+import { convertOpenAIUsage } from "./convert-openai-usage.js";
+import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
+import { isOpenAIChatChunk, type OpenAIChatChunk } from "./openai-api.js";
+import { openAIStreamError } from "./openai-error.js";
+import { parseArguments } from "./parse-arguments.js";
+
+interface StreamingToolCall {
+  id: string;
+  name: string;
+  args: string;
+  emitted: boolean;
+}
+
+/**
+ * Chat Completions SSE payloads → stream events, as a synchronous state
+ * machine: `push(data, out)` appends the events one `data:` payload produces
+ * to `out`; `end(out)` appends the closing `usage` and `finish`.
+ *
+ * Synchronous on purpose: the client's one async generator drives it, so an
+ * event costs an array push and one `yield`, not a hop through nested async
+ * generators. Each payload is `JSON.parse`d exactly once.
+ */
+export class OpenAIStreamEvents {
+  readonly #provider: string;
+  readonly #model: string;
+  readonly #headers: Record<string, string>;
+  readonly #calls: StreamingToolCall[] = [];
+  #started = false;
+  #done = false;
+  #rawFinish: string | undefined;
+  #refused = false;
+  #usage: Usage | undefined;
+  #index = 0;
+
+  constructor(provider: string, model: string, headers: Record<string, string>) {
+    this.#provider = provider;
+    this.#model = model;
+    this.#headers = headers;
+  }
+
+  push(data: string, out: StreamEvent[]): void {
+    this.#index++;
+    // Payloads after [DONE] are ignored; the caller still reads the body to its end (socket reuse).
+    if (this.#done) return;
+    if (data === "[DONE]") {
+      this.#done = true;
+      return;
+    }
+    const chunk = this.#parse(data);
+    if (chunk.error !== undefined)
+      throw openAIStreamError(chunk.error, this.#headers, this.#provider);
+    if (!this.#started) {
+      this.#started = true;
+      const start: StreamEvent = {
+        type: "start",
+        id: chunk.id ?? generateId("chatcmpl"),
+        model: chunk.model ?? this.#model,
+        provider: this.#provider,
+        origin: { type: "upstream" },
+      };
+      const requestId = this.#headers["x-request-id"];
+      if (requestId !== undefined) start.requestId = requestId;
+      out.push(start);
+    }
+    if (chunk.usage) this.#usage = convertOpenAIUsage(chunk.usage);
+    const choice = chunk.choices?.[0];
+    if (choice === undefined) return;
+    const delta = choice.delta;
+    if (delta) {
+      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      if (reasoning) out.push({ type: "reasoning-delta", delta: reasoning });
+      if (delta.content) out.push({ type: "text-delta", delta: delta.content });
+      if (delta.refusal) this.#refused = true;
+      const toolDeltas = delta.tool_calls;
+      if (toolDeltas) {
+        for (let i = 0; i < toolDeltas.length; i++) {
+          const toolDelta = toolDeltas[i];
+          if (toolDelta === undefined) continue;
+          const at = typeof toolDelta.index === "number" ? toolDelta.index : i;
+          let call = this.#calls[at];
+          if (call === undefined) {
+            call = { id: toolDelta.id ?? generateId("call"), name: "", args: "", emitted: false };
+            this.#calls[at] = call;
+          }
+          const fn = toolDelta.function;
+          if (fn?.name && call.name === "") call.name = fn.name;
+          const argsDelta = fn?.arguments;
+          if (argsDelta) {
+            call.args += argsDelta;
+            out.push({
+              type: "tool-call-delta",
+              index: at,
+              toolCallId: call.id,
+              toolName: call.name,
+              argsDelta,
+            });
+          }
+        }
+      }
+    }
+    if (choice.finish_reason) {
+      this.#rawFinish = choice.finish_reason;
+      this.#flushToolCalls(out);
+    }
+  }
+
+  /** The body ended: checks it ended properly, then appends `usage` and `finish`. */
+  end(out: StreamEvent[]): void {
+    const provider = this.#provider;
+    if (!this.#started) {
+      // Typically a server that ignored `stream: true` and answered with one JSON body.
+      throw new ParseError(
+        `${provider} ended the stream without sending a chunk (content-type: ${this.#headers["content-type"] ?? "none"})`,
+        { where: `stream event ${this.#index}`, provider },
+      );
+    }
+    if (!this.#done && this.#rawFinish === undefined) {
+      throw new NetworkError(
+        `${provider} ended the stream before it finished (no finish_reason, no [DONE])`,
+        {
+          provider,
+        },
+      );
+    }
+    this.#flushToolCalls(out);
+    const usage = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    out.push({ type: "usage", usage });
+    const finish: StreamEvent = {
+      type: "finish",
+      finishReason: this.#refused ? "content-filter" : mapOpenAIFinishReason(this.#rawFinish),
+      usage,
+    };
+    if (this.#rawFinish !== undefined) finish.rawFinishReason = this.#rawFinish;
+    out.push(finish);
+  }
+
+  /** Tool calls are complete when their choice finishes (or the stream ends): emit each once, parsed. */
+  #flushToolCalls(out: StreamEvent[]): void {
+    const calls = this.#calls;
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i];
+      if (call === undefined || call.emitted) continue;
+      call.emitted = true;
+      out.push({
+        type: "tool-call",
+        index: i,
+        toolCall: { id: call.id, name: call.name, input: parseArguments(call.args) },
+      });
+    }
+  }
+
+  #parse(data: string): OpenAIChatChunk {
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch (cause) {
+      throw new ParseError(`${this.#provider} sent a stream chunk that is not JSON`, {
+        where: `stream event ${this.#index}`,
+        provider: this.#provider,
+        cause,
+      });
+    }
+    if (!isOpenAIChatChunk(value)) {
+      throw new ParseError(`${this.#provider} sent a stream chunk that is not an object`, {
+        where: `stream event ${this.#index}`,
+        provider: this.#provider,
+      });
+    }
+    return value;
+  }
+}
