@@ -121,6 +121,7 @@ export async function runDemo(args: DemoArgs, io: DemoIO): Promise<number> {
       facts.cache = {
         hits: stats.hits,
         coalesced: stats.coalesced,
+        upstreamCalls: stats.upstreamCalls,
         tokensSaved: stats.tokensSaved.total,
         latencySavedMs: stats.latencySavedMs,
         l1Bytes: l1.bytes,

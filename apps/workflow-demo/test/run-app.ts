@@ -23,6 +23,8 @@ export function runApp(args: string[], env: Record<string, string> = {}): Promis
         env: {
           PATH: process.env.PATH ?? "",
           HOME: process.env.HOME ?? "",
+          // tsx applies one tsconfig; this one covers every package and enables @llm/di's decorators.
+          TSX_TSCONFIG_PATH: join(appDir, "..", "..", "tsconfig.tsx.json"),
           ...env,
         },
         stdio: ["ignore", "pipe", "pipe"],

@@ -17,6 +17,8 @@ export interface RunFacts {
   cache?: {
     hits: Record<string, number>;
     coalesced: number;
+    /** Calls that really went upstream (misses not joined to an identical in-flight call). */
+    upstreamCalls: number;
     tokensSaved: number;
     latencySavedMs: number;
     l1Bytes: number;
@@ -77,7 +79,7 @@ export function summarize(facts: RunFacts): Summary {
     hitRate: ok.length === 0 ? 0 : hits.length / ok.length,
     hitsByLevel,
     coalesced: facts.cache?.coalesced ?? 0,
-    upstreamCalls: ok.length - hits.length,
+    upstreamCalls: facts.cache?.upstreamCalls ?? ok.length - hits.length,
     latencyMs: {
       mean: latencies.reduce((a, b) => a + b, 0) / Math.max(1, latencies.length),
       p50: percentile(latencies, 50),

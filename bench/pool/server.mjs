@@ -1,0 +1,103 @@
+// Minimal OpenAI-wire-format server for bench/pool, run in its own process so its
+// CPU is not counted against the client. Plain node:http with precomputed bodies:
+// @llm/testkit parses, records and renders every request, which would make the
+// server (one core of two) the bottleneck and flatten the req/s comparison.
+import http from "node:http";
+
+const completion = Buffer.from(
+  JSON.stringify({
+    id: "chatcmpl-bench",
+    object: "chat.completion",
+    created: 1_700_000_000,
+    model: "gpt-4o-mini",
+    choices: [
+      {
+        index: 0,
+        message: {
+          role: "assistant",
+          content: "The quick brown fox jumps over the lazy dog. ".repeat(4).trim(),
+          refusal: null,
+        },
+        logprobs: null,
+        finish_reason: "stop",
+      },
+    ],
+    usage: {
+      prompt_tokens: 12,
+      completion_tokens: 40,
+      total_tokens: 52,
+      prompt_tokens_details: { cached_tokens: 0 },
+      completion_tokens_details: { reasoning_tokens: 0 },
+    },
+    system_fingerprint: "fp_bench",
+  }),
+);
+
+const CHUNKS = 50;
+const words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do".split(" ");
+const frame = (delta, finish, usage) =>
+  `data: ${JSON.stringify({
+    id: "chatcmpl-bench",
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model: "gpt-4o-mini",
+    system_fingerprint: "fp_bench",
+    choices: usage ? [] : [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...(usage ? { usage } : {}),
+  })}\n\n`;
+// 50 frames: role, 47 text deltas, finish, usage; then [DONE] with the last one.
+const frames = [frame({ role: "assistant", content: "" }, null)];
+for (let i = 0; i < CHUNKS - 3; i++)
+  frames.push(frame({ content: `${words[i % words.length]} ` }, null));
+frames.push(frame({}, "stop"));
+frames.push(
+  frame(null, null, { prompt_tokens: 12, completion_tokens: 47, total_tokens: 59 }) +
+    "data: [DONE]\n\n",
+);
+const streamFrames = frames.map((f) => Buffer.from(f));
+
+const server = http.createServer((req, res) => {
+  let stream = false;
+  let size = 0;
+  const parts = [];
+  req.on("data", (c) => {
+    parts.push(c);
+    size += c.length;
+  });
+  req.on("end", () => {
+    // Cheap check instead of a JSON.parse: the client sets "stream":true in the body.
+    stream = size > 0 && Buffer.concat(parts, size).includes('"stream":true');
+    if (!stream) {
+      res.writeHead(200, {
+        "content-type": "application/json",
+        "content-length": completion.length,
+        "x-request-id": "req_bench",
+      });
+      res.end(completion);
+      return;
+    }
+    res.writeHead(200, {
+      "content-type": "text/event-stream",
+      "cache-control": "no-cache",
+      "x-request-id": "req_bench",
+    });
+    // One frame per write, each flushed on its own tick, as a provider's token stream arrives.
+    let i = 0;
+    const next = () => {
+      if (res.destroyed) return;
+      res.write(streamFrames[i++]);
+      if (i < streamFrames.length) setImmediate(next);
+      else res.end();
+    };
+    next();
+  });
+});
+server.keepAliveTimeout = 60_000;
+server.headersTimeout = 70_000;
+server.listen(0, "127.0.0.1", () => {
+  process.stdout.write(`${JSON.stringify({ port: server.address().port })}\n`);
+});
+process.on("message", (m) => {
+  if (m === "stop") server.close(() => process.exit(0));
+});
+process.on("disconnect", () => process.exit(0));

@@ -1,0 +1,76 @@
+/**
+ * The __Name__ wire format (OpenAI-compatible Chat Completions, as scaffolded):
+ * plain types plus cheap structural guards. No schema library on the hot path:
+ * one `JSON.parse` per response or chunk, then `typeof` checks on the fields we
+ * read. Change these types first when the real API differs.
+ */
+import type { JsonObject } from "@llm/core";
+
+export type __Name__MessageParam =
+  | { role: "system"; content: string }
+  | {
+      role: "user";
+      content:
+        | string
+        | ({ type: "text"; text: string } | { type: "image_url"; image_url: { url: string } })[];
+    }
+  | { role: "assistant"; content: string | null; tool_calls?: __Name__ToolCall[] }
+  | { role: "tool"; tool_call_id: string; content: string };
+
+export interface __Name__ToolCall {
+  id: string;
+  type: "function";
+  function: { name: string; arguments: string };
+}
+
+/** The body we POST. Optional keys are absent, never `undefined`. */
+export interface __Name__RequestBody {
+  model: string;
+  messages: __Name__MessageParam[];
+  tools?: { type: "function"; function: { name: string; description?: string; parameters: JsonObject } }[];
+  temperature?: number;
+  max_tokens?: number;
+  stream?: boolean;
+  stream_options?: { include_usage: boolean };
+  [providerOption: string]: unknown;
+}
+
+export interface __Name__Usage {
+  prompt_tokens?: number;
+  completion_tokens?: number;
+  total_tokens?: number;
+  prompt_tokens_details?: { cached_tokens?: number };
+  completion_tokens_details?: { reasoning_tokens?: number };
+}
+
+interface WireToolCall {
+  index?: number;
+  id?: string;
+  function?: { name?: string; arguments?: string };
+}
+
+export interface __Name__Response {
+  id?: string;
+  model?: string;
+  choices: { message: { content?: string | null; tool_calls?: WireToolCall[] }; finish_reason?: string | null }[];
+  usage?: __Name__Usage;
+}
+
+export interface __Name__Chunk {
+  id?: string;
+  model?: string;
+  choices?: { delta?: { content?: string | null; tool_calls?: WireToolCall[] }; finish_reason?: string | null }[];
+  usage?: __Name__Usage | null;
+  error?: { message?: string; type?: string };
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);
+
+export function is__Name__Response(value: unknown): value is __Name__Response {
+  return isObject(value) && Array.isArray(value.choices) && value.choices.every(isObject);
+}
+
+export function is__Name__Chunk(value: unknown): value is __Name__Chunk {
+  return isObject(value) && (value.choices === undefined || Array.isArray(value.choices));
+}

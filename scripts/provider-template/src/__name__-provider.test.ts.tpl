@@ -1,0 +1,46 @@
+import { AuthenticationError, ConfigError, ProviderRegistry } from "@llm/core";
+import { type MockProvider, startMockProvider } from "@llm/testkit";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { create__Name__, provider } from "./__name__-provider.js";
+
+let mock: MockProvider;
+
+beforeAll(async () => {
+  mock = await startMockProvider({ provider: "openai" });
+});
+
+afterAll(async () => {
+  await mock.close();
+});
+
+describe("create__Name__", () => {
+  it("throws an AuthenticationError naming __NAME___API_KEY when no key is found", () => {
+    expect(() => create__Name__({ env: {} })).toThrow(AuthenticationError);
+    expect(() => create__Name__({ env: {} })).toThrow(/__NAME___API_KEY/);
+  });
+
+  it("reads the key from __NAME___API_KEY", async () => {
+    mock.enqueue({ text: "ok" });
+    const client = create__Name__({ baseURL: mock.baseURL, model: "m", env: { __NAME___API_KEY: "env-key-1" }, headers: { "X-Team": "a" } });
+    await client.generate({ messages: [{ role: "user", content: "Hi" }] });
+    expect(mock.requests.at(-1)?.headers.authorization).toBe("Bearer env-key-1");
+    expect(mock.requests.at(-1)?.headers["x-team"]).toBe("a");
+  });
+
+  it("rejects a bad baseURL with a ConfigError at path baseURL", () => {
+    expect(() => create__Name__({ baseURL: "not a url", apiKey: "k" })).toThrow(ConfigError);
+  });
+
+  it("throws a ConfigError when no model is set", async () => {
+    await expect(create__Name__({ apiKey: "k" }).generate({ messages: [] })).rejects.toBeInstanceOf(ConfigError);
+  });
+
+  it("registers with a ProviderRegistry and creates working clients", async () => {
+    const registry = new ProviderRegistry();
+    registry.register(provider);
+    mock.enqueue({ text: "from the registry" });
+    const client = registry.create("__name__", { baseURL: mock.baseURL, apiKey: "k", model: "m" });
+    expect(client.provider).toBe("__name__");
+    expect((await client.generate({ messages: [{ role: "user", content: "Hi" }] })).text).toBe("from the registry");
+  });
+});
