@@ -59,6 +59,8 @@ export function parseSourceDocument(
       uniqueKeys: true,
       // Merge keys (`<<: *base`) are handy for sharing client blocks.
       merge: true,
+      // Problems are reported as config issues; the library must not print to the process.
+      logLevel: "silent",
     });
     for (const error of doc.errors) {
       const pos = lineCounter.linePos(error.pos[0]);

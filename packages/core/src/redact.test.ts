@@ -13,7 +13,9 @@ describe("redactSecrets", () => {
     expect(redactSecrets("HTTP 401 invalid_api_key: Incorrect API key provided")).toBe(
       "HTTP 401 invalid_api_key: Incorrect API key provided",
     );
-    expect(redactSecrets("clients.fast.apiKey: is invalid")).toBe("clients.fast.apiKey: is invalid");
+    expect(redactSecrets("clients.fast.apiKey: is invalid")).toBe(
+      "clients.fast.apiKey: is invalid",
+    );
   });
 
   it("masks secret headers whole and redacts the others", () => {

@@ -29,7 +29,10 @@ export interface PluginManagerOptions {
   /** Default timeout of hooks that plugins register. Default 5 s: a hanging plugin must not hang requests. */
   hookTimeoutMs?: number;
   logger?: (pluginName: string) => PluginLogger;
-  /** Every isolated plugin failure (setup, start, stop, teardown, hook). */
+  /**
+   * Every isolated lifecycle failure (setup, start, stop, teardown). Failures
+   * of plugins' hook handlers are reported by `hooks.onHandlerError`.
+   */
   onError?: (error: LLMError) => void;
 }
 

@@ -30,6 +30,7 @@ describe("summarize", () => {
       cache: {
         hits: { l1: 1, l2: 1 },
         coalesced: 2,
+        upstreamCalls: 1,
         tokensSaved: 10,
         latencySavedMs: 5,
         l1Bytes: 2048,

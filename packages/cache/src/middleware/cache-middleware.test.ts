@@ -173,6 +173,41 @@ describe("cacheMiddleware with streams", () => {
     expect(fake.calls).toBe(2);
   });
 
+  it("stores only the last attempt of a stream that a retry restarted", async () => {
+    const usage = { inputTokens: 1, outputTokens: 2, totalTokens: 3 };
+    const restarted: LLMClient = {
+      provider: "fake",
+      model: "m",
+      generate: () => Promise.reject(new Error("unused")),
+      async *stream() {
+        yield {
+          type: "start",
+          id: "a1",
+          model: "m",
+          provider: "fake",
+          origin: { type: "upstream" },
+        };
+        yield { type: "text-delta", delta: "Policy" };
+        // what `retryMiddleware({ retryStreamsAfterContent: true })` yields after a mid-stream failure
+        yield {
+          type: "start",
+          id: "a2",
+          model: "m",
+          provider: "fake",
+          origin: { type: "upstream" },
+        };
+        yield { type: "text-delta", delta: "Policy careful" };
+        yield { type: "finish", finishReason: "stop", usage };
+      },
+    };
+    const cached = compose(restarted, cacheMiddleware({ cache: tiered }));
+    await drain(cached.stream(ask("restart")));
+    const hit = await cached.generate(ask("restart"));
+    expect(hit.origin.type).toBe("cache");
+    expect(hit.text).toBe("Policy careful");
+    expect(hit.id).toBe("a2");
+  });
+
   it("does not store a stream with an in-band error event or without a finish", async () => {
     fake.behaviour = { errorEvent: true };
     await drain(client.stream(ask("a")));

@@ -240,13 +240,21 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
         return;
       }
       flight.succeed();
-      const complete = finished && !failedInBand && flight.events[0]?.type === "start";
+      // A retry that restarts a stream after content (`retryStreamsAfterContent`)
+      // yields a second `start`: only the last attempt is the answer to keep.
+      const lastStart = flight.events.findLastIndex((event) => event.type === "start");
+      const complete = finished && !failedInBand && lastStart >= 0;
       land(
         key,
         flight,
         ctx.request,
         complete
-          ? { v: ANSWER_VERSION, kind: "stream", storedAt: now(), events: [...flight.events] }
+          ? {
+              v: ANSWER_VERSION,
+              kind: "stream",
+              storedAt: now(),
+              events: flight.events.slice(lastStart),
+            }
           : undefined,
       );
     })();

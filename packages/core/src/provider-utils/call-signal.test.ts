@@ -17,7 +17,7 @@ describe("openCallSignal", () => {
     const call = openCallSignal({ signal: caller.signal }, true);
     caller.abort(new Error("stop"));
     expect(call.signal?.aborted).toBe(true);
-    expect((call.signal?.reason as Error).message).toBe("stop");
+    expect((call.signal!.reason as Error).message).toBe("stop");
 
     const later = new AbortController();
     const detached = openCallSignal({ signal: later.signal }, true);
@@ -30,7 +30,7 @@ describe("openCallSignal", () => {
     const call = openCallSignal({ timeoutMs: 5 }, false);
     await new Promise((r) => call.signal?.addEventListener("abort", r));
     expect(call.signal?.reason).toBeInstanceOf(TimeoutError);
-    expect((call.signal?.reason as TimeoutError).phase).toBe("total");
+    expect((call.signal!.reason as TimeoutError).phase).toBe("total");
     call.dispose();
   });
 
