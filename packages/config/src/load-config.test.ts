@@ -38,6 +38,7 @@ describe("layers", () => {
       maxBytes: 64 * 1024 ** 2,
       ttlMs: 3_600_000,
       policy: "w-tinylfu",
+      compress: true,
     });
     expect(config.cache.l2).toEqual({ type: "none" });
     // Unset pool fields keep @llm/pool's own LLM-tuned defaults.

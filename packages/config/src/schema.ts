@@ -78,6 +78,12 @@ export const l1CacheSchema = z.strictObject({
   ttlMs: duration().default(3_600_000),
   /** `w-tinylfu`: frequency-aware admission with an adaptive window (see @llm/cache); `lru` to compare. */
   policy: z.enum(["w-tinylfu", "lru"]).default("w-tinylfu"),
+  /**
+   * Keep answers deflated in memory: about half the heap of plain objects
+   * (see BENCHMARKS.md) and so more answers per byte, for an inflate of tens
+   * of microseconds per hit — nothing next to the model call a hit saves.
+   */
+  compress: boolish().default(true),
 });
 
 export const l2CacheSchema = z.discriminatedUnion("type", [

@@ -2,6 +2,7 @@ import {
   type CachedAnswer,
   type CacheStore,
   cacheMiddleware,
+  compressedJsonCodec,
   SmartCache,
   TieredCache,
 } from "@llm/cache";
@@ -24,6 +25,7 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
           maxBytes: l1.maxBytes,
           ttlMs: l1.ttlMs,
           policy: l1.policy,
+          ...(l1.compress ? { codec: compressedJsonCodec<CachedAnswer>() } : {}),
           memory: ctx.get(TOKENS.MemoryManager),
           name: "llm-cache-l1",
         });
