@@ -6,7 +6,10 @@ import { appDir, runDemo } from "./run-demo.js";
 async function main(): Promise<number> {
   let args: ReturnType<typeof parseDemoArgs>;
   try {
-    args = parseDemoArgs(process.argv.slice(2), join(appDir, "llm.config.yaml"));
+    // `pnpm demo -- --flag` passes a leading "--" through; it means nothing here.
+    const argv = process.argv.slice(2);
+    if (argv[0] === "--") argv.shift();
+    args = parseDemoArgs(argv, join(appDir, "llm.config.yaml"));
   } catch (error) {
     process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n\n${USAGE}`);
     return 2;

@@ -29,7 +29,9 @@ export interface TransportResponse {
  * How providers reach the network. `@llm/pool` implements it on undici pools;
  * `createFetchTransport()` on global `fetch` is the dependency-free default.
  * Transports throw `NetworkError`, `TimeoutError` or `AbortError` — never a
- * raw socket error.
+ * raw socket error — and end the body (its iterator throws `AbortError`) as
+ * soon as the request's `signal` aborts: providers rely on that to stop a
+ * stream the caller abandoned.
  */
 export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;

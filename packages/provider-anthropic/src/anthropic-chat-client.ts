@@ -4,19 +4,16 @@ import {
   type ChatRequest,
   type ChatResponse,
   ConfigError,
+  callJSON,
+  driveStream,
   generateId,
   type HttpErrorInfo,
   type JsonValue,
   type LLMClient,
-  openCallSignal,
   ParseError,
   type ResponseFormat,
   type SendOptions,
-  type SSEEvent,
-  SSEParser,
   type StreamEvent,
-  sendJSON,
-  sendStream,
   type ToolCall,
   type ToolChoice,
   type ToolDefinition,
@@ -128,85 +125,32 @@ export class AnthropicChatClient implements LLMClient {
 
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
-    const call = openCallSignal(options, false);
-    try {
-      const result = await sendJSON(this.#config.transport, this.#send(body, call.signal, options));
-      return parseMessage(result.value, result.headers, body.model, usesJsonTool(request));
-    } finally {
-      call.dispose();
-    }
+    const result = await callJSON(this.#config.transport, this.#send(body), options);
+    return parseMessage(result.value, result.headers, body.model, usesJsonTool(request));
   }
 
-  async *stream(
+  stream(
     request: ChatRequest,
     options?: CallOptions,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    const body = this.buildRequestBody(request, true);
-    // Our own abort, not just the body iterator's return(): cancelling a fetch body may let the
-    // response run on (to reuse the socket) while the model keeps generating tokens we pay for.
-    const call = openCallSignal(options, true);
-    let completed = false;
-    let bodyIterator: AsyncIterator<Uint8Array> | undefined;
-    try {
-      const result = await sendStream(
-        this.#config.transport,
-        this.#send(body, call.signal, options),
-      );
-      const events = new AnthropicStreamEvents(body.model, result.headers, usesJsonTool(request));
-      // One decoder + core's incremental SSEParser straight over the body: no generator layers
-      // per chunk. The transport ends the body when the call's signal aborts.
-      const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-      const parser = new SSEParser();
-      const out: StreamEvent[] = [];
-      // A manual loop, not `for await`: on an early exit the finally below must abort BEFORE the
-      // body is returned — a transport detaches from the signal once its body is closed.
-      bodyIterator = result.body[Symbol.asyncIterator]();
-      while (true) {
-        const next = await bodyIterator.next();
-        if (next.done) break;
-        const failure = feed(
-          events,
-          parser.feed(decoder.decode(next.value, { stream: true })),
-          out,
-        );
-        for (let i = 0; i < out.length; i++) yield out[i] as StreamEvent;
-        out.length = 0;
-        if (failure !== NO_FAILURE) throw failure;
-      }
-      let failure = feed(events, parser.feed(decoder.decode()), out);
-      if (failure === NO_FAILURE) failure = feed(events, parser.end(), out);
-      if (failure === NO_FAILURE) failure = feed(events, undefined, out);
-      for (let i = 0; i < out.length; i++) yield out[i] as StreamEvent;
-      if (failure !== NO_FAILURE) throw failure;
-      completed = true;
-    } finally {
-      // Breaking out of `for await` (or failing) lands here with `completed` false: end the request.
-      if (!completed) {
-        call.abort();
-        await bodyIterator?.return?.().catch(() => undefined);
-      }
-      call.dispose();
-    }
+    return driveStream(this.#config.transport, options, "sse", () => {
+      const body = this.buildRequestBody(request, true);
+      return {
+        send: this.#send(body),
+        open: (headers) => new AnthropicStreamEvents(body.model, headers, usesJsonTool(request)),
+      };
+    });
   }
 
-  #send(
-    body: AnthropicMessagesRequestBody,
-    signal: AbortSignal | undefined,
-    options: CallOptions | undefined,
-  ): SendOptions {
-    const config = this.#config;
-    const send: SendOptions = {
+  /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
+  #send(body: AnthropicMessagesRequestBody): SendOptions {
+    return {
       provider: PROVIDER,
-      url: config.url,
-      headers: options?.headers ? { ...config.headers, ...options.headers } : config.headers,
+      url: this.#config.url,
+      headers: this.#config.headers,
       body,
       mapError,
     };
-    if (signal !== undefined) send.signal = signal;
-    if (options?.firstTokenTimeoutMs !== undefined)
-      send.headersTimeoutMs = options.firstTokenTimeoutMs;
-    if (options?.idleTimeoutMs !== undefined) send.bodyTimeoutMs = options.idleTimeoutMs;
-    return send;
   }
 }
 
@@ -324,25 +268,4 @@ export function parseMessage(
     response.providerMetadata = { stopDetails: value.stop_details as JsonValue };
   }
   return response;
-}
-
-const NO_FAILURE: unique symbol = Symbol("no failure");
-
-/**
- * Runs a batch of SSE payloads through the state machine (`undefined`: the
- * body ended). A failure is returned, not thrown, so the events produced
- * before it are still yielded first.
- */
-function feed(
-  events: AnthropicStreamEvents,
-  sse: SSEEvent[] | undefined,
-  out: StreamEvent[],
-): unknown {
-  try {
-    if (sse === undefined) events.end(out);
-    else for (let i = 0; i < sse.length; i++) events.push((sse[i] as SSEEvent).data, out);
-    return NO_FAILURE;
-  } catch (error) {
-    return error;
-  }
 }

@@ -1,18 +1,13 @@
 import {
-  ConfigError,
   createFetchTransport,
   defaultTransport,
-  type JsonValue,
   normalizeBaseURL,
   type ProviderDefinition,
   type ProviderSettings,
   readAPIKey,
+  readRequestDefaults,
 } from "@llm/core";
-import {
-  AnthropicChatClient,
-  type AnthropicChatClientConfig,
-  type AnthropicRequestDefaults,
-} from "./anthropic-chat-client.js";
+import { AnthropicChatClient, type AnthropicChatClientConfig } from "./anthropic-chat-client.js";
 
 export const ANTHROPIC_API_KEY_ENV = "ANTHROPIC_API_KEY";
 export const ANTHROPIC_DEFAULT_BASE_URL = "https://api.anthropic.com";
@@ -64,39 +59,13 @@ export function createAnthropic(settings: AnthropicProviderSettings = {}): Anthr
       (settings.fetch ? createFetchTransport({ fetch: settings.fetch }) : defaultTransport()),
   };
   if (settings.model !== undefined) config.model = settings.model;
-  if (settings.defaults !== undefined) config.defaults = readDefaults(settings.defaults);
+  if (settings.defaults !== undefined)
+    config.defaults = readRequestDefaults(PROVIDER, settings.defaults, DEFAULT_KEYS);
   return new AnthropicChatClient(config);
 }
 
-const NUMBER_DEFAULTS = ["temperature", "topP", "topK", "maxTokens"] as const;
-
-/** Validates `settings.defaults` once: known request fields with the right types, else `ConfigError`. */
-export function readDefaults(defaults: Record<string, JsonValue>): AnthropicRequestDefaults {
-  const out: AnthropicRequestDefaults = {};
-  const issues: Array<{ path: string; message: string }> = [];
-  for (const [key, value] of Object.entries(defaults)) {
-    if ((NUMBER_DEFAULTS as readonly string[]).includes(key)) {
-      if (typeof value === "number") out[key as (typeof NUMBER_DEFAULTS)[number]] = value;
-      else issues.push({ path: `defaults.${key}`, message: "must be a number" });
-    } else if (key === "stop") {
-      if (Array.isArray(value) && value.every((v) => typeof v === "string"))
-        out.stop = value as string[];
-      else issues.push({ path: "defaults.stop", message: "must be an array of strings" });
-    } else {
-      issues.push({
-        path: `defaults.${key}`,
-        message: `unknown default (known: ${[...NUMBER_DEFAULTS, "stop"].join(", ")})`,
-      });
-    }
-  }
-  if (issues.length > 0) {
-    throw new ConfigError(`Invalid defaults for provider "${PROVIDER}"`, {
-      provider: PROVIDER,
-      issues,
-    });
-  }
-  return out;
-}
+/** The `settings.defaults` keys the Messages API has a field for, in message order. */
+const DEFAULT_KEYS = ["temperature", "topP", "topK", "maxTokens", "stop"] as const;
 
 /** Registers with a `ProviderRegistry`: `registry.register(provider)`. */
 export const provider: ProviderDefinition<AnthropicProviderSettings> = {

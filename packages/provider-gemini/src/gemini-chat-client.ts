@@ -3,17 +3,14 @@ import {
   type ChatRequest,
   type ChatResponse,
   ConfigError,
+  callJSON,
+  driveStream,
   type JsonObject,
   type JsonValue,
   type LLMClient,
-  NetworkError,
-  openCallSignal,
-  ParseError,
-  parseSSE,
+  type RequestDefaults,
   type SendOptions,
   type StreamEvent,
-  sendJSON,
-  sendStream,
   type Transport,
 } from "@llm/core";
 import { convertToGeminiMessages } from "./convert-to-gemini-messages.js";
@@ -26,20 +23,11 @@ import {
 } from "./gemini-api.js";
 import { mapGeminiError, mapGeminiStreamError } from "./gemini-error.js";
 import { toChatResponse } from "./gemini-response.js";
-import { GeminiStreamState } from "./gemini-stream.js";
+import { GeminiStreamEvents } from "./gemini-stream-events.js";
 import { prepareGeminiTools } from "./prepare-gemini-tools.js";
 
-/** Request fields that `settings.defaults` may fill when a request leaves them undefined. */
-export interface GeminiRequestDefaults {
-  temperature?: number;
-  topP?: number;
-  topK?: number;
-  maxTokens?: number;
-  stop?: string[];
-  seed?: number;
-  frequencyPenalty?: number;
-  presencePenalty?: number;
-}
+/** Request fields that `settings.defaults` may fill when a request leaves them undefined: all of core's. */
+export type GeminiRequestDefaults = RequestDefaults;
 
 /** Everything a client needs, resolved once by `createGemini`. */
 export interface GeminiChatClientConfig {
@@ -154,91 +142,31 @@ export class GeminiChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const model = this.modelOf(request);
     const body = this.buildRequestBody(request);
-    const call = openCallSignal(options, false);
-    try {
-      const result = await sendJSON(
-        this.#config.transport,
-        this.#send(`${this.#modelURL(model)}:generateContent`, body, call.signal, options),
-      );
-      // A 200 that carries only `{ "error": … }` (seen behind proxies) is still a failure.
-      if (isGeminiErrorBody(result.value)) throw mapGeminiStreamError(result.value, result.headers);
-      return toChatResponse(asGeminiResponse(result.value, "response body"), {
-        model,
-        requestId: result.headers["x-request-id"],
-      });
-    } finally {
-      call.dispose();
-    }
+    const result = await callJSON(
+      this.#config.transport,
+      this.#send(`${this.#modelURL(model)}:generateContent`, body),
+      options,
+    );
+    // A 200 that carries only `{ "error": … }` (seen behind proxies) is still a failure.
+    if (isGeminiErrorBody(result.value)) throw mapGeminiStreamError(result.value, result.headers);
+    return toChatResponse(asGeminiResponse(result.value, "response body"), {
+      model,
+      requestId: result.headers["x-request-id"],
+    });
   }
 
-  async *stream(
+  stream(
     request: ChatRequest,
     options?: CallOptions,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    const model = this.modelOf(request);
-    const body = this.buildRequestBody(request);
-    const call = openCallSignal(options, true);
-    let completed = false;
-    try {
-      const result = await sendStream(
-        this.#config.transport,
-        this.#send(
-          `${this.#modelURL(model)}:streamGenerateContent?alt=sse`,
-          body,
-          call.signal,
-          options,
-        ),
-      );
-      const headers = result.headers;
-      const state = new GeminiStreamState({ model, requestId: headers["x-request-id"] });
-      const events: StreamEvent[] = [];
-      let index = 0;
-      let finished = false;
-      const signal = call.signal;
-      for await (const sse of parseSSE(result.body, signal === undefined ? {} : { signal })) {
-        index++;
-        const where = `stream event ${index}`;
-        let value: unknown;
-        try {
-          value = JSON.parse(sse.data);
-        } catch (cause) {
-          throw new ParseError("gemini sent a stream chunk that is not JSON", {
-            where,
-            provider: "gemini",
-            cause,
-          });
-        }
-        if (isGeminiErrorBody(value)) throw mapGeminiStreamError(value, headers);
-        const chunk = asGeminiResponse(value, where);
-        if (
-          chunk.candidates?.[0]?.finishReason !== undefined ||
-          chunk.promptFeedback?.blockReason
-        ) {
-          finished = true;
-        }
-        state.chunk(chunk, events);
-        for (let i = 0; i < events.length; i++) yield events[i] as StreamEvent;
-        events.length = 0;
-      }
-      if (index === 0) {
-        throw new ParseError("gemini ended the stream without sending a chunk", {
-          where: "stream event 1",
-          provider: "gemini",
-        });
-      }
-      if (!finished) {
-        throw new NetworkError("gemini ended the stream before it finished (no finishReason)", {
-          provider: "gemini",
-        });
-      }
-      state.end(events);
-      for (const event of events) yield event;
-      completed = true;
-    } finally {
-      // Breaking out of `for await` lands here with `completed` false: end the HTTP request.
-      if (!completed) call.abort();
-      call.dispose();
-    }
+    return driveStream(this.#config.transport, options, "sse", () => {
+      const model = this.modelOf(request);
+      const body = this.buildRequestBody(request);
+      return {
+        send: this.#send(`${this.#modelURL(model)}:streamGenerateContent?alt=sse`, body),
+        open: (headers) => new GeminiStreamEvents(model, headers),
+      };
+    });
   }
 
   #modelURL(model: string): string {
@@ -246,26 +174,15 @@ export class GeminiChatClient implements LLMClient {
     return `${this.#config.baseURL}/${model.includes("/") ? model : `models/${model}`}`;
   }
 
-  #send(
-    url: string,
-    body: GeminiRequestBody,
-    signal: AbortSignal | undefined,
-    options: CallOptions | undefined,
-  ): SendOptions {
-    const config = this.#config;
-    const send: SendOptions = {
+  /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
+  #send(url: string, body: GeminiRequestBody): SendOptions {
+    return {
       provider: "gemini",
       url,
-      headers: options?.headers ? { ...config.headers, ...options.headers } : config.headers,
+      headers: this.#config.headers,
       body,
       mapError: mapGeminiError,
     };
-    if (signal !== undefined) send.signal = signal;
-    if (options?.firstTokenTimeoutMs !== undefined) {
-      send.headersTimeoutMs = options.firstTokenTimeoutMs;
-    }
-    if (options?.idleTimeoutMs !== undefined) send.bodyTimeoutMs = options.idleTimeoutMs;
-    return send;
   }
 }
 

@@ -5,9 +5,9 @@ import {
   type ProviderDefinition,
   type ProviderSettings,
   readAPIKey,
+  readRequestDefaults,
 } from "@llm/core";
 import { GeminiChatClient, type GeminiRequestDefaults } from "./gemini-chat-client.js";
-import { readDefaults } from "./request-defaults.js";
 
 export const GEMINI_DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
 
@@ -52,7 +52,7 @@ export function createGemini(settings: GeminiProviderSettings = {}): GeminiChatC
     transport: settings.transport ?? defaultTransport(),
     ...(settings.defaults === undefined
       ? {}
-      : { defaults: readDefaults("gemini", settings.defaults) }),
+      : { defaults: readRequestDefaults("gemini", settings.defaults) }),
   });
 }
 

@@ -4,22 +4,19 @@ import {
   type ChatRequest,
   type ChatResponse,
   ConfigError,
+  callJSON,
+  driveStream,
   generateId,
   type JsonObject,
   type JsonValue,
   type LLMClient,
-  NetworkError,
-  openCallSignal,
-  ParseError,
-  parseNDJSON,
+  type RequestDefaults,
   type SendOptions,
   type StreamEvent,
-  sendJSON,
-  sendStream,
   type ToolCall,
   type Transport,
-  type Usage,
 } from "@llm/core";
+import { convertOllamaToolCall } from "./convert-ollama-tool-call.js";
 import { convertOllamaUsage } from "./convert-ollama-usage.js";
 import { convertToOllamaMessages } from "./convert-to-ollama-messages.js";
 import { mapOllamaFinishReason } from "./map-ollama-finish-reason.js";
@@ -28,21 +25,12 @@ import {
   isOllamaErrorBody,
   type OllamaChatRequestBody,
   type OllamaOptions,
-  type OllamaToolCall,
 } from "./ollama-api.js";
 import { mapOllamaError, mapOllamaStreamError } from "./ollama-error.js";
+import { OllamaStreamEvents } from "./ollama-stream-events.js";
 
-/** Request fields that `settings.defaults` may fill when a request leaves them undefined. */
-export interface OllamaRequestDefaults {
-  temperature?: number;
-  topP?: number;
-  topK?: number;
-  maxTokens?: number;
-  stop?: string[];
-  seed?: number;
-  frequencyPenalty?: number;
-  presencePenalty?: number;
-}
+/** Request fields that `settings.defaults` may fill when a request leaves them undefined: all of core's. */
+export type OllamaRequestDefaults = RequestDefaults;
 
 /** Everything a client needs, resolved once by `createOllama`. */
 export interface OllamaChatClientConfig {
@@ -140,134 +128,37 @@ export class OllamaChatClient implements LLMClient {
 
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
-    const call = openCallSignal(options, false);
-    try {
-      const result = await sendJSON(this.#config.transport, this.#send(body, call.signal, options));
-      const value = result.value;
-      // Ollama can answer 200 with an error body (e.g. a model that fails to load).
-      if (isOllamaErrorBody(value))
-        throw mapOllamaStreamError(value.error, result.headers, body.model);
-      return toChatResponse(asOllamaResponse(value, "response body"), body.model, result.headers);
-    } finally {
-      call.dispose();
-    }
+    const result = await callJSON(this.#config.transport, this.#send(body), options);
+    const value = result.value;
+    // Ollama can answer 200 with an error body (e.g. a model that fails to load).
+    if (isOllamaErrorBody(value))
+      throw mapOllamaStreamError(value.error, result.headers, body.model);
+    return toChatResponse(asOllamaResponse(value, "response body"), body.model, result.headers);
   }
 
-  async *stream(
+  stream(
     request: ChatRequest,
     options?: CallOptions,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    const body = this.buildRequestBody(request, true);
-    const call = openCallSignal(options, true);
-    let completed = false;
-    try {
-      const result = await sendStream(
-        this.#config.transport,
-        this.#send(body, call.signal, options),
-      );
-      const headers = result.headers;
-      const requestId = headers["x-request-id"];
-      const signal = call.signal;
-      let line = 0;
-      let toolCallCount = 0;
-      let usage: Usage | undefined;
-      let rawFinish: string | undefined;
-      let done = false;
-      for await (const value of parseNDJSON(result.body, signal === undefined ? {} : { signal })) {
-        line++;
-        if (isOllamaErrorBody(value)) throw mapOllamaStreamError(value.error, headers, body.model);
-        // Lines after `done` (there should be none) are read but ignored, so the socket can be reused.
-        if (done) continue;
-        const chunk = asOllamaResponse(value, `stream line ${line}`);
-        if (line === 1) {
-          const start: StreamEvent = {
-            type: "start",
-            id: generateId("ollama"),
-            model: chunk.model ?? body.model,
-            provider: "ollama",
-            origin: UPSTREAM,
-          };
-          if (requestId !== undefined) start.requestId = requestId;
-          yield start;
-        }
-        const message = chunk.message;
-        if (message) {
-          if (message.thinking) yield { type: "reasoning-delta", delta: message.thinking };
-          if (message.content) yield { type: "text-delta", delta: message.content };
-          const calls = message.tool_calls;
-          if (calls) {
-            // Ollama sends each call whole: one delta with all the arguments, then the call.
-            for (const wire of calls) {
-              const call = toToolCall(wire);
-              const index = toolCallCount++;
-              yield {
-                type: "tool-call-delta",
-                index,
-                toolCallId: call.id,
-                toolName: call.name,
-                argsDelta: JSON.stringify(call.input),
-              };
-              yield { type: "tool-call", index, toolCall: call };
-            }
-          }
-        }
-        if (chunk.done === true) {
-          done = true;
-          usage = convertOllamaUsage(chunk);
-          rawFinish = chunk.done_reason;
-        }
-      }
-      if (line === 0) {
-        throw new ParseError("ollama ended the stream without sending a line", {
-          where: "stream line 1",
-          provider: "ollama",
-        });
-      }
-      if (!done) {
-        throw new NetworkError(
-          'ollama ended the stream before it finished (no "done": true line)',
-          {
-            provider: "ollama",
-          },
-        );
-      }
-      const finalUsage = usage as Usage;
-      yield { type: "usage", usage: finalUsage };
-      const finish: StreamEvent = {
-        type: "finish",
-        finishReason: mapOllamaFinishReason(rawFinish, toolCallCount > 0),
-        usage: finalUsage,
+    return driveStream(this.#config.transport, options, "ndjson", () => {
+      const body = this.buildRequestBody(request, true);
+      return {
+        send: this.#send(body),
+        open: (headers) => new OllamaStreamEvents(body.model, headers),
       };
-      if (rawFinish !== undefined) finish.rawFinishReason = rawFinish;
-      yield finish;
-      completed = true;
-    } finally {
-      // Breaking out of `for await` lands here with `completed` false: end the HTTP request.
-      if (!completed) call.abort();
-      call.dispose();
-    }
+    });
   }
 
-  #send(
-    body: OllamaChatRequestBody,
-    signal: AbortSignal | undefined,
-    options: CallOptions | undefined,
-  ): SendOptions {
-    const config = this.#config;
+  /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
+  #send(body: OllamaChatRequestBody): SendOptions {
     const model = body.model;
-    const send: SendOptions = {
+    return {
       provider: "ollama",
-      url: config.url,
-      headers: options?.headers ? { ...config.headers, ...options.headers } : config.headers,
+      url: this.#config.url,
+      headers: this.#config.headers,
       body,
       mapError: (info) => mapOllamaError(info, model),
     };
-    if (signal !== undefined) send.signal = signal;
-    if (options?.firstTokenTimeoutMs !== undefined) {
-      send.headersTimeoutMs = options.firstTokenTimeoutMs;
-    }
-    if (options?.idleTimeoutMs !== undefined) send.bodyTimeoutMs = options.idleTimeoutMs;
-    return send;
   }
 }
 
@@ -279,7 +170,9 @@ function toChatResponse(
   const message = value.message;
   const text = message?.content ?? "";
   const reasoning = message?.thinking ?? "";
-  const toolCalls: ToolCall[] = message?.tool_calls ? message.tool_calls.map(toToolCall) : [];
+  const toolCalls: ToolCall[] = message?.tool_calls
+    ? message.tool_calls.map(convertOllamaToolCall)
+    : [];
   const content: AssistantContentPart[] = [];
   if (reasoning) content.push({ type: "reasoning", text: reasoning });
   if (text) content.push({ type: "text", text });
@@ -308,26 +201,6 @@ function toChatResponse(
   const requestId = headers["x-request-id"];
   if (requestId !== undefined) response.requestId = requestId;
   return response;
-}
-
-function toToolCall(wire: OllamaToolCall): ToolCall {
-  const fn = wire.function;
-  const args: JsonValue = fn?.arguments ?? {};
-  // Some Ollama-compatible servers send arguments as a JSON string, as OpenAI does.
-  return {
-    id: wire.id ?? generateId("call"),
-    name: fn?.name ?? "",
-    input: typeof args === "string" ? parseArguments(args) : args,
-  };
-}
-
-function parseArguments(args: string): JsonValue {
-  if (args.trim() === "") return {};
-  try {
-    return JSON.parse(args) as JsonValue;
-  } catch {
-    return args;
-  }
 }
 
 const isObject = (value: JsonValue | undefined): value is JsonObject =>

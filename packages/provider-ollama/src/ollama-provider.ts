@@ -3,11 +3,11 @@ import {
   normalizeBaseURL,
   type ProviderDefinition,
   type ProviderSettings,
+  readRequestDefaults,
   registerSecretValue,
   revealSecret,
 } from "@llm/core";
 import { OllamaChatClient, type OllamaRequestDefaults } from "./ollama-chat-client.js";
-import { readDefaults } from "./request-defaults.js";
 
 export const OLLAMA_DEFAULT_BASE_URL = "http://127.0.0.1:11434";
 const OLLAMA_DEFAULT_PORT = "11434";
@@ -50,7 +50,7 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaChatC
     transport: settings.transport ?? defaultTransport(),
     ...(settings.defaults === undefined
       ? {}
-      : { defaults: readDefaults("ollama", settings.defaults) }),
+      : { defaults: readRequestDefaults("ollama", settings.defaults) }),
   });
 }
 

@@ -1,15 +1,15 @@
 import {
-  ConfigError,
   createFetchTransport,
   defaultTransport,
-  type JsonValue,
   normalizeBaseURL,
   type ProviderDefinition,
   type ProviderSettings,
+  REQUEST_DEFAULT_KEYS,
   readAPIKey,
+  readRequestDefaults,
   revealSecret,
 } from "@llm/core";
-import { OpenAIChatClient, type OpenAIRequestDefaults } from "./openai-chat-client.js";
+import { OpenAIChatClient } from "./openai-chat-client.js";
 
 export const OPENAI_API_KEY_ENV = "OPENAI_API_KEY";
 export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
@@ -93,46 +93,13 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIChatC
     providerOptionKeys: name === PROVIDER ? [PROVIDER] : [PROVIDER, name],
   };
   if (settings.model !== undefined) config.model = settings.model;
-  if (settings.defaults !== undefined) config.defaults = readDefaults(name, settings.defaults);
+  if (settings.defaults !== undefined)
+    config.defaults = readRequestDefaults(name, settings.defaults, DEFAULT_KEYS);
   return new OpenAIChatClient(config);
 }
 
-const NUMBER_DEFAULTS = [
-  "temperature",
-  "topP",
-  "maxTokens",
-  "seed",
-  "frequencyPenalty",
-  "presencePenalty",
-] as const;
-
-/** Validates `settings.defaults` once: known request fields with the right types, else `ConfigError`. */
-export function readDefaults(
-  provider: string,
-  defaults: Record<string, JsonValue>,
-): OpenAIRequestDefaults {
-  const out: OpenAIRequestDefaults = {};
-  const issues: Array<{ path: string; message: string }> = [];
-  for (const [key, value] of Object.entries(defaults)) {
-    if ((NUMBER_DEFAULTS as readonly string[]).includes(key)) {
-      if (typeof value === "number") out[key as (typeof NUMBER_DEFAULTS)[number]] = value;
-      else issues.push({ path: `defaults.${key}`, message: "must be a number" });
-    } else if (key === "stop") {
-      if (Array.isArray(value) && value.every((v) => typeof v === "string"))
-        out.stop = value as string[];
-      else issues.push({ path: "defaults.stop", message: "must be an array of strings" });
-    } else {
-      issues.push({
-        path: `defaults.${key}`,
-        message: `unknown default (known: ${[...NUMBER_DEFAULTS, "stop"].join(", ")})`,
-      });
-    }
-  }
-  if (issues.length > 0) {
-    throw new ConfigError(`Invalid defaults for provider "${provider}"`, { provider, issues });
-  }
-  return out;
-}
+/** Chat Completions has a field for every `settings.defaults` key but `topK`. */
+const DEFAULT_KEYS = REQUEST_DEFAULT_KEYS.filter((key) => key !== "topK");
 
 /** Registers with a `ProviderRegistry`: `registry.register(provider)`. */
 export const provider: ProviderDefinition<OpenAIProviderSettings> = {

@@ -1,8 +1,22 @@
 export { type ReadAPIKeyOptions, readAPIKey } from "./api-key.js";
 export { normalizeBaseURL } from "./base-url.js";
+export { callJSON } from "./call-json.js";
 export { type CallSignal, openCallSignal } from "./call-signal.js";
+export {
+  driveStream,
+  type FrameOf,
+  type StreamFraming,
+  type StreamHandler,
+  type StreamPlan,
+} from "./drive-stream.js";
 export { generateId } from "./generate-id.js";
 export { extractErrorDetails, type HttpErrorInfo, httpErrorFromResponse } from "./http-error.js";
+export {
+  REQUEST_DEFAULT_KEYS,
+  type RequestDefaultKey,
+  type RequestDefaults,
+  readRequestDefaults,
+} from "./request-defaults.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { type SafeParseResult, safeParseJSON } from "./safe-parse-json.js";
 export {
