@@ -37,7 +37,11 @@ export async function runDemo(args: DemoArgs, io: DemoIO): Promise<number> {
     const overrides = {
       ...(args.cache ? {} : { cache: { enabled: false } }),
       ...(args.redis
-        ? { cache: { l2: { type: "redis" as const, url: args.redis, namespace: "workflow-demo" } } }
+        ? {
+            cache: {
+              l2: { type: "redis" as const, url: args.redis, namespace: args.redisNamespace },
+            },
+          }
         : {}),
     };
     try {

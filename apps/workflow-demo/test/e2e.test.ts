@@ -1,3 +1,4 @@
+import { execFileSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -32,6 +33,26 @@ describe("workflow-demo, run as a process against testkit", () => {
     const audit = readFileSync(join(dataDir, "audit.log"), "utf8").trim().split("\n");
     expect(audit.length).toBeGreaterThanOrEqual(320);
     expect(audit.join("\n")).not.toContain("offline-demo-key");
+  });
+
+  it("shares the cache between processes through Redis with --redis", async () => {
+    // Each process has its own data folder (so no SQLite warmth): a hit in the second can only come from Redis.
+    const namespace = `workflow-demo-test-${process.pid}-${Date.now()}`;
+    const redis = ["--redis", "redis://127.0.0.1:6379", "--redis-namespace", namespace];
+    try {
+      const first = await runApp([...FAST, ...redis, "--data-dir", freshDataDir()]);
+      expect(first.code).toBe(0);
+      const second = await runApp([...FAST, ...redis, "--data-dir", freshDataDir()]);
+      expect(second.code).toBe(0);
+      const summary = summaryOf(second.stdout);
+      expect(summary.hitRate).toBeGreaterThanOrEqual(0.8);
+      expect(summary.hitsByLevel.l2).toBeGreaterThan(0);
+    } finally {
+      execFileSync("sh", [
+        "-c",
+        `redis-cli -h 127.0.0.1 --scan --pattern '${namespace}*' | xargs -r redis-cli -h 127.0.0.1 del`,
+      ]);
+    }
   });
 
   it("shows the cold path with --no-cache", async () => {

@@ -72,6 +72,29 @@ describe("layers", () => {
     expect(config.clients.a?.fallbacks).toEqual(["c"]);
   });
 
+  it("replaces an object that switches to another variant of a union", async () => {
+    const base = await file(
+      "l2.yaml",
+      "cache:\n  l2: { type: sqlite, path: ./cache.db, maxBytes: 1MB }\n",
+    );
+    const config = await loadConfig({
+      files: [base],
+      env: {},
+      overrides: { cache: { l2: { type: "redis", url: "redis://127.0.0.1:6379" } } },
+    });
+    expect(config.cache.l2).toEqual({
+      type: "redis",
+      url: "redis://127.0.0.1:6379",
+      namespace: "llm",
+    });
+    const same = await loadConfig({
+      files: [base],
+      env: {},
+      overrides: { cache: { l2: { type: "sqlite", maxBytes: 2_000 } } },
+    });
+    expect(same.cache.l2).toEqual({ type: "sqlite", path: "./cache.db", maxBytes: 2_000 });
+  });
+
   it("applies environment overrides over files", async () => {
     const base = await file(
       "a.yaml",

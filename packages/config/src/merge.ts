@@ -1,6 +1,9 @@
 /**
  * Layer merging: plain objects merge key by key, everything else (arrays,
- * `Secret`s, scalars) replaces. Keys that could reach a prototype are dropped.
+ * `Secret`s, scalars) replaces. An object whose `type` differs from the one
+ * it lands on replaces it whole: it is another variant of a union (an L2
+ * cache switched from `sqlite` to `redis` must not keep the sqlite `path`).
+ * Keys that could reach a prototype are dropped.
  */
 
 export type DeepPartial<T> = T extends readonly (infer _U)[]
@@ -29,6 +32,7 @@ export function isSafeKey(key: string): boolean {
 export function deepMerge(base: unknown, over: unknown): unknown {
   if (over === undefined) return base;
   if (!isPlainObject(base) || !isPlainObject(over)) return over;
+  if ("type" in over && "type" in base && over.type !== base.type) return deepMerge({}, over);
   const out: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(base)) if (isSafeKey(key)) out[key] = value;
   for (const [key, value] of Object.entries(over)) {

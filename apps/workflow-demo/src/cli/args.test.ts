@@ -6,6 +6,7 @@ describe("parseDemoArgs", () => {
     expect(parseDemoArgs([], "/app/llm.config.yaml")).toEqual({
       config: "/app/llm.config.yaml",
       cache: true,
+      redisNamespace: "workflow-demo",
       json: false,
       watch: false,
       limit: 200,

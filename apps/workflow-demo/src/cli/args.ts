@@ -5,6 +5,7 @@ export interface DemoArgs {
   config: string;
   cache: boolean;
   redis?: string;
+  redisNamespace: string;
   json: boolean;
   watch: boolean;
   limit: number;
@@ -23,6 +24,7 @@ export const USAGE = `Usage: workflow-demo [options]
   --config <file>        config file (default: llm.config.yaml beside the app)
   --no-cache             run without the response cache (the cold path)
   --redis <url>          share the cache between processes through Redis (L2)
+  --redis-namespace <ns> key prefix in Redis (default: workflow-demo)
   --json                 print the summary as JSON instead of a table
   --watch                keep running and hot-reload the config file
   --limit <n>            process only the first n tickets (default: all 200)
@@ -43,6 +45,7 @@ export function parseDemoArgs(argv: string[], defaultConfig: string): DemoArgs {
       config: { type: "string" },
       cache: { type: "boolean", default: true },
       redis: { type: "string" },
+      "redis-namespace": { type: "string" },
       json: { type: "boolean", default: false },
       watch: { type: "boolean", default: false },
       limit: { type: "string" },
@@ -62,6 +65,7 @@ export function parseDemoArgs(argv: string[], defaultConfig: string): DemoArgs {
     config: values.config ?? defaultConfig,
     cache: values.cache ?? true,
     ...(values.redis === undefined ? {} : { redis: values.redis }),
+    redisNamespace: values["redis-namespace"] ?? "workflow-demo",
     json: values.json ?? false,
     watch: values.watch ?? false,
     limit: positiveInt("--limit", values.limit, 200),
