@@ -1,3 +1,5 @@
+import { xorshift32, zipfSampler } from "../lib/zipf.ts";
+
 /**
  * A synthetic LLM prompt stream: Zipf-distributed repeat prompts, a share of one-off prompts
  * that never come back, and a phase change half-way (half the prompt population is replaced
@@ -20,30 +22,8 @@ export const DEFAULT_LLM_WORKLOAD: LlmWorkloadOptions = {
 
 export function llmWorkload(options: LlmWorkloadOptions = DEFAULT_LLM_WORKLOAD): string[] {
   const { requests, distinctPrompts: n, zipf, oneOffShare } = options;
-  let x = options.seed ?? 0x2545f491;
-  const random = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    sum += 1 / (i + 1) ** zipf;
-    cdf[i] = sum;
-  }
-  const rank = () => {
-    const u = random() * sum;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cdf[mid] as number) < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const random = xorshift32(options.seed ?? 0x2545f491);
+  const rank = zipfSampler(n, zipf, random);
   // Phase 1: prompt ids 0..n-1 by popularity. Phase 2: ids n/2..3n/2-1 shuffled, so half
   // the prompts are new and the survivors change rank.
   const phase1 = Array.from({ length: n }, (_, i) => i);

@@ -1,3 +1,5 @@
+import { xorshift32, zipfSampler } from "../lib/zipf.ts";
+
 /**
  * The replayed e2e workload: a deterministic trace of chat requests.
  *
@@ -31,30 +33,8 @@ export interface TraceEntry {
 
 export function workload(options: WorkloadOptions): TraceEntry[] {
   const { requests, distinct: n, zipf, oneOffShare, streamShare, phaseChangeAt } = options;
-  let x = options.seed ?? 0x9e3779b9;
-  const random = () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return (x >>> 0) / 2 ** 32;
-  };
-  const cdf = new Float64Array(n);
-  let sum = 0;
-  for (let i = 0; i < n; i++) {
-    sum += 1 / (i + 1) ** zipf;
-    cdf[i] = sum;
-  }
-  const rank = () => {
-    const u = random() * sum;
-    let lo = 0;
-    let hi = n - 1;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if ((cdf[mid] as number) < u) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  };
+  const random = xorshift32(options.seed ?? 0x9e3779b9);
+  const rank = zipfSampler(n, zipf, random);
   const shuffled = (ids: number[]) => {
     for (let i = ids.length - 1; i > 0; i--) {
       const j = Math.floor(random() * (i + 1));

@@ -1,6 +1,7 @@
 import {
   type CallOptions,
   type ChatRequest,
+  type ChatResponse,
   isLLMError,
   LLMError,
   type Middleware,
@@ -52,6 +53,26 @@ export function hooksMiddleware(hooks: Hooks, options: HooksMiddlewareOptions = 
       ? (await hooks.callHook("beforeRequest", { call, request, options: callOptions })).request
       : request;
 
+  const answered = async (call: CallInfo, request: ChatRequest, response: ChatResponse) => {
+    if (!hooks.has("afterResponse")) return;
+    await hooks.callHook("afterResponse", {
+      call,
+      request,
+      response,
+      durationMs: performance.now() - call.startedAt,
+    });
+  };
+
+  const failed = async (call: CallInfo, request: ChatRequest, error: unknown) => {
+    if (!hooks.has("onError")) return;
+    await hooks.callHook("onError", {
+      call,
+      request,
+      error: asLLMError(error),
+      durationMs: performance.now() - call.startedAt,
+    });
+  };
+
   return {
     name: "hooks",
 
@@ -61,24 +82,10 @@ export function hooksMiddleware(hooks: Hooks, options: HooksMiddlewareOptions = 
       const finalRequest = await rewrite(call, request, callOptions);
       try {
         const response = await next(finalRequest, callOptions);
-        if (hooks.has("afterResponse")) {
-          await hooks.callHook("afterResponse", {
-            call,
-            request: finalRequest,
-            response,
-            durationMs: performance.now() - call.startedAt,
-          });
-        }
+        await answered(call, finalRequest, response);
         return response;
       } catch (error) {
-        if (hooks.has("onError")) {
-          await hooks.callHook("onError", {
-            call,
-            request: finalRequest,
-            error: asLLMError(error),
-            durationMs: performance.now() - call.startedAt,
-          });
-        }
+        await failed(call, finalRequest, error);
         throw error;
       }
     },
@@ -102,24 +109,10 @@ export function hooksMiddleware(hooks: Hooks, options: HooksMiddlewareOptions = 
               yield event;
             }
           } catch (error) {
-            if (hooks.has("onError")) {
-              await hooks.callHook("onError", {
-                call,
-                request: finalRequest,
-                error: asLLMError(error),
-                durationMs: performance.now() - call.startedAt,
-              });
-            }
+            await failed(call, finalRequest, error);
             throw error;
           }
-          if (collect?.finished) {
-            await hooks.callHook("afterResponse", {
-              call,
-              request: finalRequest,
-              response: collect.toResponse(),
-              durationMs: performance.now() - call.startedAt,
-            });
-          }
+          if (collect?.finished) await answered(call, finalRequest, collect.toResponse());
         },
       };
     },
