@@ -48,7 +48,7 @@ interface Tally {
   untyped: unknown[];
   /** The first few failure messages, for the log. */
   samples: string[];
-  /** Streams that broke after text had reached the consumer (no retry may hide those). */
+  /** Streams that broke after text had reached the consumer and could not be resumed. */
   brokenAfterContent: number;
   /** Answers that differ from the first answer seen for the same prompt. */
   inconsistent: number;

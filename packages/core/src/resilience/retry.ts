@@ -1,8 +1,10 @@
 import type { CallOptions } from "../client.js";
 import { AbortError, CircuitOpenError } from "../errors/errors.js";
 import { isLLMError } from "../errors/llm-error.js";
-import type { Middleware } from "../middleware.js";
+import type { Middleware, StreamContext } from "../middleware.js";
+import type { ChatRequest } from "../request.js";
 import type { StreamEvent } from "../stream-event.js";
+import { ReplayDiverged, recordedAttempt, resumeStream, ShownContent } from "./resume-stream.js";
 import { abortableSleep } from "./sleep.js";
 import { attemptStream } from "./stream-content.js";
 
@@ -12,6 +14,8 @@ export interface RetryInfo {
   error: unknown;
   /** How long the middleware waits before the next attempt. */
   delayMs: number;
+  /** True when the next attempt resumes a stream whose caller already has part of the answer. */
+  resume?: boolean;
 }
 
 export interface RetryOptions {
@@ -31,11 +35,31 @@ export interface RetryOptions {
   retryOn?: (error: unknown, attempt: number) => boolean;
   onRetry?: (info: RetryInfo) => void;
   /**
-   * Retry a stream that already yielded content (text, reasoning, tool call).
-   * Default false: the consumer would see the answer restart. When true, the
-   * events of the new attempt simply follow the ones already yielded.
+   * Retry a stream that already yielded content (text, reasoning, tool call)
+   * where `resumeStreams` does not apply (or its replay diverged). Default
+   * false: the consumer would see the answer restart. When true, the events of
+   * the new attempt simply follow the ones already yielded.
    */
   retryStreamsAfterContent?: boolean;
+  /**
+   * Resume a stream that broke after text or reasoning reached the caller,
+   * instead of failing it: the next attempt (backoff, `onRetry` and
+   * `maxAttempts` as for any retry) must replay exactly what the caller already
+   * has — its `start` is dropped, its first text is checked against what was
+   * shown — and only the part beyond is shown, so the caller sees one seamless
+   * stream. A replay that says anything else, or a stream that had shown a
+   * tool call, is not resumed: the error that cut the stream is thrown (with
+   * `retryStreamsAfterContent`, a diverging replay is shown as a restart
+   * instead). A resume pays for the whole answer again upstream.
+   *
+   * - `"deterministic"` (default): only requests with `temperature: 0`, whose
+   *   replay is expected to match. Others (temperature unset or above 0) would
+   *   almost always diverge — a wasted call before the same error — so they
+   *   fail exactly as without this option.
+   * - `"always"`: any request (an upstream known to be deterministic, a seed).
+   * - `false`: never.
+   */
+  resumeStreams?: "deterministic" | "always" | false;
   /** In [0, 1); injectable for deterministic tests. */
   random?: () => number;
   /** Injectable wait; must reject when `signal` aborts. */
@@ -52,7 +76,8 @@ export interface RetryOptions {
  * `CircuitOpenError`) is a floor: the wait is at least the hint. A hint
  * above `maxDelayMs` means "not soon": the middleware gives up at once and
  * rethrows rather than sleep past its cap. The caller's `AbortSignal`
- * interrupts a wait. When it gives up, the last error is rethrown unchanged.
+ * interrupts a wait. When it gives up, the last error is rethrown unchanged —
+ * except for a stream it was resuming, which ends with the error that cut it.
  */
 export function retryMiddleware(options: RetryOptions = {}): Middleware {
   const maxAttempts = Math.max(1, options.maxAttempts ?? 3);
@@ -61,6 +86,8 @@ export function retryMiddleware(options: RetryOptions = {}): Middleware {
   const random = options.random ?? Math.random;
   const sleep = options.sleep ?? abortableSleep;
   const retryOn = options.retryOn ?? defaultRetryOn;
+  const resumeStreams = options.resumeStreams ?? "deterministic";
+  const restartVisibly = options.retryStreamsAfterContent === true;
 
   /** The wait before the next attempt, or `undefined` to give up. */
   const plan = (error: unknown, attempt: number, started: number, callOptions: CallOptions) => {
@@ -83,7 +110,7 @@ export function retryMiddleware(options: RetryOptions = {}): Middleware {
     return delayMs;
   };
 
-  return {
+  const middleware: Middleware = {
     name: "retry",
     async wrapGenerate({ request, options: callOptions, next }) {
       const started = Date.now();
@@ -99,6 +126,13 @@ export function retryMiddleware(options: RetryOptions = {}): Middleware {
       }
     },
     async *wrapStream({ request, options: callOptions, next }): AsyncGenerator<StreamEvent> {
+      const resumable =
+        resumeStreams === "always" ||
+        (resumeStreams === "deterministic" && request.temperature === 0);
+      if (resumable) {
+        yield* resumingStream(request, callOptions, next);
+        return;
+      }
       const started = Date.now();
       const state = { content: false };
       for (let attempt = 1; ; attempt++) {
@@ -115,6 +149,47 @@ export function retryMiddleware(options: RetryOptions = {}): Middleware {
       }
     },
   };
+
+  /** `wrapStream` for a request whose broken stream may be resumed (see `resumeStreams`). */
+  async function* resumingStream(
+    request: ChatRequest,
+    callOptions: CallOptions,
+    next: StreamContext["next"],
+  ): AsyncGenerator<StreamEvent> {
+    const started = Date.now();
+    const shown = new ShownContent();
+    /** The error that cut the stream where the caller last saw it. */
+    let cut: unknown;
+    let resuming = false;
+    for (let attempt = 1; ; attempt++) {
+      const before = shown.count;
+      try {
+        yield* resuming
+          ? resumeStream(next(request, callOptions), shown, restartVisibly)
+          : recordedAttempt(next(request, callOptions), shown);
+        return;
+      } catch (error) {
+        if (error instanceof ReplayDiverged) throw cut;
+        if (shown.count !== before) cut = error;
+        // Text or reasoning shown, no tool call: the next attempt resumes.
+        const resume = shown.count > 0 && !shown.tools;
+        if (shown.count > 0 && !resume && !restartVisibly) throw error;
+        const delayMs = plan(error, attempt, started, callOptions);
+        if (delayMs === undefined) {
+          // The caller of a resumable stream sees the error that cut it, unless it aborted itself.
+          if (!resume || error instanceof AbortError || callOptions.signal?.aborted) throw error;
+          throw cut;
+        }
+        options.onRetry?.(
+          resume ? { attempt, error, delayMs, resume } : { attempt, error, delayMs },
+        );
+        await sleep(delayMs, callOptions.signal);
+        resuming = resume;
+      }
+    }
+  }
+
+  return middleware;
 }
 
 function defaultRetryOn(error: unknown): boolean {
