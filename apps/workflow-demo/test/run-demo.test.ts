@@ -1,3 +1,4 @@
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseDemoArgs } from "../src/cli/args.js";
@@ -81,5 +82,53 @@ describe("runDemo in-process", () => {
     stop();
     expect(await run).toBe(0);
     expect(err.text()).toMatch(/watching the config/);
+  });
+
+  it("switches a client's model on an edit in --watch mode, and ignores an invalid edit", async () => {
+    const dataDir = freshDataDir();
+    const config = join(dataDir, "llm.config.yaml");
+    const original = readFileSync(join(appDir, "llm.config.yaml"), "utf8").replace(
+      "./plugins/audit-log.mjs",
+      join(appDir, "plugins", "audit-log.mjs"),
+    );
+    writeFileSync(config, original);
+    const out = capture();
+    const err = capture();
+    let stop!: () => void;
+    const stopSignal = new Promise<void>((r) => {
+      stop = r;
+    });
+    const args = parseDemoArgs(
+      [
+        "--config",
+        config,
+        "--limit",
+        "1",
+        "--latency",
+        "1-2",
+        "--chunk-ms",
+        "0",
+        "--watch",
+        "--json",
+        "--data-dir",
+        dataDir,
+      ],
+      config,
+    );
+    const run = runDemo(args, { stdout: out.stream, stderr: err.stream, env: {}, stopSignal });
+    const until = async (check: () => boolean) => {
+      while (!check()) await new Promise((r) => setTimeout(r, 20));
+    };
+    await until(() => /T-1000: classifier=gpt-4o-mini/.test(out.text()));
+    writeFileSync(config, original.replace("model: gpt-4o-mini", "model: gpt-4.1-nano"));
+    await until(() => /T-1000: classifier=gpt-4\.1-nano/.test(out.text()));
+    expect(err.text()).toMatch(/config reloaded: clients\.classifier\.model/);
+    writeFileSync(config, original.replace("budgetBytes: 128MB", "budgetBytes: lots"));
+    await until(() => /config edit rejected/.test(err.text()));
+    const lines = out.text().split("\n").length;
+    await until(() => out.text().split("\n").length > lines + 1);
+    expect(out.text().trim().split("\n").at(-1)).toMatch(/classifier=gpt-4\.1-nano/);
+    stop();
+    expect(await run).toBe(0);
   });
 });
