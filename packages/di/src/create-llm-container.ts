@@ -1,7 +1,9 @@
 import "reflect-metadata";
 import { dirname, resolve } from "node:path";
+import type { CacheMiddleware } from "@llm/cache";
 import { ConfigManager } from "@llm/config";
 import { type ProviderDefinition, ProviderRegistry } from "@llm/core";
+import type { PluginManager } from "@llm/plugins";
 import { Container, type ServiceIdentifier } from "inversify";
 import { createCacheStore } from "./create-cache-store.js";
 import { installProviders } from "./install-providers.js";
@@ -69,7 +71,18 @@ export async function createLLMContainer(
   }
 
   const container = new Container(options.parent ? { parent: options.parent } : undefined);
+  // Services that must wind down before the rest, whatever order Inversify
+  // deactivates bindings in: plugins may still use hooks and the network, and
+  // the cache's background L2 writes must land before the store closes.
+  let plugins: PluginManager | undefined;
+  let cache: CacheMiddleware | undefined;
+  container.onActivation(TOKENS.CacheMiddleware, (_ctx, middleware) => {
+    cache = middleware;
+    return middleware;
+  });
   const disposeAll = async () => {
+    await plugins?.stop();
+    await cache?.flush();
     await container.unbindAllAsync();
     if (ownsManager) await manager.close();
   };
@@ -88,7 +101,7 @@ export async function createLLMContainer(
     });
     container.onDeactivation(TOKENS.Hooks, () => offConfig());
 
-    const plugins = container.get(TOKENS.PluginManager);
+    plugins = container.get(TOKENS.PluginManager);
     const pluginSpecs = manager.get().plugins.map((p) => ({
       module: p.module,
       required: p.required,
