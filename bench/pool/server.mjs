@@ -4,6 +4,11 @@
 // server (one core of two) the bottleneck and flatten the req/s comparison.
 import http from "node:http";
 
+// A request under /batched/ gets its stream as 5 writes of 10 frames (same 50 events, same
+// bytes): bench/pool's framing-sensitivity rows. Everything else gets one frame per write.
+const BATCHED_PREFIX = "/batched/";
+const FRAMES_PER_BATCH = 10;
+
 const completion = Buffer.from(
   JSON.stringify({
     id: "chatcmpl-bench",
@@ -81,11 +86,18 @@ const server = http.createServer((req, res) => {
       "cache-control": "no-cache",
       "x-request-id": "req_bench",
     });
-    // One frame per write, each flushed on its own tick, as a provider's token stream arrives.
+    // One frame per write, each flushed on its own tick, as a provider's token stream arrives
+    // (or, under /batched/, ten frames corked into one write per tick).
+    const perWrite = req.url?.startsWith(BATCHED_PREFIX) ? FRAMES_PER_BATCH : 1;
     let i = 0;
     const next = () => {
       if (res.destroyed) return;
-      res.write(streamFrames[i++]);
+      if (perWrite === 1) res.write(streamFrames[i++]);
+      else {
+        res.cork();
+        for (let k = 0; k < perWrite && i < streamFrames.length; k++) res.write(streamFrames[i++]);
+        res.uncork();
+      }
       if (i < streamFrames.length) setImmediate(next);
       else res.end();
     };
@@ -99,5 +111,7 @@ server.listen(0, "127.0.0.1", () => {
 });
 process.on("message", (m) => {
   if (m === "stop") server.close(() => process.exit(0));
+  // The bench samples the server's CPU around each slice, to show which side is saturated.
+  else if (m === "cpu") process.send({ cpu: process.cpuUsage() });
 });
 process.on("disconnect", () => process.exit(0));
