@@ -3,7 +3,7 @@ import { pathToFileURL } from "node:url";
 import type { CacheStore } from "@llm/cache";
 import type { LLMConfig } from "@llm/config";
 import { ConfigError } from "@llm/core";
-import { type CacheStoreFactory, processConditions, resolvePluginModule } from "@llm/plugins";
+import { type CacheStoreFactory, resolvePluginModule } from "@llm/plugins";
 
 export interface CacheStoreContext {
   baseDir: string;
@@ -95,7 +95,7 @@ async function importStorePackage<T>(name: string, context: CacheStoreContext): 
   try {
     file = resolvePluginModule(name, {
       baseDir: context.baseDir,
-      conditions: [...context.conditions, ...processConditions()],
+      conditions: context.conditions,
     });
   } catch (cause) {
     throw new ConfigError(`The configured cache store needs ${name}: run \`pnpm add ${name}\``, {

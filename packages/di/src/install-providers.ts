@@ -1,7 +1,7 @@
 import { pathToFileURL } from "node:url";
 import type { LLMConfig } from "@llm/config";
 import { ConfigError, type ProviderDefinition, type ProviderRegistry } from "@llm/core";
-import { processConditions, resolvePluginModule } from "@llm/plugins";
+import { resolvePluginModule } from "@llm/plugins";
 
 /** The package that provides a provider type by convention. */
 export const providerPackage = (type: string): string => `@llm/provider-${type}`;
@@ -35,7 +35,7 @@ async function importProvider(
   try {
     file = resolvePluginModule(providerPackage(type), {
       baseDir,
-      conditions: [...conditions, ...processConditions()],
+      conditions,
     });
   } catch {
     return undefined;

@@ -15,7 +15,7 @@ import {
   type PluginState,
   type PluginStatus,
 } from "./plugin-types.js";
-import { processConditions, resolvePluginModule } from "./resolve-plugin-module.js";
+import { resolvePluginModule } from "./resolve-plugin-module.js";
 import { validatePluginConfig } from "./validate-plugin-config.js";
 
 export interface PluginManagerOptions {
@@ -24,7 +24,7 @@ export interface PluginManagerOptions {
   registry?: ProviderRegistry;
   /** Folder that relative plugin paths and package names resolve from. Default: `process.cwd()`. */
   baseDir?: string;
-  /** Extra export conditions for resolving plugin packages (Node's own `--conditions` are added). */
+  /** Extra export conditions for resolving plugin packages (Node's own `--conditions` always apply). */
   conditions?: string[];
   /** Default timeout of hooks that plugins register. Default 5 s: a hanging plugin must not hang requests. */
   hookTimeoutMs?: number;
@@ -194,7 +194,7 @@ export class PluginManager {
     }
     const file = resolvePluginModule(spec.module, {
       baseDir: this.#options.baseDir ?? process.cwd(),
-      conditions: [...(this.#options.conditions ?? []), ...processConditions()],
+      conditions: this.#options.conditions ?? [],
     });
     let mod: Record<string, unknown>;
     try {

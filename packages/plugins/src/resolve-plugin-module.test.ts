@@ -19,7 +19,7 @@ describe("resolvePluginModule", () => {
     // Without the source condition the `import` target (dist/) is chosen, as Node would.
     const built = (() => {
       try {
-        return resolvePluginModule("@llm/hooks", { baseDir: here });
+        return resolvePluginModule("@llm/hooks", { baseDir: here, nodeConditions: [] });
       } catch (error) {
         return (error as Error).message;
       }
@@ -70,5 +70,13 @@ describe("resolvePluginModule", () => {
         "x",
       ]),
     ).toEqual(["@llm/source", "dev", "x"]);
+  });
+
+  it("adds the conditions Node was started with", () => {
+    const source = resolvePluginModule("@llm/hooks", {
+      baseDir: here,
+      nodeConditions: ["@llm/source"],
+    });
+    expect(source.endsWith(join("hooks", "src", "index.ts"))).toBe(true);
   });
 });

@@ -6,8 +6,10 @@ import { PluginLoadError } from "./plugin-errors.js";
 export interface ResolveOptions {
   /** Folder relative paths and packages are resolved from (the config file's folder). */
   baseDir: string;
-  /** Export conditions, in addition to `import`, `node` and `default`. */
+  /** Export conditions, in addition to `import`, `node`, `default` and the ones Node was started with. */
   conditions?: readonly string[];
+  /** The conditions Node was started with. Default: this process's (`processConditions()`). */
+  nodeConditions?: readonly string[];
 }
 
 const INDEX_FILES = ["index.js", "index.mjs", "index.ts"];
@@ -29,10 +31,18 @@ const isPathSpecifier = (specifier: string) =>
 /**
  * Resolves a plugin specifier to a file, from `baseDir` rather than from this
  * package (pnpm keeps packages strict: `@llm/plugins` cannot see the app's
- * dependencies). Only what the config names is resolved; nothing is scanned.
+ * dependencies), with the export conditions Node itself resolves with (so a
+ * process started with `--conditions=@llm/source` loads sources). Only what
+ * the config names is resolved; nothing is scanned.
  */
 export function resolvePluginModule(specifier: string, options: ResolveOptions): string {
-  const conditions = new Set(["import", "node", "default", ...(options.conditions ?? [])]);
+  const conditions = new Set([
+    "import",
+    "node",
+    "default",
+    ...(options.nodeConditions ?? processConditions()),
+    ...(options.conditions ?? []),
+  ]);
   if (isPathSpecifier(specifier)) {
     const path = specifier.startsWith("file:")
       ? fileURLToPath(specifier)
