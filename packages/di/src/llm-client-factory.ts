@@ -52,7 +52,7 @@ export class LLMClientFactory {
   get(name: string): LLMClient {
     let handle = this.#handles.get(name);
     if (handle) return handle;
-    const first = this.#current(name); // build now: errors belong to resolve time
+    this.#current(name); // build now: errors belong to resolve time
     const current = (): LLMClient => this.#current(name);
     handle = {
       get provider() {
@@ -66,7 +66,6 @@ export class LLMClientFactory {
       stream: (request: ChatRequest, options?: CallOptions): AsyncIterable<StreamEvent> =>
         current().stream(request, options),
     };
-    void first;
     this.#handles.set(name, handle);
     return handle;
   }

@@ -1,16 +1,8 @@
 import type { ClientParams } from "@llm/config";
-import type { ChatRequest, JsonValue, Middleware } from "@llm/core";
+import { type ChatRequest, type JsonValue, type Middleware, REQUEST_DEFAULT_KEYS } from "@llm/core";
 
-const KNOWN: ReadonlyArray<keyof ChatRequest & keyof ClientParams> = [
-  "temperature",
-  "topP",
-  "topK",
-  "maxTokens",
-  "presencePenalty",
-  "frequencyPenalty",
-  "seed",
-  "stop",
-];
+/** The request fields a client's `params` may fill: the same list providers accept as `defaults`. */
+const KNOWN: ReadonlySet<string> = new Set(REQUEST_DEFAULT_KEYS);
 
 /**
  * Fills request fields the caller left out from the client's configured
@@ -28,7 +20,7 @@ export function requestDefaultsMiddleware(
   const extra: Record<string, JsonValue> = {};
   for (const [key, value] of Object.entries(params)) {
     if (value === undefined) continue;
-    if ((KNOWN as readonly string[]).includes(key)) (known as Record<string, unknown>)[key] = value;
+    if (KNOWN.has(key)) (known as Record<string, unknown>)[key] = value;
     else extra[key] = value as JsonValue;
   }
   const hasExtra = Object.keys(extra).length > 0;
