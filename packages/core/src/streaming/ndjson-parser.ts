@@ -1,6 +1,7 @@
 import { ParseError } from "../errors/errors.js";
 import type { JsonValue } from "../json.js";
 import { redactSecrets } from "../redact.js";
+import { PendingText } from "./pending-text.js";
 import { readWithSignal } from "./read-with-signal.js";
 import type { ParseStreamOptions } from "./sse-parser.js";
 
@@ -13,7 +14,7 @@ const EXCERPT_LENGTH = 60;
  */
 export class NDJSONParser {
   /** Text after the last LF (it holds none), kept as parts until one arrives. */
-  readonly #pending: string[] = [];
+  readonly #pending = new PendingText();
   #line = 0;
 
   /** Feeds decoded text; returns the values of the lines it completed. Throws `ParseError`. */
@@ -27,7 +28,7 @@ export class NDJSONParser {
       this.#pending.push(text);
       return values;
     }
-    const prefix = this.#takeBuffer();
+    const prefix = this.#pending.take();
     const buf = prefix.length === 0 ? text : prefix + text;
     lf += prefix.length;
     let pos = 0;
@@ -40,18 +41,10 @@ export class NDJSONParser {
     return values;
   }
 
-  #takeBuffer(): string {
-    const pending = this.#pending;
-    if (pending.length === 0) return "";
-    const text = pending.length === 1 ? pending[0]! : pending.join("");
-    pending.length = 0;
-    return text;
-  }
-
   /** Parses an unterminated last line. Throws `ParseError`. */
   end(): JsonValue[] {
     const values: JsonValue[] = [];
-    const buf = this.#takeBuffer();
+    const buf = this.#pending.take();
     if (buf.length > 0) this.#parseLine(buf, 0, buf.length, values);
     return values;
   }

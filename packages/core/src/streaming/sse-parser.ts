@@ -1,3 +1,4 @@
+import { PendingText } from "./pending-text.js";
 import { readWithSignal } from "./read-with-signal.js";
 
 /** One dispatched server-sent event. */
@@ -30,7 +31,7 @@ const COLON = 58;
  */
 export class SSEParser {
   /** Text after the last line end (it holds none), kept as parts until one arrives. */
-  readonly #pending: string[] = [];
+  readonly #pending = new PendingText();
   /** The previous chunk ended with CR: an LF at the start of the next one belongs to it. */
   #pendingCR = false;
   #started = false;
@@ -62,7 +63,7 @@ export class SSEParser {
       if (chunk.length > 0) this.#pending.push(chunk);
       return events;
     }
-    const prefix = this.#takeBuffer();
+    const prefix = this.#pending.take();
     const buf = prefix.length === 0 ? chunk : prefix + chunk;
     if (lf !== -1) lf += prefix.length;
     if (cr !== -1) cr += prefix.length;
@@ -93,18 +94,10 @@ export class SSEParser {
     return events;
   }
 
-  #takeBuffer(): string {
-    const pending = this.#pending;
-    if (pending.length === 0) return "";
-    const text = pending.length === 1 ? pending[0]! : pending.join("");
-    pending.length = 0;
-    return text;
-  }
-
   /** Ends the stream: processes an unterminated last line and dispatches a pending block. */
   end(): SSEEvent[] {
     const events: SSEEvent[] = [];
-    const buf = this.#takeBuffer();
+    const buf = this.#pending.take();
     if (buf.length > 0) this.#line(buf, 0, buf.length, events);
     this.#dispatch(events);
     this.#pendingCR = false;

@@ -1,0 +1,21 @@
+/**
+ * Text that arrived without a line end yet, kept as pieces and joined once
+ * when the line completes — so a long line split over many chunks costs
+ * O(n), not the O(n²) of appending to one string per chunk.
+ */
+export class PendingText {
+  readonly #pieces: string[] = [];
+
+  push(piece: string): void {
+    this.#pieces.push(piece);
+  }
+
+  /** Everything pending, as one string; empties the buffer. */
+  take(): string {
+    const pieces = this.#pieces;
+    if (pieces.length === 0) return "";
+    const text = pieces.length === 1 ? pieces[0]! : pieces.join("");
+    pieces.length = 0;
+    return text;
+  }
+}
