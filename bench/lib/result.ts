@@ -72,5 +72,11 @@ export interface StoredResult extends BenchResult {
   date: string;
   durationMs: number;
   quick: boolean;
-  machine: { cpu: string; cores: number; memoryGiB: number; node: string; loadAvg: [number, number] };
+  machine: {
+    cpu: string;
+    cores: number;
+    memoryGiB: number;
+    node: string;
+    loadAvg: [number, number];
+  };
 }
