@@ -61,8 +61,30 @@ export interface BenchResult {
   acceptance: AcceptanceRow[];
   /** Markdown paragraphs after the tables: explanations of misses, what was left out. */
   notes?: string[];
-  /** Raw series for charts (e.g. hit-rate curves, latency CDFs); free-form but JSON-safe. */
+  /**
+   * Charts run-all draws from this result (bench/charts/svg.ts) into
+   * `bench/results/<chart id>.svg` and links from BENCHMARKS.md.
+   */
+  charts?: ResultChart[];
+  /** Any other raw data worth keeping with the result; JSON-safe. */
   series?: Record<string, unknown>;
+}
+
+/** A grid of line-chart panels, e.g. hit rate against cache size, one panel per trace. */
+export interface ResultChart {
+  /** File name without extension, e.g. "cache-hit-rate-curves". */
+  id: string;
+  title: string;
+  columns: number;
+  panels: Array<{
+    title: string;
+    xLabel: string;
+    yLabel: string;
+    xScale?: "linear" | "log";
+    yMin?: number;
+    yMax?: number;
+    series: Array<{ name: string; points: Array<[number, number]>; dash?: string }>;
+  }>;
 }
 
 /** What run-all adds around a result before writing `bench/results/<id>.json`. */
