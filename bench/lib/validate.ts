@@ -85,12 +85,12 @@ export function assertBenchResult(value: unknown, rootDir: string): asserts valu
   if (value.intro !== undefined && !isStringArray(value.intro)) fail(where, "intro: strings");
   if (value.notes !== undefined && !isStringArray(value.notes)) fail(where, "notes: strings");
   if (!Array.isArray(value.tables)) fail(where, "tables must be an array");
-  value.tables.forEach((t, i) => checkTable(t, `${where}.tables[${i}]`));
+  for (const [i, t] of value.tables.entries()) checkTable(t, `${where}.tables[${i}]`);
   if (!Array.isArray(value.acceptance)) fail(where, "acceptance must be an array");
-  value.acceptance.forEach((a, i) => checkAcceptance(a, `${where}.acceptance[${i}]`));
+  for (const [i, a] of value.acceptance.entries()) checkAcceptance(a, `${where}.acceptance[${i}]`);
   if (value.charts !== undefined) {
     if (!Array.isArray(value.charts)) fail(where, "charts must be an array");
-    value.charts.forEach((c, i) => checkChart(c, `${where}.charts[${i}]`));
+    for (const [i, c] of value.charts.entries()) checkChart(c, `${where}.charts[${i}]`);
   }
 }
 
