@@ -168,7 +168,9 @@ async function main(): Promise<number> {
     for (const r of prior) removeStored(dir, r.id);
     const outcome = await runBench(bench, quick);
     if (!outcome.ok) {
-      failed.push({ file: bench.path, error: outcome.error, seconds: outcome.seconds });
+      // Paths relative to the repository: the report is read on other machines.
+      const error = outcome.error.split(`${rootDir}/`).join("");
+      failed.push({ file: bench.path, error, seconds: outcome.seconds });
       continue;
     }
     const ids = outcome.results.map((r) => r.id);

@@ -67,7 +67,7 @@ function summary(input: ReportInput): { table: string; met: number; missed: numb
         a.measured,
         a.baseline,
         verdict(a.met),
-        `\`${s.result.command}\``,
+        `\`${s.result.command}${input.quick ? " --quick" : ""}\``,
       ]);
     }
   }
@@ -123,7 +123,7 @@ export function renderReport(input: ReportInput): string {
     lines.push(
       `## ${s.result.title}`,
       "",
-      `\`${s.result.id}\` — ${headingLine(s)}. Reproduce: \`${s.result.command}\`.`,
+      `\`${s.result.id}\` — ${headingLine(s)}. Reproduce: \`${s.result.command}${input.quick ? " --quick" : ""}\`.`,
       "",
       renderSectionBody(s.result, (id) => s.charts.get(id)),
       "",
