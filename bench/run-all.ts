@@ -42,7 +42,7 @@ const NODE_FLAGS = ["--expose-gc", "--conditions=@llm/source", "--import", "tsx"
 const AREA_ORDER = ["pool", "cache", "memory", "hooks", "core", "e2e", "soak"];
 /** Inside an area: hit rate before speed before key, as issue 4 lists them. */
 const FILE_ORDER = ["hit-rate", "speed", "hit-path", "key"];
-const SKIP_DIRS = new Set(["lib", "charts", "results", "node_modules", "data"]);
+const SKIP_DIRS = new Set(["lib", "charts", "results", "node_modules", "data", "test"]);
 /** A bench that runs longer than this is stopped and reported as failed. */
 const TIMEOUT_MS = { full: 300_000, quick: 60_000 };
 
