@@ -1,6 +1,6 @@
 import { ParseError } from "../errors/errors.js";
 import type { LLMError } from "../errors/llm-error.js";
-import type { HttpMethod, Transport, TransportResponse } from "../transport.js";
+import type { HttpMethod, Transport, TransportRequest, TransportResponse } from "../transport.js";
 import { type HttpErrorInfo, httpErrorFromResponse } from "./http-error.js";
 import { safeParseJSON } from "./safe-parse-json.js";
 
@@ -39,15 +39,28 @@ export interface StreamResult {
 export async function sendJSON(transport: Transport, options: SendOptions): Promise<JSONResult> {
   const response = await send(transport, options);
   const text = await response.text();
-  const parsed = safeParseJSON(text, `response body of ${options.provider} ${pathOf(options.url)}`);
-  if (!parsed.ok) {
-    throw new ParseError(`${options.provider} returned a body that is not JSON`, {
-      where: parsed.error.where,
-      provider: options.provider,
-      cause: parsed.error,
-    });
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    throw notJSON(text, options);
   }
-  return { value: parsed.value, status: response.status, headers: response.headers };
+  return { value, status: response.status, headers: response.headers };
+}
+
+/**
+ * The `ParseError` for a body that is not JSON. Built only on that path: the URL parse and
+ * the redacted excerpt (`safeParseJSON` parses once more to describe the failure) cost the
+ * successful calls nothing.
+ */
+function notJSON(text: string, options: SendOptions): ParseError {
+  const parsed = safeParseJSON(text, `response body of ${options.provider} ${pathOf(options.url)}`);
+  const cause = parsed.ok ? undefined : parsed.error;
+  return new ParseError(`${options.provider} returned a body that is not JSON`, {
+    where: cause?.where ?? `response body of ${options.provider}`,
+    provider: options.provider,
+    cause,
+  });
 }
 
 /** Sends a request and hands back the body as bytes, for `parseSSE` / `parseNDJSON`. */
@@ -61,24 +74,31 @@ export async function sendStream(
 
 async function send(transport: Transport, options: SendOptions): Promise<TransportResponse> {
   const headers: Record<string, string> = {};
-  for (const [name, value] of Object.entries(options.headers ?? {}))
-    headers[name.toLowerCase()] = value;
+  const given = options.headers;
+  if (given !== undefined) {
+    // Own keys only, as Object.entries gave, but without a [name, value] array per header per call.
+    const names = Object.keys(given);
+    for (let i = 0; i < names.length; i++) {
+      const name = names[i] as string;
+      headers[name.toLowerCase()] = given[name] as string;
+    }
+  }
   let body: string | undefined;
   if (options.body !== undefined) {
     body = typeof options.body === "string" ? options.body : JSON.stringify(options.body);
     headers["content-type"] ??= "application/json";
   }
-  const response = await transport.request({
+  // Optional fields assigned, not spread from conditional literals: no throwaway objects per call.
+  const request: TransportRequest = {
     url: options.url,
     method: options.method ?? (body === undefined ? "GET" : "POST"),
     headers,
-    ...(body === undefined ? {} : { body }),
-    ...(options.signal === undefined ? {} : { signal: options.signal }),
-    ...(options.headersTimeoutMs === undefined
-      ? {}
-      : { headersTimeoutMs: options.headersTimeoutMs }),
-    ...(options.bodyTimeoutMs === undefined ? {} : { bodyTimeoutMs: options.bodyTimeoutMs }),
-  });
+  };
+  if (body !== undefined) request.body = body;
+  if (options.signal !== undefined) request.signal = options.signal;
+  if (options.headersTimeoutMs !== undefined) request.headersTimeoutMs = options.headersTimeoutMs;
+  if (options.bodyTimeoutMs !== undefined) request.bodyTimeoutMs = options.bodyTimeoutMs;
+  const response = await transport.request(request);
   if (response.status >= 200 && response.status < 300) return response;
   const bodyText = await readBounded(response, MAX_ERROR_BODY_BYTES);
   const mapError = options.mapError ?? httpErrorFromResponse;
