@@ -21,6 +21,9 @@ export interface ResponseOwner extends ErrorContext {
 const HIGH_WATER_MARK = 64 * 1024;
 
 const DONE: IteratorReturnResult<undefined> = Object.freeze({ done: true, value: undefined });
+/** Until the final headers arrive (nobody sees a response before that): no object per request. */
+const NO_HEADERS: Record<string, string> = Object.freeze(Object.create(null));
+const ONCE = Object.freeze({ once: true });
 
 /** Raw header pairs → lower-cased names, repeated headers joined with ", " (the Transport contract). */
 function parseRawHeaders(raw: Buffer[]): Record<string, string> {
@@ -55,7 +58,7 @@ export class PoolResponse
   implements TransportResponse, AsyncIterator<Uint8Array>, AsyncIterable<Uint8Array>
 {
   status = 0;
-  headers: Record<string, string> = {};
+  headers: Record<string, string> = NO_HEADERS;
 
   readonly #owner: ResponseOwner;
   readonly #request: TransportRequest;
@@ -75,6 +78,13 @@ export class PoolResponse
   #error: LLMError | undefined;
   #wake: ((result: IteratorResult<Uint8Array>) => void) | undefined;
   #fail: ((error: Error) => void) | undefined;
+  /** The executor that parks a `next()` until a chunk arrives; made once per stream, not per chunk. */
+  #park:
+    | ((
+        resolve: (result: IteratorResult<Uint8Array>) => void,
+        reject: (error: Error) => void,
+      ) => void)
+    | undefined;
 
   constructor(owner: ResponseOwner, request: TransportRequest) {
     this.#owner = owner;
@@ -96,7 +106,7 @@ export class PoolResponse
         }
         this.#onSignalAbort = () =>
           this.#abort?.(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-        signal.addEventListener("abort", this.#onSignalAbort, { once: true });
+        signal.addEventListener("abort", this.#onSignalAbort, ONCE);
       }
       owner.dispatcher.dispatch(
         {
@@ -209,10 +219,11 @@ export class PoolResponse
       return Promise.resolve({ done: false, value: this.#shift() });
     if (this.#error) return Promise.reject(this.#error);
     if (this.#ended || this.#cancelled) return Promise.resolve(DONE);
-    return new Promise<IteratorResult<Uint8Array>>((resolve, reject) => {
+    this.#park ??= (resolve, reject) => {
       this.#wake = resolve;
       this.#fail = reject;
-    });
+    };
+    return new Promise<IteratorResult<Uint8Array>>(this.#park);
   }
 
   /** `break` out of `for await`: the rest of the body is not wanted. */
