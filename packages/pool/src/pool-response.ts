@@ -58,7 +58,9 @@ export class PoolResponse
   implements TransportResponse, AsyncIterator<Uint8Array>, AsyncIterable<Uint8Array>
 {
   status = 0;
-  headers: Record<string, string> = NO_HEADERS;
+  /** The final response's raw header pairs, parsed on the first read of `headers` only. */
+  #rawHeaders: Buffer[] | undefined;
+  #headers: Record<string, string> | undefined;
 
   readonly #owner: ResponseOwner;
   readonly #request: TransportRequest;
@@ -135,7 +137,9 @@ export class PoolResponse
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
     if (status < 200) return true; // 1xx: the final response follows
     this.status = status;
-    this.headers = parseRawHeaders(rawHeaders);
+    // Not parsed here: a caller that only reads the body never pays for it. undici hands out
+    // views of the socket's read buffers, which are never reused, so keeping them is safe.
+    this.#rawHeaders = rawHeaders;
     this.#resume = resume;
     this.#owner.requestsServed++;
     const resolve = this.#resolve;
@@ -205,6 +209,21 @@ export class PoolResponse
   }
 
   // ── TransportResponse ──
+
+  /** Lower-cased names, repeated headers joined with ", " (the Transport contract). */
+  get headers(): Record<string, string> {
+    if (this.#headers !== undefined) return this.#headers;
+    const raw = this.#rawHeaders;
+    if (raw === undefined) return NO_HEADERS;
+    this.#rawHeaders = undefined;
+    this.#headers = parseRawHeaders(raw);
+    return this.#headers;
+  }
+
+  set headers(headers: Record<string, string>) {
+    this.#rawHeaders = undefined;
+    this.#headers = headers;
+  }
 
   get body(): AsyncIterable<Uint8Array> {
     return this;

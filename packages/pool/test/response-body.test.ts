@@ -76,6 +76,23 @@ describe("response body", () => {
     expect(await res.text()).toBe("");
   });
 
+  it("reads the same headers after the body was consumed and the socket reused", async () => {
+    server = await startServer((req, res) => {
+      res.setHeader("x-request-id", `req_${req.url?.slice(1)}`);
+      res.setHeader("x-multi", ["a", "b"]);
+      res.end("body");
+    });
+    pool = new ConnectionPool({ connections: 1 });
+    const first = await pool.request(get("/1"));
+    expect(await first.text()).toBe("body");
+    const second = await pool.request(get("/2"));
+    expect(await second.text()).toBe("body");
+    expect(first.headers["x-request-id"]).toBe("req_1");
+    expect(first.headers["x-multi"]).toBe("a, b");
+    expect(second.headers["x-request-id"]).toBe("req_2");
+    expect(first.headers).toBe(first.headers);
+  });
+
   it("throws ParseError naming the request when json() gets no JSON", async () => {
     server = await startServer((_req, res) => res.end("<html>oops</html>"));
     pool = new ConnectionPool();
