@@ -1,0 +1,157 @@
+/**
+ * A profiling aid, not a benchmark: runs clients of the pool bench (same server.mjs, same
+ * kind of clients) against a local server, one at a time for `node --cpu-prof`, or several
+ * in alternating slices (rotated, GC before each) to compare their CPU per call. Modes:
+ *   transport                 @llm/pool request + json()
+ *   generate                  @llm/provider-openai generate()
+ *   transport-stream[-signal] @llm/pool body iterated + SSE/JSON parse (with a caller signal)
+ *   driver                    core's driveStream over the pool with a parse-only handler
+ *   stream | stream-batched   @llm/provider-openai stream() (batched: 10 frames per write)
+ *
+ *   cd bench && node --expose-gc --conditions=@llm/source --import tsx \
+ *     pool/profile-provider.ts <mode[,mode…]> [seconds] [concurrency]
+ *   (add --cpu-prof --cpu-prof-dir=/tmp/prof before --conditions to profile one mode)
+ */
+
+import { fork } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { driveStream, SSEParser, type StreamEvent } from "@llm/core";
+import { ConnectionPool } from "@llm/pool";
+import { createOpenAI } from "@llm/provider-openai";
+
+const [mode = "stream", secondsArg = "5", concurrencyArg = "16"] = process.argv.slice(2);
+const API_KEY = "sk-bench-not-a-real-key";
+const MODEL = "gpt-4o-mini";
+const messages = [{ role: "user" as const, content: "Say something about foxes." }];
+
+const child = fork(fileURLToPath(new URL("./server.mjs", import.meta.url)), [], {
+  stdio: ["ignore", "pipe", "inherit", "ipc"],
+  execArgv: [],
+});
+const port = await new Promise<number>((resolve) =>
+  child.stdout?.once("data", (d: Buffer) =>
+    resolve((JSON.parse(d.toString()) as { port: number }).port),
+  ),
+);
+const origin = `http://127.0.0.1:${port}`;
+const pool = new ConnectionPool({ connections: 64, maxQueue: 10_000 });
+const prefix = mode === "stream-batched" ? "/batched" : "";
+const provider = createOpenAI({
+  transport: pool,
+  baseURL: `${origin}${prefix}/v1`,
+  apiKey: API_KEY,
+  model: MODEL,
+});
+const headers = { "content-type": "application/json", authorization: `Bearer ${API_KEY}` };
+const body = JSON.stringify({ model: MODEL, messages });
+
+const ops: Record<string, () => Promise<unknown>> = {
+  transport: async () => {
+    const r = await pool.request({
+      url: `${origin}/v1/chat/completions`,
+      method: "POST",
+      headers,
+      body,
+    });
+    return r.json();
+  },
+  generate: () => provider.generate({ messages }),
+  stream: async () => {
+    let n = 0;
+    for await (const _event of provider.stream({ messages })) n++;
+    return n;
+  },
+};
+ops["stream-batched"] = ops.stream as () => Promise<unknown>;
+/** The transport + parser row of the bench: our pool's body iterated, decoded, SSE- and JSON-parsed. */
+const transportStream = async (signal?: AbortSignal) => {
+  const r = await pool.request({
+    ...(signal ? { signal } : {}),
+    url: `${origin}${prefix}/v1/chat/completions`,
+    method: "POST",
+    headers,
+    body: JSON.stringify({
+      model: MODEL,
+      messages,
+      stream: true,
+      stream_options: { include_usage: true },
+    }),
+  });
+  const decoder = new TextDecoder();
+  const parser = new SSEParser();
+  let n = 0;
+  for await (const bytes of r.body)
+    for (const event of parser.feed(decoder.decode(bytes, { stream: true })))
+      if (event.data !== "[DONE]") {
+        JSON.parse(event.data);
+        n++;
+      }
+  return n;
+};
+ops["transport-stream"] = () => transportStream();
+/** `driveStream` over the pool with a handler that only JSON-parses: the driver's share. */
+ops.driver = async () => {
+  let n = 0;
+  const stream = driveStream(pool, undefined, "sse", () => ({
+    send: {
+      provider: "openai",
+      url: `${origin}${prefix}/v1/chat/completions`,
+      headers,
+      body: { model: MODEL, messages, stream: true, stream_options: { include_usage: true } },
+    },
+    open: () => ({
+      push(data: string, out: StreamEvent[]) {
+        if (data !== "[DONE]") out.push({ type: "text-delta", delta: JSON.parse(data).id });
+      },
+      end() {},
+    }),
+  }));
+  for await (const _event of stream) n++;
+  return n;
+};
+ops["transport-stream-signal"] = () => transportStream(new AbortController().signal);
+const modes = mode.split(",");
+for (const m of modes) if (!ops[m]) throw new Error(`unknown mode ${m}`);
+const gc = (globalThis as { gc?: () => void }).gc;
+
+/** Runs `op` on `concurrency` loops for `ms`; returns calls made and CPU spent. */
+async function slice(op: () => Promise<unknown>, ms: number): Promise<[number, number]> {
+  gc?.();
+  const end = performance.now() + ms;
+  let n = 0;
+  const cpu0 = process.cpuUsage();
+  await Promise.all(
+    Array.from({ length: Number(concurrencyArg) }, async () => {
+      while (performance.now() < end) {
+        await op();
+        n++;
+      }
+    }),
+  );
+  const cpu = process.cpuUsage(cpu0);
+  return [n, cpu.user + cpu.system];
+}
+
+// One mode: a single long run (for --cpu-prof). Several ("a,b"): alternating slices, order rotated.
+const totalMs = Number(secondsArg) * 1_000;
+const sliceMs = modes.length === 1 ? totalMs : 250;
+const tallies = modes.map(() => [0, 0] as [number, number]);
+for (const m of modes) await slice(ops[m] as () => Promise<unknown>, 100);
+for (let round = 0; round * sliceMs * modes.length < totalMs; round++) {
+  for (let turn = 0; turn < modes.length; turn++) {
+    const i = (round + turn) % modes.length;
+    const [n, cpu] = await slice(ops[modes[i] as string] as () => Promise<unknown>, sliceMs);
+    (tallies[i] as [number, number])[0] += n;
+    (tallies[i] as [number, number])[1] += cpu;
+  }
+}
+for (const [i, m] of modes.entries()) {
+  const [n, cpu] = tallies[i] as [number, number];
+  console.log(`${m}: ${n} calls, ${(cpu / n).toFixed(1)} µs CPU per call`);
+}
+const stats = pool.stats(origin);
+console.log(
+  `sockets opened ${stats?.connectionsOpened}, requests served ${stats?.requestsServed}, errors ${stats?.errors}`,
+);
+await pool.close();
+child.send("stop");

@@ -1,0 +1,162 @@
+/**
+ * A profiling aid, not a benchmark: the provider's own per-stream work with the network
+ * taken out. An in-memory Transport answers every call with the pool bench's 50 SSE frames
+ * (one chunk per frame, each delivered after a macrotask as a socket read would be), and three
+ * clients consume it in alternating rounds:
+ *   - "parser": the floor's work over the same chunks (decode + SSEParser + JSON.parse);
+ *   - "driver": core's `driveStream` with a handler that only parses (the driver's own cost);
+ *   - "provider": `@llm/provider-openai` `stream()`, iterated with `for await`.
+ * The differences are what `stream()` adds per stream. `ONLY=<client>` runs one of them, for
+ * `node --cpu-prof`.
+ *
+ *   cd bench && node --expose-gc --conditions=@llm/source --import tsx pool/profile-stream-overhead.ts [rounds]
+ */
+import {
+  driveStream,
+  SSEParser,
+  type StreamEvent,
+  type Transport,
+  type TransportResponse,
+} from "@llm/core";
+import { createOpenAI } from "@llm/provider-openai";
+
+const rounds = Number(process.argv[2] ?? 8);
+const STREAMS_PER_ROUND = 400;
+const CONCURRENCY = 16;
+const gc = (globalThis as { gc?: () => void }).gc;
+
+const words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do".split(" ");
+const frame = (delta: unknown, finish: string | null, usage?: unknown) =>
+  `data: ${JSON.stringify({
+    id: "chatcmpl-bench",
+    object: "chat.completion.chunk",
+    created: 1_700_000_000,
+    model: "gpt-4o-mini",
+    system_fingerprint: "fp_bench",
+    choices: usage ? [] : [{ index: 0, delta, logprobs: null, finish_reason: finish }],
+    ...(usage ? { usage } : {}),
+  })}\n\n`;
+const frames = [frame({ role: "assistant", content: "" }, null)];
+for (let i = 0; i < 47; i++) frames.push(frame({ content: `${words[i % words.length]} ` }, null));
+frames.push(frame({}, "stop"));
+frames.push(
+  `${frame(null, null, { prompt_tokens: 12, completion_tokens: 47, total_tokens: 59 })}data: [DONE]\n\n`,
+);
+const chunks = frames.map((f) => new TextEncoder().encode(f));
+
+/** A body that hands out one chunk per macrotask, like one socket read per frame. */
+function body(): AsyncIterable<Uint8Array> {
+  let i = 0;
+  return {
+    [Symbol.asyncIterator]: () => ({
+      next: () =>
+        new Promise<IteratorResult<Uint8Array>>((resolve) =>
+          setImmediate(() =>
+            resolve(
+              i < chunks.length
+                ? { done: false, value: chunks[i++] as Uint8Array }
+                : { done: true, value: undefined },
+            ),
+          ),
+        ),
+      return: () => Promise.resolve({ done: true as const, value: undefined }),
+    }),
+  };
+}
+
+const response = (): TransportResponse => ({
+  status: 200,
+  headers: { "content-type": "text/event-stream", "x-request-id": "req_bench" },
+  body: body(),
+  text: () => Promise.reject(new Error("not used")),
+  json: () => Promise.reject(new Error("not used")),
+  cancel: () => Promise.resolve(),
+});
+const transport: Transport = { request: () => Promise.resolve(response()) };
+const provider = createOpenAI({
+  transport,
+  baseURL: "http://127.0.0.1:1/v1",
+  apiKey: "sk-x",
+  model: "m",
+});
+const messages = [{ role: "user" as const, content: "Say something about foxes." }];
+
+async function parserOnly(): Promise<number> {
+  const r = await transport.request({
+    url: "http://127.0.0.1:1/v1/chat/completions",
+    method: "POST",
+    headers: {},
+  });
+  const decoder = new TextDecoder();
+  const parser = new SSEParser();
+  let n = 0;
+  for await (const bytes of r.body)
+    for (const event of parser.feed(decoder.decode(bytes, { stream: true })))
+      if (event.data !== "[DONE]") {
+        JSON.parse(event.data);
+        n++;
+      }
+  return n;
+}
+
+async function providerStream(): Promise<number> {
+  let n = 0;
+  for await (const _event of provider.stream({ messages })) n++;
+  return n;
+}
+
+/** `driveStream` with a handler that only parses and emits one text delta: the driver's own cost. */
+async function driverOnly(): Promise<number> {
+  let n = 0;
+  const stream = driveStream(transport, undefined, "sse", () => ({
+    send: { provider: "x", url: "http://127.0.0.1:1/v1/chat/completions", body: "{}" },
+    open: () => ({
+      push(data: string, out: StreamEvent[]) {
+        if (data !== "[DONE]") {
+          JSON.parse(data);
+          out.push({ type: "text-delta", delta: data });
+        }
+      },
+      end() {},
+    }),
+  }));
+  for await (const _event of stream) n++;
+  return n;
+}
+
+async function measure(op: () => Promise<number>): Promise<number> {
+  gc?.();
+  const cpu0 = process.cpuUsage();
+  let left = STREAMS_PER_ROUND;
+  await Promise.all(
+    Array.from({ length: CONCURRENCY }, async () => {
+      while (left-- > 0) await op();
+    }),
+  );
+  const cpu = process.cpuUsage(cpu0);
+  return (cpu.user + cpu.system) / STREAMS_PER_ROUND;
+}
+
+const all: Array<[string, () => Promise<number>]> = [
+  ["parser", parserOnly],
+  ["driver", driverOnly],
+  ["provider", providerStream],
+];
+// ONLY=provider (say) runs one client, for a profile of it alone.
+const only = process.env.ONLY;
+const clients = only ? all.filter(([name]) => name === only) : all;
+const totals = new Map<string, number>();
+for (const [, op] of clients) await measure(op); // warm-up
+for (let round = 0; round < rounds; round++) {
+  for (let turn = 0; turn < clients.length; turn++) {
+    const [name, op] = clients[(round + turn) % clients.length] as [string, () => Promise<number>];
+    totals.set(name, (totals.get(name) ?? 0) + (await measure(op)));
+  }
+}
+const driver = (totals.get("driver") ?? 0) / rounds;
+console.log(`driveStream + trivial handler ${driver.toFixed(1)} µs/stream`);
+const parser = (totals.get("parser") ?? 0) / rounds;
+const ours = (totals.get("provider") ?? 0) / rounds;
+console.log(
+  `parser ${parser.toFixed(1)} µs/stream, provider ${ours.toFixed(1)} µs/stream, provider adds ${(ours - parser).toFixed(1)} µs (${(ours / parser).toFixed(2)}×)`,
+);
