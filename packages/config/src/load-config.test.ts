@@ -267,7 +267,7 @@ describe("validation errors", () => {
 
   it("reports duplicate keys", () => {
     expect(() => parseConfigText("pool: {}\npool: {}\n", { file: "d.yaml" })).toThrowError(
-      /unique/,
+      /duplicate key "pool" \(first at line 1\) \(d\.yaml:2:1\)/,
     );
   });
 
