@@ -48,6 +48,7 @@ export {
   headers,
   isSecretKey,
   redactValue,
+  type SecretizeOptions,
   type SecretURLOptions,
   secret,
   secretizeUnknown,

@@ -158,11 +158,16 @@ export const pluginEntrySchema = z
     module: z.string().min(1),
     /** When true, a plugin that fails to load stops startup; otherwise it is reported and skipped. */
     required: boolish().default(false),
-    /** The plugin's own settings, validated by the plugin; credential-named strings become `Secret`s. */
+    /**
+     * The plugin's own settings, validated by the plugin; credential-named
+     * strings become `Secret`s and credential-bearing URLs `SecretURL`s.
+     */
     config: z.unknown().optional(),
   })
   .transform((entry) =>
-    entry.config === undefined ? entry : { ...entry, config: secretizeUnknown(entry.config) },
+    entry.config === undefined
+      ? entry
+      : { ...entry, config: secretizeUnknown(entry.config, "", { urls: true }) },
   );
 
 export const hooksSchema = z.strictObject({

@@ -70,22 +70,37 @@ export function secretURL(
 
 const URL_LIKE = /^[a-z][a-z0-9+.-]*:\/\//i;
 
+export interface SecretizeOptions {
+  /**
+   * Also wrap URLs that carry a credential (userinfo, a sensitive query
+   * parameter, a webhook token) in `SecretURL`. On for plugin settings, which
+   * the plugin reads with `reveal()`; off for client `params`, which are sent
+   * to the provider as they are.
+   */
+  urls?: boolean;
+}
+
 /**
  * Walks free-form data (plugin config, extra params) and wraps what is a
  * credential even though no schema named it: strings under credential-like
- * keys become `Secret`s, and URLs that carry a credential (userinfo, a
- * sensitive query parameter, a webhook token) become `SecretURL`s.
+ * keys become `Secret`s and, with `urls`, URLs that carry a credential
+ * become `SecretURL`s.
  */
-export function secretizeUnknown(value: unknown, key = ""): unknown {
+export function secretizeUnknown(
+  value: unknown,
+  key = "",
+  options: SecretizeOptions = {},
+): unknown {
   if (typeof value === "string") {
     if (key !== "" && isSecretKey(key)) return new Secret(value);
-    if (URL_LIKE.test(value) && scanURL(value).secrets.length > 0) return new SecretURL(value);
+    if (options.urls === true && URL_LIKE.test(value) && scanURL(value).secrets.length > 0)
+      return new SecretURL(value);
     return value;
   }
-  if (Array.isArray(value)) return value.map((item) => secretizeUnknown(item));
+  if (Array.isArray(value)) return value.map((item) => secretizeUnknown(item, "", options));
   if (isPlainObject(value)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[k] = secretizeUnknown(v, k);
+    for (const [k, v] of Object.entries(value)) out[k] = secretizeUnknown(v, k, options);
     return out;
   }
   return value;

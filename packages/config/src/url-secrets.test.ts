@@ -3,6 +3,7 @@ import { ConfigError, isSecretURL } from "@llm/core";
 import { describe, expect, it } from "vitest";
 import { diffConfig } from "./diff.js";
 import { parseConfigText } from "./load-config.js";
+import { secretURL } from "./secrets.js";
 
 /**
  * Credentials that hide in URLs, custom header names and plugin settings.
@@ -129,5 +130,34 @@ describe("credentials inside URLs, custom headers and plugin settings", () => {
       "\n",
     );
     expect(leaked(text)).toEqual([]);
+  });
+});
+
+describe("secretURL()", () => {
+  const schema = secretURL();
+
+  it("turns a URL into a SecretURL and keeps one that already is", () => {
+    const url = schema.parse("https://hooks.example/x?token=PLANTED-helper-0008");
+    expect(isSecretURL(url)).toBe(true);
+    expect(`${url}`).toBe("https://hooks.example/x?token=[REDACTED]");
+    expect(schema.parse(url)).toBe(url);
+  });
+
+  it("reports an empty or malformed URL without quoting it", () => {
+    expect(schema.safeParse("").error?.issues[0]?.message).toBe("is empty");
+    const bad = schema.safeParse("not-a-url?token=PLANTED-helper-0009");
+    expect(bad.error?.issues[0]?.message).toBe("is not a valid absolute URL");
+    expect(JSON.stringify(bad.error)).not.toContain(MARKER);
+    expect(secretURL({ anyString: true }).parse("/var/run/redis.sock").reveal()).toBe(
+      "/var/run/redis.sock",
+    );
+  });
+
+  it("leaves URLs in client params as they are, since they are sent to the provider", () => {
+    const config = parseConfigText(
+      "clients:\n  m:\n    provider: openai\n    model: x\n    params: { callback: 'https://cb.example/?sig=abc123' }\n",
+      { env: {} },
+    );
+    expect(config.clients.m?.params?.callback).toBe("https://cb.example/?sig=abc123");
   });
 });
