@@ -75,6 +75,29 @@ describe("a file that is not JavaScript named as a plugin", () => {
   }
 });
 
+describe("a plugin module that throws while it loads", () => {
+  it("hides an error message that repeats a line of the file", async () => {
+    writeFileSync(
+      join(dir, "echoes-itself.mjs"),
+      "const text = `\nPLANTED-runtime-line-0009\n`;\nthrow new Error(text);\n",
+    );
+    const { m } = manager();
+    const error = await m.load([{ module: "./echoes-itself.mjs" }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PluginLoadError);
+    expect((error as Error).message).toMatch(/its message quotes the file and is not shown/);
+    expect(everything(error)).not.toContain("PLANTED");
+  });
+
+  it("shows any other error, redacted, and keeps it as the cause", async () => {
+    writeFileSync(join(dir, "throws.mjs"), 'throw new Error("database unreachable");\n');
+    const { m } = manager();
+    const error = await m.load([{ module: "./throws.mjs" }]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(PluginLoadError);
+    expect((error as Error).message).toMatch(/failed to import: Error: database unreachable\n/);
+    expect((error as Error).cause).toBeInstanceOf(Error);
+  });
+});
+
 describe("secret fields declared by a plugin's schema", () => {
   const webhook = "https://hooks.slack.com/services/T01/B02/PLANTED-slack-0001";
   const token = "PLANTED-token-0002";
