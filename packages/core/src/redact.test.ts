@@ -120,3 +120,18 @@ describe("redactSecrets on URLs and header lines in free text", () => {
     );
   });
 });
+
+describe("redaction of hostile text", () => {
+  // Each of these took tens of seconds with patterns that retried a long scan
+  // from every position; a linear redactor returns them unchanged at once.
+  it.each([
+    ["hyphenated words", "a-".repeat(50_000)],
+    ["dotted words", "a.".repeat(50_000)],
+    ["repeated header suffixes", "-key:".repeat(50_000)],
+    ["repeated credential names", "token:".repeat(50_000)],
+    ["repeated query starts", "?a".repeat(50_000)],
+  ])("returns 100 KB of %s unchanged", (_name, text) => {
+    expect(redactSecrets(text)).toBe(text);
+    expect(redactURL(text)).toBe(text);
+  });
+});

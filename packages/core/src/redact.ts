@@ -99,7 +99,7 @@ const WEBHOOK_PATHS: RegExp[] = [
   /^(https?:\/\/[^/?#\s]*\.webhook\.office\.com\/)[^?#\s]+/i,
 ];
 
-const URL_USERINFO = /^([a-z][a-z0-9+.-]*:\/\/)([^/?#@\s]*)@/i;
+const URL_USERINFO = /^([a-z][a-z0-9+.-]{0,31}:\/\/)([^/?#@\s]*)@/i;
 
 /** The redacted form of a URL and the raw credential parts it hid. */
 export interface URLScan {
@@ -137,7 +137,8 @@ export function scanURL(url: string): URLScan {
     }
   }
   out = out.replace(
-    /([?#&;])([^=&#;\s]+)=([^&#;\s]*)/g,
+    // The name excludes every separator, so each attempt stops at the next one: linear time.
+    /([?#&;])([^=&#;?\s]+)=([^&#;\s]*)/g,
     (whole, sep: string, name: string, value: string) => {
       if (value === "" || !isSensitiveQueryParam(safeDecode(name))) return whole;
       secrets.push(value, safeDecode(value));
@@ -166,14 +167,21 @@ const KEY_SHAPES: RegExp[] = [
   /(Bearer\s+)[A-Za-z0-9._~+/=-]{8,}/gi,
   // `key: value` pairs. The name must start a word (so a provider's error code
   // `invalid_api_key: Incorrect key` keeps its words) and the value must look
-  // like a credential — 8+ characters with a digit — so prose survives.
-  /(\b(?:api[_-]?key|x-api-key|x-goog-api-key|authorization|token|password)["']?\s*[:=]\s*["']?)(?=[^\s"'&,}]*\d)[^\s"'&,}]{8,}/gi,
+  // like a credential — 8+ characters with a digit — so prose survives. The
+  // digit is looked for in the first 256 characters only: an unbounded look
+  // ahead from every `token:` of a long `token:token:…` text is quadratic.
+  /(\b(?:api[_-]?key|x-api-key|x-goog-api-key|authorization|token|password)["']?\s*[:=]\s*["']?)(?=[^\s"'&,}]{0,255}\d)[^\s"'&,}]{8,}/gi,
   // Header-shaped names (`X-Custom-Token: …`, `Ocp-Apim-Subscription-Key: …`), same value rule.
-  /(\b[A-Za-z0-9]+(?:-[A-Za-z0-9]+)*-(?:key|token|secret|signature|password)["']?\s*[:=]\s*["']?)(?=[^\s"'&,}]*\d)[^\s"'&,}]{8,}/gi,
+  // The match starts at the `-token` suffix, not at the name: a pattern that
+  // spans the hyphenated name retries from every word of a long `a-b-c-…`
+  // text, quadratic time on hostile input.
+  /(-(?:key|token|secret|signature|password)["']?\s*[:=]\s*["']?)(?=[^\s"'&,}]{0,255}\d)[^\s"'&,}]{8,}/gi,
   // Sensitive query parameters anywhere in text (a URL quoted in a message).
   /([?&;](?:key|api[_-]?key|apikey|token|access_token|refresh_token|id_token|auth|auth_token|sig|signature|password|passwd|pwd|secret|client_secret|code|session|sessionid|credentials?|x-amz-signature|x-amz-credential|x-amz-security-token|private_token|[A-Za-z0-9_-]*[-_](?:key|token|secret|password|signature))=)[^&#\s"']+/gi,
-  // URL userinfo: `scheme://user:password@` and `scheme://token@`.
-  /(\b[a-z][a-z0-9+.-]*:\/\/(?:[^\s/?#@:"']*:)?)[^\s/?#@:"']+(?=@)/gi,
+  // URL userinfo: `scheme://user:password@` and `scheme://token@`. The
+  // scheme is searched for by its `://` and its length bounded, so a long
+  // `a.b.c…` text stays linear.
+  /(\b[a-z][a-z0-9+.-]{0,31}:\/\/(?:[^\s/?#@:"']*:)?)[^\s/?#@:"']+(?=@)/gi,
   // Webhook URLs whose path is the credential.
   /(https?:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/)[^\s?#"']+/gi,
   /(https?:\/\/(?:[a-z]+\.)?discord(?:app)?\.com\/api\/webhooks\/[^\s/?#"']+\/)[^\s?#"']+/gi,
