@@ -287,4 +287,66 @@ describe("driveStream", () => {
     ).rejects.toBeInstanceOf(AbortError);
     expect(seen).toHaveLength(0);
   });
+
+  it("serves next() calls made without awaiting one by one, in order, as a generator would", async () => {
+    const stream = driveStream(transport, undefined, "sse", plan("/sse"));
+    const results = await Promise.all([1, 2, 3, 4, 5, 6].map(() => stream.next()));
+    expect(results.map((r) => (r.done ? "done" : deltas([r.value])[0]))).toEqual([
+      "a",
+      "b",
+      "c",
+      "finish",
+      "done",
+      "done",
+    ]);
+  });
+
+  it("sends nothing when return() comes before the first next(), and is done after it", async () => {
+    let prepared = 0;
+    seen.length = 0;
+    const stream = driveStream(transport, undefined, "sse", () => {
+      prepared++;
+      return plan("/sse")();
+    });
+    expect(await stream.return()).toEqual({ done: true, value: undefined });
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(prepared).toBe(0);
+    expect(seen).toHaveLength(0);
+  });
+
+  it("ends the HTTP request and rejects with the error when throw() is called mid-stream", async () => {
+    const requests: TransportRequest[] = [];
+    const recording: Transport = {
+      request: (request) => {
+        requests.push(request);
+        return transport.request(request);
+      },
+    };
+    const stream = driveStream(recording, undefined, "sse", plan("/endless"));
+    expect(await stream.next()).toEqual({
+      done: false,
+      value: { type: "text-delta", delta: "tick" },
+    });
+    const stop = new Error("consumer gave up");
+    await expect(stream.throw(stop)).rejects.toBe(stop);
+    expect(requests[0]?.signal?.aborted).toBe(true);
+    await endlessClosed;
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+  });
+
+  it("rejects throw() before the first next() without sending", async () => {
+    seen.length = 0;
+    const stream = driveStream(transport, undefined, "sse", plan("/sse"));
+    const stop = new Error("never mind");
+    await expect(stream.throw(stop)).rejects.toBe(stop);
+    expect(await stream.next()).toEqual({ done: true, value: undefined });
+    expect(seen).toHaveLength(0);
+  });
+
+  it("is its own async iterator and serves return() after the stream completed", async () => {
+    const stream = driveStream(transport, undefined, "sse", plan("/sse"));
+    expect(stream[Symbol.asyncIterator]()).toBe(stream);
+    expect(deltas(await collect(stream))).toEqual(["a", "b", "c", "finish"]);
+    expect(await stream.return()).toEqual({ done: true, value: undefined });
+  });
 });
