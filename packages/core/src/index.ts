@@ -1,3 +1,9 @@
+export {
+  type CacheScope,
+  combineCacheScopes,
+  type ProviderCacheScopeOptions,
+  providerCacheScope,
+} from "./cache-scope.js";
 export type { CallOptions, LLMClient } from "./client.js";
 export { collectStream, StreamAccumulator } from "./collect-stream.js";
 export { compose } from "./compose.js";
@@ -36,6 +42,7 @@ export {
   type ToolCall,
   type Usage,
 } from "./response.js";
+export { asksForVariety, leavesTemperatureUnset, replaysIdentically } from "./sampling.js";
 export { isSecret, revealSecret, Secret } from "./secret.js";
 export type {
   ErrorEvent,
