@@ -28,6 +28,11 @@ export interface ProviderCacheScopeOptions {
   baseURL: string;
   /** The static headers every call carries, names in any case. */
   headers?: Readonly<Record<string, string>>;
+  /**
+   * Request defaults the client merges into every call (`settings.defaults`):
+   * they change the answer but are not in the request a cache sees.
+   */
+  defaults?: Readonly<Record<string, unknown>>;
 }
 
 /**
@@ -78,6 +83,11 @@ export function providerCacheScope(options: ProviderCacheScopeOptions): CacheSco
     else selectors.push(`${name}=${value.trim()}`);
   }
   if (selectors.length > 0) instance += ` ${selectors.sort().join(" ")}`;
+  const defaults = Object.entries(options.defaults ?? {}).filter(([, value]) => value !== undefined);
+  if (defaults.length > 0) {
+    defaults.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    instance += ` defaults=${JSON.stringify(Object.fromEntries(defaults))}`;
+  }
   return scopeOf(instance, credentials.sort().join("\n"));
 }
 
