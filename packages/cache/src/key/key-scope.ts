@@ -1,0 +1,73 @@
+import { randomBytes } from "node:crypto";
+import { type CacheScope, ConfigError, type LLMClient, revealSecret, type Secret } from "@llm/core";
+
+/**
+ * What a cache key is scoped to, beyond the request and the namespace:
+ * - `"instance"` (default): the provider instance that would answer — its
+ *   `cacheScope.instance` (endpoint, account/project/deployment selectors).
+ *   Two clients of one instance share answers whatever their keys.
+ * - `"credential"`: also a keyed hash (HMAC-SHA256 under `scopeSecret`) of
+ *   the credential the client sends, so a wrong or revoked key is never
+ *   answered from the cache. A client without a `cacheScope` is then not
+ *   cached at all: nothing proves who is asking.
+ */
+export type CacheScopeMode = "instance" | "credential";
+
+export interface KeyScopeOptions {
+  scope?: CacheScopeMode;
+  /**
+   * HMAC key of the credential tag under `scope: "credential"`. Processes
+   * that share an L2 store (Redis) must share this secret to share entries.
+   * Unset: a random key per process — safe, but entries are then private to
+   * the process (an L2 entry written by another process or an earlier run is
+   * never hit).
+   */
+  scopeSecret?: string | Secret;
+}
+
+/** Shortest `scopeSecret` accepted: an HMAC key guessable by brute force would make the tag a plain hash. */
+export const MIN_SCOPE_SECRET_LENGTH = 16;
+
+let processSecret: Buffer | undefined;
+
+/**
+ * The `scope` text of a client's keys under `options`, computed once per
+ * `CacheScope` object (a client build), so a hit pays a WeakMap lookup, not
+ * an HMAC. `undefined` when the client has no scope.
+ */
+export function keyScope(
+  options: KeyScopeOptions,
+): (client: Pick<LLMClient, "cacheScope">) => string | undefined {
+  if (options.scope !== "credential") return (client) => client.cacheScope?.instance;
+  const secret = hmacKey(options.scopeSecret);
+  const memo = new WeakMap<CacheScope, string>();
+  return (client) => {
+    const scope = client.cacheScope;
+    if (scope === undefined) return undefined;
+    let text = memo.get(scope);
+    if (text === undefined) {
+      text = `${scope.instance} credential=${scope.credentialTag(secret)}`;
+      memo.set(scope, text);
+    }
+    return text;
+  };
+}
+
+function hmacKey(configured: string | Secret | undefined): string | Buffer {
+  const value = revealSecret(configured);
+  if (value === undefined || value === "") {
+    processSecret ??= randomBytes(32);
+    return processSecret;
+  }
+  if (value.length < MIN_SCOPE_SECRET_LENGTH) {
+    throw new ConfigError("cache scopeSecret is too short", {
+      issues: [
+        {
+          path: "scopeSecret",
+          message: `needs at least ${MIN_SCOPE_SECRET_LENGTH} characters, got ${value.length}`,
+        },
+      ],
+    });
+  }
+  return value;
+}
