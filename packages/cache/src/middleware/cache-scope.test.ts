@@ -122,7 +122,7 @@ describe("credential scope", () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues[0]?.path).toBe("scopeSecret");
-    expect((error as Error).message).not.toContain('short"');
+    expect((error as Error).message).not.toContain("tiny-x");
   });
 
   it("never puts the credential in a key", () => {
