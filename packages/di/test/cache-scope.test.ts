@@ -185,6 +185,17 @@ describe("cache scope through createLLMContainer", () => {
     expect(serverB.requests).toHaveLength(1);
   });
 
+  it("applies the client's params before the sampling rule: a configured temperature > 0 is not cached", async () => {
+    const text = yaml({ warm: { server: serverA, key: KEY_A } });
+    const c = await container(
+      text.replace("    baseURL:", "    params: { temperature: 0.8 }\n    baseURL:"),
+    );
+    await c.clients.get("warm").generate(ask("hello"));
+    await c.clients.get("warm").generate(ask("hello"));
+    expect(serverA.requests).toHaveLength(2);
+    expect(serverA.requests[0]!.body).toMatchObject({ temperature: 0.8 });
+  });
+
   it("stores a client's answers with its own ttlMs", async () => {
     const namespace = `llm-di-scope-ttl-${process.pid}-${Date.now()}`;
     const c = await container(
