@@ -83,7 +83,9 @@ export function providerCacheScope(options: ProviderCacheScopeOptions): CacheSco
     else selectors.push(`${name}=${value.trim()}`);
   }
   if (selectors.length > 0) instance += ` ${selectors.sort().join(" ")}`;
-  const defaults = Object.entries(options.defaults ?? {}).filter(([, value]) => value !== undefined);
+  const defaults = Object.entries(options.defaults ?? {}).filter(
+    ([, value]) => value !== undefined,
+  );
   if (defaults.length > 0) {
     defaults.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     instance += ` defaults=${JSON.stringify(Object.fromEntries(defaults))}`;
