@@ -104,6 +104,15 @@ describe("credential scope", () => {
     expect(a.keyOf(ask("hi"), client)).not.toBe(b.keyOf(ask("hi"), client));
   });
 
+  it("without a scope secret, uses one random key per process: shared in-process, unlike any configured one", () => {
+    const client = new ScopedFake("https://a.test/v1", "sk-1");
+    const a = cacheMiddleware({ cache: tiered, scope: "credential" });
+    const b = cacheMiddleware({ cache: tiered, scope: "credential" });
+    const configured = cacheMiddleware({ cache: tiered, scope: "credential", scopeSecret: SECRET });
+    expect(a.keyOf(ask("hi"), client)).toBe(b.keyOf(ask("hi"), client));
+    expect(a.keyOf(ask("hi"), client)).not.toBe(configured.keyOf(ask("hi"), client));
+  });
+
   it("does not cache a client that cannot say who it is", async () => {
     const mw = cacheMiddleware({ cache: tiered, scope: "credential", scopeSecret: SECRET });
     const plain = new FakeClient();
