@@ -1,4 +1,4 @@
-import { randomBytes } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { type CacheScope, ConfigError, type LLMClient, revealSecret, type Secret } from "@llm/core";
 
 /**
@@ -31,22 +31,28 @@ export const MIN_SCOPE_SECRET_LENGTH = 16;
 let processSecret: Buffer | undefined;
 
 /**
- * The `scope` text of a client's keys under `options`, computed once per
- * `CacheScope` object (a client build), so a hit pays a WeakMap lookup, not
- * an HMAC. `undefined` when the client has no scope.
+ * The `scope` text of a client's keys under `options`: a SHA-256 (base64url)
+ * of the client's `cacheScope.instance` — and, under credential scope, of its
+ * credential tag. Computed once per `CacheScope` object (a client build) and
+ * memoised, so a call pays a WeakMap lookup and hashes 43 fixed characters,
+ * whatever the length of the instance text; never an HMAC. `undefined` when
+ * the client has no scope.
  */
 export function keyScope(
   options: KeyScopeOptions,
 ): (client: Pick<LLMClient, "cacheScope">) => string | undefined {
-  if (options.scope !== "credential") return (client) => client.cacheScope?.instance;
-  const secret = hmacKey(options.scopeSecret);
+  const secret = options.scope === "credential" ? hmacKey(options.scopeSecret) : undefined;
   const memo = new WeakMap<CacheScope, string>();
   return (client) => {
     const scope = client.cacheScope;
     if (scope === undefined) return undefined;
     let text = memo.get(scope);
     if (text === undefined) {
-      text = `${scope.instance} credential=${scope.credentialTag(secret)}`;
+      const identity =
+        secret === undefined
+          ? scope.instance
+          : `${scope.instance}\ncredential=${scope.credentialTag(secret)}`;
+      text = createHash("sha256").update(identity).digest("base64url");
       memo.set(scope, text);
     }
     return text;
