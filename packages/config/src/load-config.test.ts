@@ -384,10 +384,11 @@ describe("validation errors", () => {
 
   it("accepts per-client cache scope, enabled flag and sampling policy", () => {
     const text =
-      "clients:\n  a: { provider: x, model: m, cache: { enabled: 'false', scope: credential, policy: { allowNonDeterministic: true, cacheUnsetTemperature: 'false' } } }\n";
+      "clients:\n  a: { provider: x, model: m, cache: { enabled: 'false', scope: credential, instance: acme, policy: { allowNonDeterministic: true, cacheUnsetTemperature: 'false' } } }\n";
     expect(parseConfigText(text).clients.a?.cache).toEqual({
       enabled: false,
       scope: "credential",
+      instance: "acme",
       policy: { allowNonDeterministic: true, cacheUnsetTemperature: false },
     });
   });

@@ -86,6 +86,12 @@ export const clientCacheSchema = z.union([
     /** Prefixes the client's keys in clear (`<namespace>:<sha256>`): tenants apart, invalidation by prefix. */
     namespace: z.string().min(1).optional(),
     scope: cacheScope.optional(),
+    /**
+     * Names the provider instance instead of deriving it from baseURL and
+     * headers: one account behind several URLs (regions, a proxy, a local
+     * stand-in on a changing port). Clients sharing a name share answers.
+     */
+    instance: z.string().min(1).optional(),
     policy: z
       .strictObject({
         allowNonDeterministic: samplingPolicyShape.allowNonDeterministic.optional(),

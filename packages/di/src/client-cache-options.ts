@@ -22,5 +22,6 @@ export function clientCacheOptions(
   if (global.scopeSecret !== undefined) options.scopeSecret = global.scopeSecret;
   if (own.namespace !== undefined) options.namespace = own.namespace;
   if (own.ttlMs !== undefined) options.ttlMs = own.ttlMs;
+  if (own.instance !== undefined) options.instance = own.instance;
   return options;
 }

@@ -136,6 +136,19 @@ describe("cache scope through createLLMContainer", () => {
     expect(stats.upstreamCalls).toBe(1);
   });
 
+  it("shares answers between two servers named as one instance", async () => {
+    const c = await container(
+      yaml({
+        eu: { server: serverA, key: KEY_A, cache: "{ instance: acme-openai }" },
+        us: { server: serverB, key: KEY_B, cache: "{ instance: acme-openai }" },
+      }),
+    );
+    await c.clients.get("eu").generate(ask("hello"));
+    const fromUs = await c.clients.get("us").generate(ask("hello"));
+    expect(fromUs.origin).toMatchObject({ type: "cache" });
+    expect(serverB.requests).toHaveLength(0);
+  });
+
   it("turns the cache off for a client with enabled false or cache false", async () => {
     const c = await container(
       yaml({

@@ -16,6 +16,14 @@ export type CacheScopeMode = "instance" | "credential";
 export interface KeyScopeOptions {
   scope?: CacheScopeMode;
   /**
+   * Names the provider instance explicitly, replacing what the client's
+   * `cacheScope.instance` derives from its endpoint and headers: for one
+   * account reachable at several URLs (regional endpoints, a proxy or a local
+   * stand-in on a changing port), or a client with no `cacheScope`. Whoever
+   * shares a name shares answers; the credential tag still applies.
+   */
+  instance?: string;
+  /**
    * HMAC key of the credential tag under `scope: "credential"`. Processes
    * that share an L2 store (Redis) must share this secret to share entries.
    * Unset: a random key per process — safe, but entries are then private to
@@ -42,22 +50,26 @@ export function keyScope(
   options: KeyScopeOptions,
 ): (client: Pick<LLMClient, "cacheScope">) => string | undefined {
   const secret = options.scope === "credential" ? hmacKey(options.scopeSecret) : undefined;
+  const named = options.instance;
   const memo = new WeakMap<CacheScope, string>();
+  const namedOnly = named === undefined ? undefined : digest(named);
   return (client) => {
     const scope = client.cacheScope;
-    if (scope === undefined) return undefined;
+    if (scope === undefined) return namedOnly;
     let text = memo.get(scope);
     if (text === undefined) {
-      const identity =
-        secret === undefined
-          ? scope.instance
-          : `${scope.instance}\ncredential=${scope.credentialTag(secret)}`;
-      text = createHash("sha256").update(identity).digest("base64url");
+      const instance = named ?? scope.instance;
+      text = digest(
+        secret === undefined ? instance : `${instance}\ncredential=${scope.credentialTag(secret)}`,
+      );
       memo.set(scope, text);
     }
     return text;
   };
 }
+
+const digest = (identity: string): string =>
+  createHash("sha256").update(identity).digest("base64url");
 
 function hmacKey(configured: string | Secret | undefined): string | Buffer {
   const value = revealSecret(configured);

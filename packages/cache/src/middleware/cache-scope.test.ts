@@ -66,6 +66,17 @@ describe("cache keys scoped to the provider instance", () => {
     expect(b.calls).toBe(0);
   });
 
+  it("lets two URLs named as one instance share answers, and only them", async () => {
+    const mw = cacheMiddleware({ cache: tiered });
+    const named = mw.withOptions({ instance: "acme-openai" });
+    const a = new ScopedFake("https://eu.acme.test/v1", "sk");
+    const b = new ScopedFake("https://us.acme.test/v1", "sk");
+    await compose(a, named).generate(ask("hi"));
+    const fromB = await compose(b, named).generate(ask("hi"));
+    expect(fromB.origin).toMatchObject({ type: "cache" });
+    expect(mw.keyOf(ask("hi"), b)).not.toBe(named.keyOf(ask("hi"), b));
+  });
+
   it("keys a client without a scope on provider and model, as before", async () => {
     const mw = cacheMiddleware({ cache: tiered });
     const plain = new FakeClient();
