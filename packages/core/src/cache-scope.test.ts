@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { combineCacheScopes, providerCacheScope } from "./cache-scope.js";
+import { cacheHeaderRole, combineCacheScopes, providerCacheScope } from "./cache-scope.js";
 import type { LLMClient } from "./client.js";
 import { compose } from "./compose.js";
 import { fallbackClient, fallbackMiddleware } from "./resilience/fallback.js";
@@ -112,5 +112,16 @@ describe("cache scope through composition", () => {
     expect(combineCacheScopes([client("https://a.test/v1").cacheScope, unknown.cacheScope])).toBe(
       undefined,
     );
+  });
+});
+
+describe("cacheHeaderRole", () => {
+  it("tells neutral, credential, account-selecting and other headers apart, in any case", () => {
+    expect(cacheHeaderRole("Content-Type")).toBe("neutral");
+    expect(cacheHeaderRole("Authorization")).toBe("credential");
+    expect(cacheHeaderRole("x-portkey-virtual-key")).toBe("credential");
+    expect(cacheHeaderRole("OpenAI-Project")).toBe("account");
+    expect(cacheHeaderRole("anthropic-beta")).toBe("account");
+    expect(cacheHeaderRole("x-request-id")).toBe("other");
   });
 });

@@ -48,6 +48,30 @@ const CREDENTIAL_NAME = /(?:auth|key|token|secret|passw|cookie|signature|credent
 
 const isCredential = (name: string) => SECRET_HEADERS.has(name) || CREDENTIAL_NAME.test(name);
 
+/** Headers known to select the account, project or API behaviour that answers. */
+const ACCOUNT_HEADERS = new Set([
+  "openai-organization",
+  "openai-project",
+  "anthropic-version",
+  "anthropic-beta",
+  "x-goog-user-project",
+]);
+
+/**
+ * What a header means to a response cache: `neutral` (format, client
+ * identification), `credential` (auth), `account` (known to select who
+ * answers) or `other`. A provider's static headers other than neutral and
+ * credential ones all join its scope; for per-call headers (`CallOptions`),
+ * which a cache cannot fold into a precomputed scope, the cache skips calls
+ * that carry an `account` header, or a `credential` under credential scope.
+ */
+export function cacheHeaderRole(name: string): "neutral" | "credential" | "account" | "other" {
+  const lower = name.toLowerCase();
+  if (NEUTRAL_HEADERS.has(lower)) return "neutral";
+  if (isCredential(lower)) return "credential";
+  return ACCOUNT_HEADERS.has(lower) ? "account" : "other";
+}
+
 /**
  * The cache scope of a provider client, from what it really sends: the base
  * URL (scheme and host lower-cased, default port dropped, trailing slashes

@@ -1,5 +1,6 @@
 export {
   type CacheScope,
+  cacheHeaderRole,
   combineCacheScopes,
   type ProviderCacheScopeOptions,
   providerCacheScope,

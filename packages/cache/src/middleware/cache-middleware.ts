@@ -1,12 +1,13 @@
-import type {
-  ChatRequest,
-  ChatResponse,
-  GenerateContext,
-  LLMClient,
-  Middleware,
-  ResponseOrigin,
-  StreamContext,
-  StreamEvent,
+import {
+  type ChatRequest,
+  type ChatResponse,
+  cacheHeaderRole,
+  type GenerateContext,
+  type LLMClient,
+  type Middleware,
+  type ResponseOrigin,
+  type StreamContext,
+  type StreamEvent,
 } from "@llm/core";
 import { type KeyScopeOptions, keyScope } from "../key/key-scope.js";
 import { requestKey } from "../key/request-key.js";
@@ -328,7 +329,10 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     return { ...response, providerMetadata: { ...response.providerMetadata, cacheKey: key } };
   }
 
-  /** Not cached: the caller said so, the policy says so, or (credential scope) nobody is identified. */
+  /**
+   * Not cached: the caller said so, the policy says so, (credential scope)
+   * nobody is identified, or the call's own headers may switch who answers.
+   */
   const passes = (
     view: ClientView,
     ctx: GenerateContext | StreamContext,
@@ -336,7 +340,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
   ): boolean =>
     mode === "bypass" ||
     !view.cacheable(ctx.request, ctx.options) ||
-    (view.needsScope && ctx.client.cacheScope === undefined);
+    (view.needsScope && ctx.client.cacheScope === undefined) ||
+    (ctx.options.headers !== undefined && switchesAccount(ctx.options.headers, view.needsScope));
 
   const flush = async () => {
     while (writes.size > 0) await Promise.all([...writes]);
@@ -426,6 +431,19 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
 }
 
 const noop = () => {};
+
+/**
+ * Per-call headers are not in the client's precomputed scope, so a call whose
+ * headers select another account (or, under credential scope, carry another
+ * credential) is not served from, nor stored under, the client's entries.
+ */
+function switchesAccount(headers: Record<string, string>, credentialScope: boolean): boolean {
+  for (const name in headers) {
+    const role = cacheHeaderRole(name);
+    if (role === "account" || (credentialScope && role === "credential")) return true;
+  }
+  return false;
+}
 
 /** `overrides` over `base`, where a member given as `undefined` inherits too. */
 function inherit(base: CacheClientOptions, overrides: CacheClientOptions): CacheClientOptions {

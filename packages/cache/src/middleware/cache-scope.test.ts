@@ -154,6 +154,44 @@ describe("credential scope", () => {
   });
 });
 
+describe("per-call headers", () => {
+  it("skips the cache for a call whose headers select another organisation", async () => {
+    const mw = cacheMiddleware({ cache: tiered });
+    const a = new ScopedFake("https://a.test/v1", "sk", { "openai-organization": "org-1" });
+    const client = compose(a, mw);
+    await client.generate(ask("hi"));
+    const other = await client.generate(ask("hi"), { headers: { "OpenAI-Organization": "org-2" } });
+    expect(other.origin).toEqual({ type: "upstream" });
+    expect(mw.stats().bypassed).toBe(1);
+  });
+
+  it("skips the cache for a call with its own key under credential scope only", async () => {
+    const a = new ScopedFake("https://a.test/v1", "sk");
+    const headers = { authorization: "Bearer sk-other" };
+    const credential = compose(
+      a,
+      cacheMiddleware({ cache: tiered, scope: "credential", scopeSecret: SECRET }),
+    );
+    await credential.generate(ask("hi"));
+    expect((await credential.generate(ask("hi"), { headers })).origin).toEqual({
+      type: "upstream",
+    });
+    const instance = compose(a, cacheMiddleware({ cache: tiered }));
+    await instance.generate(ask("hi"));
+    expect((await instance.generate(ask("hi"), { headers })).origin).toMatchObject({
+      type: "cache",
+    });
+  });
+
+  it("keeps caching calls whose headers only trace", async () => {
+    const a = new ScopedFake("https://a.test/v1", "sk");
+    const client = compose(a, cacheMiddleware({ cache: tiered }));
+    await client.generate(ask("hi"));
+    const traced = await client.generate(ask("hi"), { headers: { "x-request-id": "r1" } });
+    expect(traced.origin).toMatchObject({ type: "cache" });
+  });
+});
+
 describe("withOptions", () => {
   it("shares statistics and single-flight across the clients of one cache", async () => {
     const shared = cacheMiddleware({ cache: tiered });
