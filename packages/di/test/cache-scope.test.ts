@@ -1,4 +1,6 @@
 import { execFileSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { ConfigManager } from "@llm/config";
 import { AuthenticationError, type ChatRequest } from "@llm/core";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -207,6 +209,33 @@ describe("cache scope through createLLMContainer", () => {
     await c.clients.get("warm").generate(ask("hello"));
     expect(serverA.requests).toHaveLength(2);
     expect(serverA.requests[0]!.body).toMatchObject({ temperature: 0.8 });
+  });
+
+  it("applies a changed cache policy on reload, through the handle a caller kept", async () => {
+    const file = tmp.write(
+      `reload-${Date.now()}.yaml`,
+      yaml({ a: { server: serverA, key: KEY_A } }),
+    );
+    const manager = await ConfigManager.load({ files: [file], env: {} });
+    const c = await createLLMContainer({
+      config: manager,
+      baseDir: packageDir,
+      conditions: sourceConditions,
+    });
+    open.push(c);
+    const client = c.clients.get("a");
+    await client.generate(ask("hello"));
+    await client.generate(ask("hello"));
+    expect(serverA.requests).toHaveLength(1);
+    writeFileSync(
+      file,
+      yaml({ a: { server: serverA, key: KEY_A } }, "  policy: { cacheUnsetTemperature: false }\n"),
+    );
+    expect(await manager.reload()).toBe(true);
+    await c.clients.settled();
+    await client.generate(ask("hello"));
+    expect(serverA.requests).toHaveLength(2);
+    await manager.close();
   });
 
   it("stores a client's answers with its own ttlMs", async () => {
