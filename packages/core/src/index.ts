@@ -27,7 +27,19 @@ export type {
 } from "./messages.js";
 export type { GenerateContext, Middleware, StreamContext } from "./middleware.js";
 export * from "./provider-utils/index.js";
-export { redactHeaders, redactSecrets, registerSecretValue, SECRET_HEADERS } from "./redact.js";
+export {
+  isSecretHeaderName,
+  isSensitiveQueryParam,
+  REDACTED,
+  redactHeaders,
+  redactSecrets,
+  redactURL,
+  registerSecretValue,
+  SECRET_HEADERS,
+  SENSITIVE_QUERY_PARAMS,
+  scanURL,
+  type URLScan,
+} from "./redact.js";
 export {
   type ProviderDefinition,
   ProviderRegistry,
@@ -45,6 +57,7 @@ export {
 } from "./response.js";
 export { asksForVariety, leavesTemperatureUnset, replaysIdentically } from "./sampling.js";
 export { isSecret, revealSecret, Secret } from "./secret.js";
+export { isSecretURL, revealURL, SecretURL } from "./secret-url.js";
 export type {
   ErrorEvent,
   FinishEvent,
