@@ -1,5 +1,5 @@
 import { createHmac } from "node:crypto";
-import { SECRET_HEADERS } from "./redact.js";
+import { isSecretHeaderName, isSensitiveQueryParam } from "./redact.js";
 
 /**
  * Who would answer a request, as a response cache must know it so that two
@@ -46,7 +46,14 @@ const NEUTRAL_HEADERS = new Set(["content-type", "accept", "accept-encoding", "u
 /** Header and URL parameter names that carry a credential, beyond the known auth headers. */
 const CREDENTIAL_NAME = /(?:auth|key|token|secret|passw|cookie|signature|credential|session)/i;
 
-const isCredential = (name: string) => SECRET_HEADERS.has(name) || CREDENTIAL_NAME.test(name);
+/**
+ * Wider than the redactor's rules on purpose: a name wrongly taken for a
+ * credential only leaves `instance` (it still reaches the credential tag),
+ * while a credential wrongly taken for a selector would sit in clear in it.
+ */
+const isCredential = (name: string) => isSecretHeaderName(name) || CREDENTIAL_NAME.test(name);
+const isCredentialParam = (name: string) =>
+  isSensitiveQueryParam(name) || CREDENTIAL_NAME.test(name);
 
 /** Headers known to select the account, project or API behaviour that answers. */
 const ACCOUNT_HEADERS = new Set([
@@ -90,7 +97,7 @@ export function providerCacheScope(options: ProviderCacheScopeOptions): CacheSco
   const params = [...url.searchParams].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
   const kept: string[] = [];
   for (const [name, value] of params) {
-    if (isCredential(name)) credentials.push(`query:${name}=${value}`);
+    if (isCredentialParam(name)) credentials.push(`query:${name}=${value}`);
     else kept.push(`${encodeURIComponent(name)}=${encodeURIComponent(value)}`);
   }
   let path = url.pathname;
