@@ -108,10 +108,25 @@ const WINDOW_PLUS_PROTECTED = INITIAL_WINDOW + 0.8 * (1 - INITIAL_WINDOW);
  */
 const MAX_WINDOW = 0.99;
 /** Shadow-LRU steering: a frequency win shrinks the window by half an entry, a recency win grows it by one. */
-const SHRINK_STEP = 0.5;
+const SHRINK_WEIGHT = 0.5;
 const MIN_SHADOW = 16;
 /** Caffeine admits a warm candidate that lost at random, 1 in 128, so an attacker cannot pin a victim. */
 const HASH_DOS_THRESHOLD = 6;
+/**
+ * The shadow-LRU evidence is weighed once per epoch of EPOCH_SHARE × capacity lookups (at
+ * least MIN_EPOCH): the window moves by the epoch's net evidence — recency wins minus half
+ * the frequency wins, in entries — so a burst of evidence moves it as far as the evidence
+ * goes, and a quiet epoch does not move it at all.
+ */
+const EPOCH_SHARE = 0.25;
+const MIN_EPOCH = 64;
+/**
+ * The window never shrinks below 0.5% of capacity (or one entry). A new entry must live in
+ * the window long enough to show a second access before it faces admission; with a
+ * one-entry window every newcomer is judged on a count of one against a victim whose count
+ * is inflated by count-min noise, and large caches lost over a point to a fixed 1% window.
+ */
+const WINDOW_FLOOR = 0.005;
 /** lru-cache reads a TTL start of 0 as "no TTL"; offset the clock so an injected clock may start at 0. */
 const CLOCK_OFFSET = 1;
 const MAX_SIZE = Number.MAX_SAFE_INTEGER;
@@ -163,6 +178,10 @@ export class SmartCache<V> {
   #protectedMaxEntries = 0;
   #protectedMaxBytes = 0;
 
+  #recencyWins = 0;
+  #frequencyWins = 0;
+  #epochLeft = 1;
+  #epochLength = 1;
   #hits = 0;
   #misses = 0;
   #sets = 0;
@@ -225,7 +244,9 @@ export class SmartCache<V> {
 
     const capacity = Number.isFinite(this.#maxEntries) ? this.#maxEntries : 1024;
     // One entry's share (a byte-bounded cache assumes ~1024 entries until it learns better).
-    this.#minimumWindow = Math.min(INITIAL_WINDOW, 1 / capacity);
+    this.#minimumWindow = Math.max(WINDOW_FLOOR, 1 / capacity);
+    this.#epochLength = Math.max(MIN_EPOCH, Math.round(capacity * EPOCH_SHARE));
+    this.#epochLeft = this.#epochLength;
     this.#sketch = new FrequencySketch(capacity);
     if (this.#adaptive) {
       if (options.adaptation === "hill-climber") this.#climber = new HillClimber();
@@ -294,10 +315,9 @@ export class SmartCache<V> {
         // (asymmetric, because frequency's wins are worth more on most workloads).
         const lruHit = shadow.touch(hash);
         if (value === undefined) {
-          if (lruHit && this.#windowFraction < MAX_WINDOW) this.#nudgeWindow(1);
-        } else if (!lruHit && this.#windowFraction > this.#minimumWindow) {
-          this.#nudgeWindow(-SHRINK_STEP);
-        }
+          if (lruHit) this.#recencyWins++;
+        } else if (!lruHit) this.#frequencyWins++;
+        if (--this.#epochLeft === 0) this.#endEpoch();
       }
     }
     if (value !== undefined && this.#swrMs > 0 && this.#isSoftStale(region, key)) {
@@ -759,7 +779,7 @@ export class SmartCache<V> {
     this.#nextClimb = this.#hits + this.#misses + this.#climbSample();
     // Like Caffeine, adapt only once the cache is full enough for the sample to mean something.
     if (this.#climber === undefined || !this.#nearlyFull()) return;
-    this.#resizeWindow(this.#climber.adjust(hits, misses));
+    this.#resizeWindow(this.#climber.adjust(hits, misses), true);
   }
 
   #climbSample(): number {
@@ -767,17 +787,33 @@ export class SmartCache<V> {
   }
 
   /** The window's share of capacity moved by `entries` entries (negative shrinks it). */
-  #nudgeWindow(entries: number): void {
-    const capacity = Number.isFinite(this.#maxEntries) ? this.#maxEntries : Math.max(64, this.size);
-    this.#resizeWindow(entries / capacity);
+  /** Moves the window by the epoch's net evidence (see EPOCH_SHARE). */
+  #endEpoch(): void {
+    const net = this.#recencyWins - SHRINK_WEIGHT * this.#frequencyWins;
+    this.#recencyWins = 0;
+    this.#frequencyWins = 0;
+    this.#epochLeft = this.#epochLength;
+    if (net !== 0) this.#nudgeWindow(net);
   }
 
-  #resizeWindow(delta: number): void {
+  #nudgeWindow(entries: number): void {
+    const capacity = Number.isFinite(this.#maxEntries) ? this.#maxEntries : Math.max(64, this.size);
+    this.#resizeWindow(entries / capacity, false);
+  }
+
+  /**
+   * `fillNow`: a larger window takes main's coldest entries at once (Caffeine's
+   * increaseWindow; the climber judges a move by the next sample's hit rate, so the move must
+   * take effect now). The shadow-LRU strategy grows it lazily instead: moving main's coldest
+   * entries to the window's most recent end would shield stale entries from eviction just
+   * when recency is winning; the window fills with new arrivals while main sheds its coldest.
+   */
+  #resizeWindow(delta: number, fillNow: boolean): void {
     const next = Math.min(MAX_WINDOW, Math.max(this.#minimumWindow, this.#windowFraction + delta));
     if (next === this.#windowFraction) return;
     const grew = next > this.#windowFraction;
     this.#applyWindowFraction(next);
-    if (grew) this.#fillWindow();
+    if (grew && fillNow) this.#fillWindow();
     this.#maintainAfterShrinkingWindow();
   }
 
