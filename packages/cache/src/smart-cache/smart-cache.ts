@@ -5,6 +5,7 @@ import { FrequencySketch } from "./frequency-sketch.js";
 import { hashKey } from "./hash-key.js";
 import { HillClimber } from "./hill-climber.js";
 import { ShadowLru } from "./shadow-lru.js";
+import { SingleFlight } from "./single-flight.js";
 import { defaultSizeOf } from "./size-of.js";
 
 export type EvictionReason = "capacity" | "expired" | "deleted" | "shrink" | "rejected";
@@ -91,13 +92,6 @@ export interface SmartCacheStats {
 type Stored = NonNullable<unknown>;
 type Region = LRUCache<string, Stored>;
 
-interface Flight<V> {
-  promise: Promise<V>;
-  /** Cleared when the key is invalidated mid-load: the result must not resurrect it. */
-  store: boolean;
-  tags: string[] | undefined;
-}
-
 const INITIAL_WINDOW = 0.01;
 /** Window + protected share of capacity stays constant (Caffeine): probation keeps the rest. */
 const WINDOW_PLUS_PROTECTED = INITIAL_WINDOW + 0.8 * (1 - INITIAL_WINDOW);
@@ -164,7 +158,7 @@ export class SmartCache<V> {
   readonly #sketch: FrequencySketch;
   readonly #climber: HillClimber | undefined;
   #shadow: ShadowLru | undefined;
-  readonly #inflight = new Map<string, Flight<V>>();
+  readonly #flights = new SingleFlight<V>();
   readonly #tagIndex = new Map<string, Set<string>>();
   readonly #keyTags = new Map<string, string[]>();
   #unregister: (() => void) | undefined;
@@ -389,7 +383,7 @@ export class SmartCache<V> {
   getOrLoad(key: string, loader: () => Promise<V>, options?: SmartCacheLoadOptions): Promise<V> {
     const value = this.get(key);
     if (value !== undefined) return Promise.resolve(value);
-    const flight = this.#inflight.get(key);
+    const flight = this.#flights.running(key);
     if (this.#swrMs > 0) {
       const stale = this.#peekStale(key);
       if (stale !== undefined) {
@@ -400,13 +394,13 @@ export class SmartCache<V> {
     }
     if (flight !== undefined) {
       this.#coalesced++;
-      return flight.promise;
+      return flight;
     }
     return this.#load(key, loader, options);
   }
 
   delete(key: string): boolean {
-    this.#abandonFlight(key);
+    this.#flights.abandon(key);
     for (const region of this.#regions()) {
       const value = region.peek(key, PEEK_STALE);
       if (value !== undefined) {
@@ -420,9 +414,7 @@ export class SmartCache<V> {
 
   /** Deletes every key starting with `prefix`; loads in flight for them will not be stored. */
   invalidatePrefix(prefix: string): number {
-    for (const key of [...this.#inflight.keys()]) {
-      if (key.startsWith(prefix)) this.#abandonFlight(key);
-    }
+    this.#flights.abandonPrefix(prefix);
     const keys: string[] = [];
     for (const region of this.#regions()) {
       for (const key of allKeys(region)) if (key.startsWith(prefix)) keys.push(key);
@@ -434,9 +426,7 @@ export class SmartCache<V> {
 
   /** Deletes every entry stored with `tag`; loads in flight with that tag will not be stored. */
   invalidateTag(tag: string): number {
-    for (const [key, flight] of [...this.#inflight]) {
-      if (flight.tags?.includes(tag)) this.#abandonFlight(key);
-    }
+    this.#flights.abandonTag(tag);
     const keys = this.#tagIndex.get(tag);
     if (keys === undefined) return 0;
     let count = 0;
@@ -446,7 +436,7 @@ export class SmartCache<V> {
 
   /** Removes every entry (reported as "deleted"); loads in flight will not be stored. */
   clear(): void {
-    for (const key of [...this.#inflight.keys()]) this.#abandonFlight(key);
+    this.#flights.abandonAll();
     for (const region of this.#regions()) {
       const entries: Array<[string, Stored]> = [];
       if (this.#onEvict !== undefined) {
@@ -543,45 +533,16 @@ export class SmartCache<V> {
     return value === undefined ? undefined : this.#decode(value);
   }
 
-  /**
-   * An invalidated key's load in flight still answers its waiters, but its result is not
-   * stored, and later callers start a fresh load instead of joining it.
-   */
-  #abandonFlight(key: string): void {
-    const flight = this.#inflight.get(key);
-    if (flight === undefined) return;
-    flight.store = false;
-    this.#inflight.delete(key);
-  }
-
   #load(key: string, loader: () => Promise<V>, options?: SmartCacheLoadOptions): Promise<V> {
     const started = this.#now();
-    let loading: Promise<V>;
-    try {
-      loading = Promise.resolve(loader());
-    } catch (error) {
-      loading = Promise.reject(error);
-    }
     this.#loads++;
-    const flight: Flight<V> = { promise: loading, store: true, tags: options?.tags };
-    const settle = () => {
-      this.#loadTimeMs += this.#now() - started;
-      if (this.#inflight.get(key) === flight) this.#inflight.delete(key);
-    };
-    flight.promise = loading.then(
-      (value) => {
-        settle();
-        if (flight.store) this.set(key, value, options);
-        return value;
+    return this.#flights.start(key, loader, (value) => this.set(key, value, options), {
+      tags: options?.tags,
+      settled: (ok) => {
+        this.#loadTimeMs += this.#now() - started;
+        if (!ok) this.#loadErrors++;
       },
-      (error: unknown) => {
-        settle();
-        this.#loadErrors++;
-        throw error;
-      },
-    );
-    this.#inflight.set(key, flight);
-    return flight.promise;
+    });
   }
 
   /**
