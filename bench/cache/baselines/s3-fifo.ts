@@ -29,9 +29,15 @@ export class S3Fifo<V> {
   readonly #entries = new Map<string, Entry<V>>();
   readonly #small: FifoRing;
   readonly #main: FifoRing;
-  /** Ghost keys, oldest first (a Map keeps insertion order). */
-  readonly #ghost = new Map<string, true>();
+  /**
+   * Ghost: key → the sequence number it was remembered with; the FIFO of (key, sequence)
+   * pairs drops the oldest when full, skipping pairs made stale by a ghost hit.
+   */
+  readonly #ghost = new Map<string, number>();
+  readonly #ghostKeys: FifoRing;
+  readonly #ghostSeqs: Float64Array;
   readonly #ghostCapacity: number;
+  #ghostSeq = 0;
 
   constructor(capacity: number) {
     if (!(Number.isInteger(capacity) && capacity > 0)) {
@@ -42,6 +48,9 @@ export class S3Fifo<V> {
     this.#small = new FifoRing(capacity + 1);
     this.#main = new FifoRing(capacity + 1);
     this.#ghostCapacity = Math.max(1, capacity - this.#smallCapacity);
+    // Room for stale pairs too (keys that left the ghost by a hit still sit in the FIFO).
+    this.#ghostKeys = new FifoRing(2 * this.#ghostCapacity);
+    this.#ghostSeqs = new Float64Array(2 * this.#ghostCapacity);
   }
 
   get size(): number {
@@ -103,10 +112,14 @@ export class S3Fifo<V> {
   }
 
   #remember(key: string): void {
-    this.#ghost.delete(key);
-    this.#ghost.set(key, true);
-    if (this.#ghost.size > this.#ghostCapacity) {
-      this.#ghost.delete(this.#ghost.keys().next().value as string);
+    const ring = this.#ghostKeys;
+    while (ring.size === ring.capacity || this.#ghost.size >= this.#ghostCapacity) {
+      const oldestSeq = this.#ghostSeqs[(this.#ghostSeq - ring.size) % ring.capacity] as number;
+      const oldest = ring.shift() as string;
+      if (this.#ghost.get(oldest) === oldestSeq) this.#ghost.delete(oldest);
     }
+    this.#ghostSeqs[this.#ghostSeq % ring.capacity] = this.#ghostSeq;
+    ring.push(key);
+    this.#ghost.set(key, this.#ghostSeq++);
   }
 }
