@@ -15,7 +15,7 @@ import type { SmartCacheOptions } from "@llm/cache";
 import { isMain } from "../lib/report.ts";
 import type { AcceptanceRow, BenchOptions, BenchResult, Cell, ResultChart } from "../lib/result.ts";
 import { type LlmWorkloadOptions, llmWorkload } from "./llm-workload.ts";
-import { resultMarkdown } from "./result-markdown.ts";
+import { writeStandalone } from "./result-markdown.ts";
 import {
   type IdTrace,
   loadArcTrace,
@@ -481,6 +481,5 @@ function fmtSigned(n: number): string {
 }
 
 if (isMain(import.meta.url)) {
-  const result = await run({ quick: process.argv.includes("--quick") });
-  console.log(resultMarkdown(result));
+  console.log(writeStandalone(await run({ quick: process.argv.includes("--quick") })));
 }

@@ -2,6 +2,10 @@
  * Markdown for a BenchResult, for running a cache bench on its own (run-all renders
  * BENCHMARKS.md from the same results).
  */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { chartGrid } from "../charts/svg.ts";
+import { resultsDir } from "../lib/report.ts";
 import type { BenchResult, Cell } from "../lib/result.ts";
 
 const cell = (value: Cell): string => (value === null ? "—" : String(value));
@@ -32,4 +36,26 @@ export function resultMarkdown(result: BenchResult): string {
   }
   for (const paragraph of result.notes ?? []) out.push(paragraph, "");
   return out.join("\n");
+}
+
+/**
+ * For a bench run on its own: writes `bench/results/<id>.json` and its charts as
+ * `bench/results/<chart id>.svg`, and returns the markdown (with links to the charts).
+ */
+export function writeStandalone(result: BenchResult): string {
+  const json = join(resultsDir, `${result.id}.json`);
+  mkdirSync(dirname(json), { recursive: true });
+  writeFileSync(
+    json,
+    `${JSON.stringify({ ...result, date: new Date().toISOString(), node: process.version }, null, 2)}\n`,
+  );
+  const links: string[] = [];
+  for (const chart of result.charts ?? []) {
+    writeFileSync(
+      join(resultsDir, `${chart.id}.svg`),
+      chartGrid(chart.panels, { title: chart.title, columns: chart.columns }),
+    );
+    links.push(`![${chart.title}](bench/results/${chart.id}.svg)`);
+  }
+  return [resultMarkdown(result), ...links].join("\n");
 }

@@ -16,7 +16,7 @@ import { LRUCache } from "lru-cache";
 import { isMain } from "../lib/report.ts";
 import type { BenchOptions, BenchResult } from "../lib/result.ts";
 import { zipfSampler } from "../lib/zipf.ts";
-import { resultMarkdown } from "./result-markdown.ts";
+import { writeStandalone } from "./result-markdown.ts";
 
 const ENTRIES = 10_000;
 const TARGET = 1.3;
@@ -305,5 +305,5 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
 }
 
 if (isMain(import.meta.url)) {
-  console.log(resultMarkdown(await run({ quick: process.argv.includes("--quick") })));
+  console.log(writeStandalone(await run({ quick: process.argv.includes("--quick") })));
 }
