@@ -13,10 +13,9 @@ import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { SmartCache } from "@llm/cache";
 import { LRUCache } from "lru-cache";
-import { isMain } from "../lib/report.ts";
+import { runIfMain } from "../lib/report.ts";
 import type { BenchOptions, BenchResult } from "../lib/result.ts";
 import { zipfSampler } from "../lib/zipf.ts";
-import { writeStandalone } from "./result-markdown.ts";
 
 const ENTRIES = 10_000;
 const TARGET = 1.3;
@@ -304,6 +303,4 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
   };
 }
 
-if (isMain(import.meta.url)) {
-  console.log(writeStandalone(await run({ quick: process.argv.includes("--quick") })));
-}
+await runIfMain(import.meta.url, run);
