@@ -38,22 +38,31 @@ function hashRange(key: string, from: number, to: number): number {
   return h;
 }
 
+/** Nibble value of an ASCII character, or -1 when it is not a hex digit. */
+const NIBBLE = new Int8Array(128).fill(-1);
+for (let c = 48; c <= 57; c++) NIBBLE[c] = c - 48;
+for (let c = 97; c <= 102; c++) NIBBLE[c] = c - 87;
+for (let c = 65; c <= 70; c++) NIBBLE[c] = c - 55;
+
 /**
- * The first 32 bits of a lowercase/uppercase hex digest at `key[start, start + 64)`, or -1
- * when any of its 64 characters is not a hex digit (then the key is hashed whole).
+ * The first 32 bits of a hex digest at `key[start, start + 64)`, or -1 when any of its 64
+ * characters is not a hex digit (then the key is hashed whole). Branch-free: validity is
+ * OR-ed together and tested once, so the loop has no dependency chain but that OR.
  */
 function hexDigestBits(key: string, start: number): number {
   let bits = 0;
-  for (let i = 0; i < DIGEST_LENGTH; i++) {
+  let bad = 0;
+  for (let i = 0; i < DIGEST_BITS_CHARS; i++) {
     const c = key.charCodeAt(start + i);
-    let nibble: number;
-    if (c >= 48 && c <= 57) nibble = c - 48;
-    else if (c >= 97 && c <= 102) nibble = c - 87;
-    else if (c >= 65 && c <= 70) nibble = c - 55;
-    else return -1;
-    if (i < DIGEST_BITS_CHARS) bits = (bits << 4) | nibble;
+    const nibble = NIBBLE[c & 127] as number;
+    bad |= (c >> 7) | (nibble >> 4);
+    bits = (bits << 4) | (nibble & 15);
   }
-  return bits;
+  for (let i = DIGEST_BITS_CHARS; i < DIGEST_LENGTH; i++) {
+    const c = key.charCodeAt(start + i);
+    bad |= (c >> 7) | ((NIBBLE[c & 127] as number) >> 4);
+  }
+  return bad === 0 ? bits : -1;
 }
 
 /** murmur3's finalizer: FNV's low bits are weak, and the sketch indexes with low bits. */
