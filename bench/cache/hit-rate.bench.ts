@@ -44,10 +44,10 @@ export const ROWS: Array<{ trace: string; size: number; floor?: number }> = [
 const ARC_TRACES = ["P2", "P12"];
 const ARC_SIZES = [1000, 4000, 32768];
 /**
- * Full runs replay the first 2 M requests of each ARC trace (of ~13 M): the whole bench must
+ * Full runs replay the first 1.5 M requests of each ARC trace (of ~13 M): the whole bench must
  * stay within run-all's 5-minute limit on a shared 2-core machine.
  */
-const ARC_REQUESTS = 2_000_000;
+const ARC_REQUESTS = 1_500_000;
 const ARC_REQUESTS_QUICK = 300_000;
 
 interface LlmCase {
@@ -62,25 +62,25 @@ const LLM_CASES: LlmCase[] = [
   {
     name: "llm-1",
     heldOut: false,
-    workload: { seed: 1, requests: 400_000, shifts: 1, oneOffShare: 0.1 },
+    workload: { seed: 1, requests: 300_000, shifts: 1, oneOffShare: 0.1 },
     sizes: [1000, 4000],
   },
   {
     name: "llm-2",
     heldOut: false,
-    workload: { seed: 2, requests: 400_000, shifts: 2, oneOffShare: 0.2 },
+    workload: { seed: 2, requests: 300_000, shifts: 2, oneOffShare: 0.2 },
     sizes: [1000, 4000],
   },
   {
     name: "llm-3",
     heldOut: false,
-    workload: { seed: 3, requests: 400_000, shifts: 3, oneOffShare: 0.3, churnEvery: 50 },
+    workload: { seed: 3, requests: 300_000, shifts: 3, oneOffShare: 0.3, churnEvery: 50 },
     sizes: [1000, 4000],
   },
   {
     name: "llm-4",
     heldOut: false,
-    workload: { seed: 4, requests: 1_000_000, distinctPrompts: 200_000, zipf: 0.9, shifts: 1 },
+    workload: { seed: 4, requests: 600_000, distinctPrompts: 200_000, zipf: 0.9, shifts: 1 },
     sizes: [16384],
   },
   // Held out: other seeds, skews, populations, one-off shares, churn and shift patterns.
@@ -89,7 +89,7 @@ const LLM_CASES: LlmCase[] = [
     heldOut: true,
     workload: {
       seed: 101,
-      requests: 800_000,
+      requests: 600_000,
       distinctPrompts: 50_000,
       zipf: 0.8,
       oneOffShare: 0.3,
@@ -103,7 +103,7 @@ const LLM_CASES: LlmCase[] = [
     heldOut: true,
     workload: {
       seed: 102,
-      requests: 600_000,
+      requests: 450_000,
       distinctPrompts: 20_000,
       zipf: 1.0,
       oneOffShare: 0.15,
@@ -117,7 +117,7 @@ const LLM_CASES: LlmCase[] = [
     heldOut: true,
     workload: {
       seed: 103,
-      requests: 600_000,
+      requests: 450_000,
       distinctPrompts: 5_000,
       zipf: 1.2,
       oneOffShare: 0.05,
