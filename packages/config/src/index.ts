@@ -21,10 +21,12 @@ export {
   BUILT_IN_SECTIONS,
   type CacheConfig,
   type CircuitBreakerConfig,
+  type ClientCacheConfig,
   type ClientConfig,
   type ClientParams,
   cacheSchema,
   circuitBreakerSchema,
+  clientCacheSchema,
   clientSchema,
   configSchema,
   findFallbackCycles,
@@ -44,7 +46,16 @@ export {
   type TimeoutsConfig,
   timeoutsSchema,
 } from "./schema.js";
-export { headers, isSecretKey, redactValue, secret, secretizeUnknown } from "./secrets.js";
+export {
+  headers,
+  isSecretKey,
+  redactValue,
+  type SecretizeOptions,
+  type SecretURLOptions,
+  secret,
+  secretizeUnknown,
+  secretURL,
+} from "./secrets.js";
 export {
   type AnyConfigSection,
   type ConfigSection,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ConfigError } from "@llm/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig, parseConfigText } from "./load-config.js";
+import { redactValue } from "./secrets.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -82,7 +83,7 @@ describe("layers", () => {
       env: {},
       overrides: { cache: { l2: { type: "redis", url: "redis://127.0.0.1:6379" } } },
     });
-    expect(config.cache.l2).toEqual({
+    expect(redactValue(config.cache.l2)).toEqual({
       type: "redis",
       url: "redis://127.0.0.1:6379",
       namespace: "llm",
@@ -266,7 +267,7 @@ describe("validation errors", () => {
 
   it("reports duplicate keys", () => {
     expect(() => parseConfigText("pool: {}\npool: {}\n", { file: "d.yaml" })).toThrowError(
-      /unique/,
+      /duplicate key "pool" \(first at line 1\) \(d\.yaml:2:1\)/,
     );
   });
 
@@ -366,7 +367,9 @@ describe("validation errors", () => {
       maxBytes: 1e9,
     });
     expect(
-      parseConfigText("cache: { l2: { type: redis, url: 'redis://127.0.0.1:6379' } }").cache.l2,
+      redactValue(
+        parseConfigText("cache: { l2: { type: redis, url: 'redis://127.0.0.1:6379' } }").cache.l2,
+      ),
     ).toEqual({
       type: "redis",
       url: "redis://127.0.0.1:6379",
@@ -380,6 +383,38 @@ describe("validation errors", () => {
     const config = parseConfigText(text);
     expect(config.clients.a?.cache).toBe(false);
     expect(config.clients.b?.cache).toEqual({ ttlMs: 60_000, namespace: "b" });
+  });
+
+  it("accepts per-client cache scope, enabled flag and sampling policy", () => {
+    const text =
+      "clients:\n  a: { provider: x, model: m, cache: { enabled: 'false', scope: credential, instance: acme, policy: { allowNonDeterministic: true, cacheUnsetTemperature: 'false' } } }\n";
+    expect(parseConfigText(text).clients.a?.cache).toEqual({
+      enabled: false,
+      scope: "credential",
+      instance: "acme",
+      policy: { allowNonDeterministic: true, cacheUnsetTemperature: false },
+    });
+  });
+
+  it("defaults the cache to instance scope, caching unset temperature but not variety", () => {
+    const { cache } = parseConfigText("{}");
+    expect(cache.scope).toBe("instance");
+    expect(cache.scopeSecret).toBeUndefined();
+    expect(cache.policy).toEqual({ allowNonDeterministic: false, cacheUnsetTemperature: true });
+  });
+
+  it("rejects an unknown cache scope and a short scope secret, naming the path", () => {
+    expect(() =>
+      parseConfigText("clients:\n  a: { provider: x, model: m, cache: { scope: tenant } }\n"),
+    ).toThrow(/clients\.a\.cache/);
+    let error: unknown;
+    try {
+      parseConfigText("cache: { scopeSecret: tiny-secret }");
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toMatch(/cache\.scopeSecret: .*needs at least 16 characters/);
+    expect((error as Error).message).not.toContain("tiny-secret");
   });
 
   it("fills retry and circuit breaker defaults once the block is present", () => {

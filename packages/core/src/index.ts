@@ -1,3 +1,10 @@
+export {
+  type CacheScope,
+  cacheHeaderRole,
+  combineCacheScopes,
+  type ProviderCacheScopeOptions,
+  providerCacheScope,
+} from "./cache-scope.js";
 export type { CallOptions, LLMClient } from "./client.js";
 export { collectStream, StreamAccumulator } from "./collect-stream.js";
 export { compose } from "./compose.js";
@@ -20,7 +27,19 @@ export type {
 } from "./messages.js";
 export type { GenerateContext, Middleware, StreamContext } from "./middleware.js";
 export * from "./provider-utils/index.js";
-export { redactHeaders, redactSecrets, registerSecretValue, SECRET_HEADERS } from "./redact.js";
+export {
+  isSecretHeaderName,
+  isSensitiveQueryParam,
+  REDACTED,
+  redactHeaders,
+  redactSecrets,
+  redactURL,
+  registerSecretValue,
+  SECRET_HEADERS,
+  SENSITIVE_QUERY_PARAMS,
+  scanURL,
+  type URLScan,
+} from "./redact.js";
 export {
   type ProviderDefinition,
   ProviderRegistry,
@@ -36,7 +55,9 @@ export {
   type ToolCall,
   type Usage,
 } from "./response.js";
+export { asksForVariety, leavesTemperatureUnset, replaysIdentically } from "./sampling.js";
 export { isSecret, revealSecret, Secret } from "./secret.js";
+export { isSecretURL, revealURL, SecretURL } from "./secret-url.js";
 export type {
   ErrorEvent,
   FinishEvent,
