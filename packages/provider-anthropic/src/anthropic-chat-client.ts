@@ -12,6 +12,7 @@ import {
   type LLMClient,
   ParseError,
   type ResponseFormat,
+  type ResponseLimits,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -54,6 +55,8 @@ export interface AnthropicChatClientConfig {
   /** Static headers (`x-api-key`, `anthropic-version`, custom), built once. */
   headers: Record<string, string>;
   transport: Transport;
+  /** Bounds on answers (`ResponseLimits`); unset ones take core's defaults. */
+  limits?: ResponseLimits;
   defaults?: AnthropicRequestDefaults;
 }
 
@@ -150,6 +153,7 @@ export class AnthropicChatClient implements LLMClient {
       headers: this.#config.headers,
       body,
       mapError,
+      ...(this.#config.limits === undefined ? {} : { limits: this.#config.limits }),
     };
   }
 }

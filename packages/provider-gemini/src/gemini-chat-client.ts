@@ -9,6 +9,7 @@ import {
   type JsonValue,
   type LLMClient,
   type RequestDefaults,
+  type ResponseLimits,
   type SendOptions,
   type StreamEvent,
   type Transport,
@@ -37,6 +38,8 @@ export interface GeminiChatClientConfig {
   /** Static headers (`x-goog-api-key`, custom), built once. */
   headers: Record<string, string>;
   transport: Transport;
+  /** Bounds on answers (`ResponseLimits`); unset ones take core's defaults. */
+  limits?: ResponseLimits;
   defaults?: GeminiRequestDefaults;
 }
 
@@ -182,6 +185,7 @@ export class GeminiChatClient implements LLMClient {
       headers: this.#config.headers,
       body,
       mapError: mapGeminiError,
+      ...(this.#config.limits === undefined ? {} : { limits: this.#config.limits }),
     };
   }
 }

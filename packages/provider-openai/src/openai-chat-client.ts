@@ -12,6 +12,7 @@ import {
   type LLMError,
   ParseError,
   type ResponseFormat,
+  type ResponseLimits,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -55,6 +56,8 @@ export interface OpenAIChatClientConfig {
   /** Static headers (auth, organization, custom), built once. */
   headers: Record<string, string>;
   transport: Transport;
+  /** Bounds on answers (`ResponseLimits`); unset ones take core's defaults. */
+  limits?: ResponseLimits;
   defaults?: OpenAIRequestDefaults;
   /** Send `stream_options: { include_usage: true }` on streams. */
   streamOptions: boolean;
@@ -168,6 +171,7 @@ export class OpenAIChatClient implements LLMClient {
       headers: config.headers,
       body,
       mapError: this.#mapError,
+      ...(config.limits === undefined ? {} : { limits: config.limits }),
     };
   }
 

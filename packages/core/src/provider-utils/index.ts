@@ -22,6 +22,7 @@ export { type SafeParseResult, safeParseJSON } from "./safe-parse-json.js";
 export {
   type JSONResult,
   MAX_ERROR_BODY_BYTES,
+  readBodyWithin,
   readBounded,
   type SendOptions,
   type StreamResult,
