@@ -1,6 +1,7 @@
 import {
   AbortError,
   type LLMError,
+  onAbort,
   ParseError,
   type TransportRequest,
   type TransportResponse,
@@ -63,7 +64,7 @@ export class PoolResponse
   #reject: ((error: Error) => void) | undefined;
   #abort: ((reason?: Error) => void) | undefined;
   #resume: (() => void) | undefined;
-  #onSignalAbort: (() => void) | undefined;
+  #offSignalAbort: (() => void) | undefined;
 
   #chunks: Buffer[] = [];
   #head = 0;
@@ -94,9 +95,9 @@ export class PoolResponse
           this.onError(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
           return;
         }
-        this.#onSignalAbort = () =>
-          this.#abort?.(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-        signal.addEventListener("abort", this.#onSignalAbort, { once: true });
+        this.#offSignalAbort = onAbort(signal, () =>
+          this.#abort?.(signal.reason instanceof Error ? signal.reason : new Error("aborted")),
+        );
       }
       owner.dispatcher.dispatch(
         {
@@ -189,8 +190,7 @@ export class PoolResponse
   #finish(): void {
     if (this.#released) return;
     this.#released = true;
-    const signal = this.#request.signal;
-    if (signal && this.#onSignalAbort) signal.removeEventListener("abort", this.#onSignalAbort);
+    this.#offSignalAbort?.();
     this.#owner.release();
   }
 

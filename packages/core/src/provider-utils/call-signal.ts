@@ -1,6 +1,7 @@
 import type { CallOptions } from "../client.js";
 import { TimeoutError } from "../errors/errors.js";
 import { toAbortError } from "../streaming/read-with-signal.js";
+import { onAbort } from "./abort-listeners.js";
 
 /**
  * The signal one call runs under: the caller's `signal`, the `timeoutMs`
@@ -39,8 +40,7 @@ export function openCallSignal(
     timer = setTimeout(() => controller.abort(new TimeoutError("total", timeoutMs)), timeoutMs);
     timer.unref?.();
   }
-  const onCallerAbort = caller ? () => controller.abort(caller.reason) : undefined;
-  if (caller && onCallerAbort) caller.addEventListener("abort", onCallerAbort, { once: true });
+  const offCaller = caller ? onAbort(caller, () => controller.abort(caller.reason)) : undefined;
   return {
     signal: controller.signal,
     abort(reason?: unknown) {
@@ -48,7 +48,7 @@ export function openCallSignal(
     },
     dispose() {
       clearTimeout(timer);
-      if (caller && onCallerAbort) caller.removeEventListener("abort", onCallerAbort);
+      offCaller?.();
     },
   };
 }

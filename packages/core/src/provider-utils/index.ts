@@ -1,3 +1,4 @@
+export { onAbort } from "./abort-listeners.js";
 export { type ReadAPIKeyOptions, readAPIKey } from "./api-key.js";
 export { normalizeBaseURL } from "./base-url.js";
 export { callJSON } from "./call-json.js";
