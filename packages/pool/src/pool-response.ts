@@ -1,5 +1,6 @@
 import {
   AbortError,
+  LimitExceededError,
   type LLMError,
   onAbort,
   ParseError,
@@ -12,6 +13,8 @@ import type { ErrorContext } from "./map-undici-error.js";
 /** What a response needs from the origin that serves it. */
 export interface ResponseOwner extends ErrorContext {
   readonly dispatcher: Dispatcher;
+  /** Bound on what `text()` / `json()` read. */
+  readonly maxBodyBytes: number;
   /** Called exactly once per dispatched request, when undici is done with it. */
   readonly release: () => void;
   requestsServed: number;
@@ -235,7 +238,14 @@ export class PoolResponse
     return chunk;
   }
 
+  /** The whole body as text; past the pool's `maxBodyBytes` it stops reading and throws `LimitExceededError`. */
   async text(): Promise<string> {
+    const max = this.#owner.maxBodyBytes;
+    const declared = Number(this.headers["content-length"]);
+    if (declared > max || this.#buffered > max) {
+      await this.cancel();
+      throw this.#tooLarge(Math.max(declared || 0, this.#buffered));
+    }
     // Common case for JSON: the whole body arrived with the headers; decode it in one go.
     if (this.#ended && this.#error === undefined) {
       const chunks = this.#head === 0 ? this.#chunks : this.#chunks.slice(this.#head);
@@ -250,10 +260,26 @@ export class PoolResponse
     for (;;) {
       const { done, value } = await this.next();
       if (done) break;
-      parts.push(value as Buffer);
       bytes += value.length;
+      if (bytes > max) {
+        parts.length = 0;
+        await this.cancel();
+        throw this.#tooLarge(bytes);
+      }
+      parts.push(value as Buffer);
     }
     return decodeUtf8(parts, bytes);
+  }
+
+  #tooLarge(bytes: number): LimitExceededError {
+    const q = this.#request.url.indexOf("?");
+    const url = q === -1 ? this.#request.url : this.#request.url.slice(0, q);
+    return new LimitExceededError(
+      "bodyBytes",
+      this.#owner.maxBodyBytes,
+      bytes,
+      `${this.#request.method} ${url} response body`,
+    );
   }
 
   async json(): Promise<unknown> {
