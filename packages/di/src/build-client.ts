@@ -52,7 +52,7 @@ export function buildClient(name: string, context: ClientBuildContext): LLMClien
       ? attempts[0]!
       : fallbackClient(attempts, {
           onFallback: ({ error, from, to }) =>
-            void context.hooks.callHook("onFallback", {
+            context.hooks.notify("onFallback", {
               client: name,
               from: order[from]!,
               to: order[to]!,
@@ -89,7 +89,7 @@ function resilientProvider(
         baseDelayMs: retries.baseDelayMs,
         maxDelayMs: retries.maxDelayMs,
         onRetry: ({ attempt, error, delayMs }) =>
-          void context.hooks.callHook("onRetry", {
+          context.hooks.notify("onRetry", {
             client: name,
             attempt,
             error: toLLMError(error),
@@ -121,6 +121,7 @@ function providerSettings(config: ClientConfig, transport: Transport): ProviderS
   const settings: ProviderSettings = { model: config.model, transport };
   if (config.apiKey !== undefined) settings.apiKey = config.apiKey;
   if (config.baseURL !== undefined) settings.baseURL = config.baseURL;
+  if (config.limits !== undefined) settings.limits = config.limits;
   if (config.headers !== undefined) {
     settings.headers = Object.fromEntries(
       Object.entries(config.headers).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),

@@ -97,7 +97,7 @@ export async function createLLMContainer(
 
     const hooks = container.get(TOKENS.Hooks);
     const offConfig = manager.onChange(({ changes }) => {
-      void hooks.callHook("onConfigChange", { changes });
+      hooks.notify("onConfigChange", { changes });
     });
     container.onDeactivation(TOKENS.Hooks, () => offConfig());
 

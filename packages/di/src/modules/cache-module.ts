@@ -51,8 +51,8 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
           cache,
           allowNonDeterministic: ctx.get(TOKENS.Config).cache.policy.allowNonDeterministic,
           onHit: ({ key, level, ageMs, request }) =>
-            void hooks.callHook("onCacheHit", { key, level, ageMs, request }),
-          onMiss: ({ key, request }) => void hooks.callHook("onCacheMiss", { key, request }),
+            hooks.notify("onCacheHit", { key, level, ageMs, request }),
+          onMiss: ({ key, request }) => hooks.notify("onCacheMiss", { key, request }),
         });
       })
       .inSingletonScope()
