@@ -35,7 +35,8 @@ describe("response limits and pool shutdown settings", () => {
     await expect(
       loadConfig({
         env: {},
-        overrides: { clients: { fast: { ...client, limits: { maxLines: 3 } } } },
+        // A typo a YAML file could hold; typed code cannot write it.
+        overrides: { clients: { fast: { ...client, limits: { maxLines: 3 } } } } as never,
       }),
     ).rejects.toThrow(/clients\.fast\.limits/);
   });
