@@ -4,6 +4,7 @@ export type {
   BeforeRequestPayload,
   CacheHitPayload,
   CacheMissPayload,
+  CacheStoreStatePayload,
   CallInfo,
   ConfigChangePayload,
   ErrorPayload,

@@ -59,8 +59,8 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
           allowNonDeterministic: config.policy.allowNonDeterministic,
           cacheUnsetTemperature: config.policy.cacheUnsetTemperature,
           onHit: ({ key, level, ageMs, request }) =>
-            void hooks.callHook("onCacheHit", { key, level, ageMs, request }),
-          onMiss: ({ key, request }) => void hooks.callHook("onCacheMiss", { key, request }),
+            hooks.notify("onCacheHit", { key, level, ageMs, request }),
+          onMiss: ({ key, request }) => hooks.notify("onCacheMiss", { key, request }),
         });
       })
       .inSingletonScope()
