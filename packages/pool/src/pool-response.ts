@@ -270,19 +270,25 @@ export class PoolResponse
   /** The whole body as text; past the pool's `maxBodyBytes` it stops reading and throws `LimitExceededError`. */
   async text(): Promise<string> {
     const max = this.#owner.maxBodyBytes;
-    const declared = Number(this.headers["content-length"]);
-    if (declared > max || this.#buffered > max) {
-      await this.cancel();
-      throw this.#tooLarge(Math.max(declared || 0, this.#buffered));
-    }
-    // Common case for JSON: the whole body arrived with the headers; decode it in one go.
+    // Common case for JSON: the whole body arrived with the headers; decode it in one go. Its
+    // size is known exactly, so content-length is not consulted (the headers stay unparsed).
     if (this.#ended && this.#error === undefined) {
+      const size = this.#buffered;
+      if (size > max) {
+        await this.cancel();
+        throw this.#tooLarge(size);
+      }
       const chunks = this.#head === 0 ? this.#chunks : this.#chunks.slice(this.#head);
       const bytes = this.#buffered;
       this.#chunks = [];
       this.#head = 0;
       this.#buffered = 0;
       return decodeUtf8(chunks, bytes);
+    }
+    const declared = Number(this.headers["content-length"]);
+    if (declared > max || this.#buffered > max) {
+      await this.cancel();
+      throw this.#tooLarge(Math.max(declared || 0, this.#buffered));
     }
     const parts: Buffer[] = [];
     let bytes = 0;
