@@ -1,9 +1,11 @@
 import { type ChatRequest, compose, type LLMClient, type StreamEvent } from "@llm/core";
 import { beforeEach, describe, expect, it } from "vitest";
+import { poisonedAnswers } from "../../test/answers.js";
 import { drain, FakeClient } from "../../test/fake-client.js";
 import { SmartCache } from "../smart-cache/smart-cache.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { waitUntil } from "../store/store-conformance.js";
+import type { CorruptEntryEvent } from "../tiered/tiered-cache.js";
 import { TieredCache } from "../tiered/tiered-cache.js";
 import {
   type CacheMiddleware,
@@ -305,6 +307,41 @@ describe("cacheMiddleware policy", () => {
 });
 
 describe("cacheMiddleware robustness", () => {
+  describe.each(poisonedAnswers())("a poisoned L2 entry: $name", ({ answer, path }) => {
+    const envelope = (data: unknown) => JSON.stringify({ v: 1, at: 1, exp: null, tags: [], data });
+
+    it("is a miss for generate, counted, reported once with its path, and replaced", async () => {
+      const reports: CorruptEntryEvent[] = [];
+      build({ onCorrupt: (event) => reports.push(event) });
+      const key = mw.keyOf(ask("hi"), fake);
+      await store.set(key, envelope(answer));
+      const response = await client.generate(ask("hi"));
+      expect(response.origin).toEqual({ type: "upstream" });
+      expect(response.text).toBe("Answer to: hi");
+      expect(mw.stats().corrupt).toBe(1);
+      expect(reports).toEqual([
+        { key, level: "l2", reason: expect.stringMatching(`^${path.replace(/[[\].]/g, "\\$&")}`) },
+      ]);
+      await mw.flush();
+      expect((await client.generate(ask("hi"))).origin).toMatchObject({ type: "cache" });
+      expect(fake.calls).toBe(1);
+      expect(reports).toHaveLength(1);
+    });
+
+    it("is a miss for stream, and the fresh recording replaces it", async () => {
+      const key = mw.keyOf(ask("hi"), fake);
+      await store.set(key, envelope(answer));
+      const events = await drain(client.stream(ask("hi")));
+      expect(events.at(-1)).toMatchObject({ type: "finish" });
+      expect(mw.stats().corrupt).toBe(1);
+      await mw.flush();
+      l1.clear();
+      const replay = await drain(client.stream(ask("hi")));
+      expect(replay[0]).toMatchObject({ type: "start", origin: { type: "cache", level: "l2" } });
+      expect(fake.calls).toBe(1);
+    });
+  });
+
   it("serves a miss, counts it and replaces a corrupt entry", async () => {
     const key = mw.keyOf(ask("hi"), fake);
     await tiered.set(key, {

@@ -12,17 +12,18 @@ import { requestKey } from "../key/request-key.js";
 import { type LLMCacheStats, LLMCacheStatsRecorder } from "../stats/llm-cache-stats.js";
 import type { PricingTable } from "../stats/pricing.js";
 import type { L1Cache } from "../tiered/l1-cache.js";
-import { TieredCache } from "../tiered/tiered-cache.js";
+import { type CorruptEntryEvent, TieredCache } from "../tiered/tiered-cache.js";
 import { type CachePolicy, callMode, defaultStorable, isDeterministic } from "./cache-policy.js";
 import {
   ANSWER_VERSION,
   answerToEvents,
   answerToResponse,
   type CachedAnswer,
-  isCachedAnswer,
+  cachedAnswerProblem,
   responseToEvents,
 } from "./cached-answer.js";
 import { Flight } from "./flight.js";
+import type { AnswerLimits } from "./validate-answer.js";
 
 export interface CacheMiddlewareOptions {
   /** A `TieredCache` (L1 + L2) or a bare `SmartCache` (L1 only) of `CachedAnswer`s. */
@@ -38,6 +39,15 @@ export interface CacheMiddlewareOptions {
   pricing?: PricingTable;
   onHit?(event: CacheHitEvent): void;
   onMiss?(event: CacheMissEvent): void;
+  /**
+   * Told once about each entry read back unusable by the middleware's own
+   * check (a `TieredCache` reports what it refuses from L2 through its own
+   * `onCorrupt`). The entry is then a miss, deleted, and counted in
+   * `stats().corrupt`.
+   */
+  onCorrupt?(event: CorruptEntryEvent): void;
+  /** Bounds on a stored answer (events, parts, tool calls, JSON depth); defaults in `AnswerLimits`. */
+  limits?: AnswerLimits;
   now?: () => number;
 }
 
@@ -110,22 +120,49 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
 
   async function lookup(key: string): Promise<Lookup | undefined> {
     let value: unknown;
-    let level = "l1";
-    if (tiered) {
-      const hit = await tiered.lookup(key);
-      if (hit === undefined) return undefined;
-      value = hit.value;
-      level = hit.level;
-    } else {
-      value = cache.get(key);
-      if (value === undefined) return undefined;
+    let level: "l1" | "l2" = "l1";
+    try {
+      if (tiered) {
+        const hit = await tiered.lookup(key);
+        if (hit === undefined) return undefined;
+        value = hit.value;
+        level = hit.level;
+      } else {
+        value = cache.get(key);
+        if (value === undefined) return undefined;
+      }
+    } catch (error) {
+      // Only a bare L1 whose codec cannot decode its own entry gets here (TieredCache absorbs it).
+      dropCorrupt(
+        key,
+        "l1",
+        `entry did not decode (${error instanceof Error ? error.name : "error"})`,
+      );
+      return undefined;
     }
-    if (isCachedAnswer(value)) return { answer: value, level };
-    // Damaged or written by another version: a miss, and out it goes.
-    stats.corrupt++;
-    if (tiered) track(tiered.delete(key).then(noop, noop));
-    else cache.delete(key);
+    // Checked in depth once per object: a trusted L1 object costs a WeakSet lookup.
+    const problem = cachedAnswerProblem(value, options.limits);
+    if (problem === undefined) return { answer: value as CachedAnswer, level };
+    dropCorrupt(key, level, problem);
     return undefined;
+  }
+
+  /** Damaged or written by another version: a miss, counted, reported once, and out it goes. */
+  function dropCorrupt(key: string, level: "l1" | "l2", reason: string): void {
+    stats.corrupt++;
+    try {
+      options.onCorrupt?.({ key, level, reason });
+    } catch {
+      // a reporting callback must not fail the call
+    }
+    if (tiered) track(tiered.delete(key).then(noop, noop));
+    else {
+      try {
+        cache.delete(key);
+      } catch {
+        // its eviction listener may decode it again; it is gone all the same
+      }
+    }
   }
 
   function track(write: Promise<void>): void {
@@ -280,7 +317,15 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
 
   return {
     name: "cache",
-    stats: () => stats.snapshot(),
+    stats() {
+      const snapshot = stats.snapshot();
+      if (tiered) {
+        // Entries the TieredCache refused (L2 damage, forgery, its validate) never reach us.
+        const levels = tiered.stats();
+        snapshot.corrupt += levels.l1.corrupt + levels.l2.corrupt;
+      }
+      return snapshot;
+    },
     keyOf,
     async flush() {
       while (writes.size > 0) await Promise.all([...writes]);
