@@ -1,12 +1,12 @@
 import { type ChatRequest, compose, type LLMClient, type StreamEvent } from "@llm/core";
 import { beforeEach, describe, expect, it } from "vitest";
-import { poisonedAnswers } from "../../test/answers.js";
 import { drain, FakeClient } from "../../test/fake-client.js";
 import { SmartCache } from "../smart-cache/smart-cache.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { waitUntil } from "../store/store-conformance.js";
 import type { CorruptEntryEvent } from "../tiered/tiered-cache.js";
 import { TieredCache } from "../tiered/tiered-cache.js";
+import { poisonedAnswers } from "./answer-samples.js";
 import {
   type CacheMiddleware,
   type CacheMiddlewareOptions,

@@ -6,7 +6,7 @@ import {
   poisonedAnswers,
   responseAnswer,
   streamAnswer,
-} from "../../test/answers.js";
+} from "./answer-samples.js";
 import { answerToEvents, answerToResponse, cachedAnswerProblem } from "./cached-answer.js";
 import { answerProblem } from "./validate-answer.js";
 

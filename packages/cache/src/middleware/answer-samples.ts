@@ -1,5 +1,5 @@
 import type { ChatResponse, StreamEvent } from "@llm/core";
-import { ANSWER_VERSION, type CachedAnswer } from "../src/middleware/cached-answer.js";
+import { ANSWER_VERSION, type CachedAnswer } from "./cached-answer.js";
 
 /** A response with every part kind filled in, as a provider would return it. */
 export function fullResponse(): ChatResponse {
