@@ -1,6 +1,7 @@
 import { type ChatRequest, compose, type LLMClient, type StreamEvent } from "@llm/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { drain, FakeClient } from "../../test/fake-client.js";
+import { compressedJsonCodec } from "../smart-cache/codecs.js";
 import { SmartCache } from "../smart-cache/smart-cache.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { waitUntil } from "../store/store-conformance.js";
@@ -303,6 +304,25 @@ describe("cacheMiddleware policy", () => {
     await b.generate(ask("hi"));
     expect(fake.calls).toBe(2);
     expect((await tiered.invalidatePrefix("tenant-a:")).l1).toBe(1);
+  });
+});
+
+describe("cacheMiddleware over a compressed L1", () => {
+  it("serves hot hits whose parts no consumer can change for the next caller", async () => {
+    l1 = new SmartCache<CachedAnswer>({ maxEntries: 100, codec: compressedJsonCodec() });
+    tiered = new TieredCache({ l1 });
+    build();
+    await client.generate(ask("hi"));
+    const hits = [];
+    for (let i = 0; i < 4; i++) hits.push(await client.generate(ask("hi")));
+    for (const hit of hits) {
+      expect(hit.origin).toMatchObject({ type: "cache", level: "l1" });
+      expect(() => hit.content.push({ type: "text", text: "tampered" })).toThrow(TypeError);
+    }
+    expect((await client.generate(ask("hi"))).content).toEqual([
+      { type: "text", text: "Answer to: hi" },
+    ]);
+    expect(fake.calls).toBe(1);
   });
 });
 

@@ -77,7 +77,7 @@ export interface CacheMiddleware extends Middleware {
 
 interface Lookup {
   answer: CachedAnswer;
-  level: string;
+  level: "l1" | "l2";
 }
 
 interface Hit {
@@ -118,15 +118,17 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
       ...(namespace === undefined ? {} : { namespace }),
     });
 
-  async function lookup(key: string): Promise<Lookup | undefined> {
+  /**
+   * The L1 half of a lookup, synchronous so that an L1 hit — the common
+   * case — costs no promise. On `undefined`, ask L2 (`lookupRemote`).
+   */
+  function lookupLocal(key: string): Lookup | undefined {
     let value: unknown;
-    let level: "l1" | "l2" = "l1";
     try {
       if (tiered) {
-        const hit = await tiered.lookup(key);
+        const hit = tiered.lookupL1(key);
         if (hit === undefined) return undefined;
         value = hit.value;
-        level = hit.level;
       } else {
         value = cache.get(key);
         if (value === undefined) return undefined;
@@ -140,7 +142,16 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
       );
       return undefined;
     }
-    // Checked in depth once per object: a trusted L1 object costs a WeakSet lookup.
+    return accept(key, value, "l1");
+  }
+
+  async function lookupRemote(key: string): Promise<Lookup | undefined> {
+    const hit = await tiered?.lookupL2(key);
+    return hit === undefined ? undefined : accept(key, hit.value, hit.level);
+  }
+
+  /** Checked in depth once per object: a trusted in-memory object costs a WeakSet lookup. */
+  function accept(key: string, value: unknown, level: "l1" | "l2"): Lookup | undefined {
     const problem = cachedAnswerProblem(value, options.limits);
     if (problem === undefined) return { answer: value as CachedAnswer, level };
     dropCorrupt(key, level, problem);
@@ -170,11 +181,26 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     void write.finally(() => writes.delete(write));
   }
 
-  /** Reads the cache; counts and reports a hit. */
-  async function read(key: string, request: ChatRequest, mode: string): Promise<Hit | undefined> {
+  /**
+   * Reads the cache; counts and reports a hit. Returns the hit itself when
+   * L1 has it (no promise on the hot path), else a promise for the L2 read.
+   */
+  function read(
+    key: string,
+    request: ChatRequest,
+    mode: string,
+  ): Hit | undefined | Promise<Hit | undefined> {
     stats.lookups++;
-    const hit = mode === "refresh" ? undefined : await lookup(key);
-    if (hit === undefined) return undefined;
+    if (mode === "refresh") return undefined;
+    const local = lookupLocal(key);
+    if (local !== undefined) return hitFrom(key, request, local);
+    if (!tiered?.l2) return undefined;
+    return lookupRemote(key).then((remote) =>
+      remote === undefined ? undefined : hitFrom(key, request, remote),
+    );
+  }
+
+  function hitFrom(key: string, request: ChatRequest, hit: Lookup): Hit {
     const ageMs = Math.max(0, now() - hit.answer.storedAt);
     const origin: ResponseOrigin = { type: "cache", level: hit.level, key, ageMs };
     const response = answerToResponse(hit.answer, origin);
@@ -338,7 +364,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
         return ctx.next();
       }
       const key = keyOf(ctx.request, ctx.client);
-      const hit = await read(key, ctx.request, mode);
+      const found = read(key, ctx.request, mode);
+      const hit = found instanceof Promise ? await found : found;
       if (hit !== undefined) return hit.response;
 
       const running = flights.get(key);
@@ -364,7 +391,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
       return;
     }
     const key = keyOf(ctx.request, ctx.client);
-    const hit = await read(key, ctx.request, mode);
+    const found = read(key, ctx.request, mode);
+    const hit = found instanceof Promise ? await found : found;
     if (hit !== undefined) {
       yield* answerToEvents(hit.answer, hit.origin);
       return;

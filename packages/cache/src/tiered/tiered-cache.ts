@@ -151,6 +151,14 @@ export class TieredCache<V> {
 
   /** Like `get`, but says which level answered. */
   async lookup(key: string): Promise<TieredHit<V> | undefined> {
+    return this.lookupL1(key) ?? this.lookupL2(key);
+  }
+
+  /**
+   * The L1 half of `lookup`, synchronous: a hit costs no promise. When it
+   * returns `undefined`, finish with `lookupL2` (which counts as the same lookup).
+   */
+  lookupL1(key: string): TieredHit<V> | undefined {
     let local: V | undefined;
     try {
       local = this.l1.get(key);
@@ -169,6 +177,11 @@ export class TieredCache<V> {
       return { value: local, level: "l1" };
     }
     this.#counts.l1Misses++;
+    return undefined;
+  }
+
+  /** The L2 half of `lookup`, after `lookupL1` missed. Never throws because of L2. */
+  async lookupL2(key: string): Promise<TieredHit<V> | undefined> {
     if (this.l2 === undefined) return undefined;
 
     const epoch = this.#epoch;
