@@ -66,9 +66,14 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
         return cacheMiddleware({
           cache,
           allowNonDeterministic: ctx.get(TOKENS.Config).cache.policy.allowNonDeterministic,
-          onHit: ({ key, level, ageMs, request }) =>
-            void hooks.callHook("onCacheHit", { key, level, ageMs, request }),
-          onMiss: ({ key, request }) => void hooks.callHook("onCacheMiss", { key, request }),
+          // Checked first so that a hit with no handler allocates no payload.
+          onHit: ({ key, level, ageMs, request }) => {
+            if (hooks.has("onCacheHit"))
+              void hooks.callHook("onCacheHit", { key, level, ageMs, request });
+          },
+          onMiss: ({ key, request }) => {
+            if (hooks.has("onCacheMiss")) void hooks.callHook("onCacheMiss", { key, request });
+          },
           onCorrupt: reportCorrupt(hooks),
         });
       })
