@@ -1,3 +1,4 @@
+import { join } from "node:path";
 import { poisonedAnswers } from "@llm/cache/testing";
 import type { ChatRequest } from "@llm/core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -32,7 +33,7 @@ async function containerWith(name: string, integrity = ""): Promise<LLMContainer
     apiKey: sk-test-openai-key-123456
     baseURL: ${mocks.openai.baseURL}
 cache:
-  l2: { type: sqlite, path: ${name}.db }
+  l2: { type: sqlite, path: ${join(tmp.dir, `${name}.db`)} }
 ${integrity}`,
   );
   container = await createLLMContainer({
