@@ -1,4 +1,4 @@
-import { isSecret } from "@llm/core";
+import { ConfigError, isSecret } from "@llm/core";
 import { describe, expect, it } from "vitest";
 import { loadConfig } from "./load-config.js";
 
@@ -28,15 +28,18 @@ describe("cache.integrity", () => {
     const error = await loadConfig({
       env: {},
       overrides: { cache: { integrity: { secret: "short-secret" } } },
-    }).catch(
-      (caught: unknown) => caught as Error & { issues: Array<{ path: string; message: string }> },
+    }).then(
+      () => undefined,
+      (caught: unknown) => caught,
     );
-    expect(error?.issues).toEqual([
+    expect(error).toBeInstanceOf(ConfigError);
+    const { issues, message } = error as ConfigError;
+    expect(issues).toEqual([
       {
         path: "cache.integrity.secret",
         message: expect.stringContaining("at least 16 characters"),
       },
     ]);
-    expect(error?.message).not.toContain("short-secret");
+    expect(message).not.toContain("short-secret");
   });
 });
