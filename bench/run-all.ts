@@ -1,48 +1,55 @@
 /**
- * `pnpm bench`: runs every area's bench, each in its own child process, in a fixed order
- * (pool, cache, memory, hooks, core, e2e, then any other), and assembles the root
- * BENCHMARKS.md: the machine, a summary of the acceptance figures picked out of each
- * section (lib/summary.ts), every section with the command that reproduces it, and the
- * charts. A bench that fails gets its error in its section; the others still run, and the
- * process exits non-zero at the end.
+ * `pnpm bench [--quick] [--only <area|area/file.ts>[,…]]`
  *
- * A bench is any `bench/<area>/*.ts` that exports `run()`. `--only <area>[,<area>]` runs a
- * subset (areas or `area/file.ts` paths) and reuses the last markdown of the others from
- * bench/results/.last/
+ * Runs every bench file (`bench/<area>/*.ts` exporting `run()`), each in its own child
+ * process (lib/run-one.ts), stores each returned `BenchResult` as `bench/results/<id>.json`
+ * (a `StoredResult`: commit, date, duration, machine), then renders BENCHMARKS.md and the
+ * charts from those JSON files only.
+ *
+ * - `--quick`: every bench at a small size; results, charts and the report go to
+ *   `bench/results/quick/` (gitignored), never over the real results. It proves the benches
+ *   run and return valid results; its figures mean nothing.
+ * - `--only`: runs the named benches and reuses the stored results of the others — unless a
+ *   file a result `measures` (or its bench file) changed since the commit that measured it,
+ *   or it was measured with uncommitted changes: then the bench is rerun, and the header says
+ *   why. A bench with no stored result is run too.
+ *
+ * A bench that fails (throws, times out, or returns something that is not a `BenchResult`)
+ * gets a failed section; the others still run, and the process exits non-zero.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { spawn } from "node:child_process";
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { cpus, loadavg, totalmem } from "node:os";
+import { loadavg, tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { renderCacheCurves, renderLatencyCdf } from "./charts/render.ts";
-import { markdownTable, resultsDir } from "./lib/report.ts";
-import { extractSummary, type SummaryRow } from "./lib/summary.ts";
+import { writeChart } from "./charts/render.ts";
+import { changedSince, hasLocalChanges, headCommit } from "./lib/git-state.ts";
+import { type FailedBench, renderReport, type Section } from "./lib/render-report.ts";
+import type { BenchResult, StoredResult } from "./lib/result.ts";
+import {
+  loadStored,
+  machine,
+  removeStored,
+  resultsFolder,
+  toStored,
+  writeStored,
+} from "./lib/stored-results.ts";
 
 const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = join(benchDir, "..");
-const lastDir = join(resultsDir, ".last");
-const NODE_FLAGS = ["--conditions=@llm/source", "--import", "tsx"];
-const AREA_ORDER = ["pool", "cache", "memory", "hooks", "core", "e2e"];
+/** --expose-gc: benches collect garbage between measured slices (pool, memory). */
+const NODE_FLAGS = ["--expose-gc", "--conditions=@llm/source", "--import", "tsx"];
+const AREA_ORDER = ["pool", "cache", "memory", "hooks", "core", "e2e", "soak"];
 /** Inside an area: hit rate before speed before key, as issue 4 lists them. */
-const FILE_ORDER = ["hit-rate", "speed", "key"];
-const SKIP_DIRS = new Set(["lib", "charts", "results", "node_modules"]);
+const FILE_ORDER = ["hit-rate", "speed", "hit-path", "key"];
+const SKIP_DIRS = new Set(["lib", "charts", "results", "node_modules", "data", "test"]);
 /** A bench that runs longer than this is stopped and reported as failed. */
-const TIMEOUT_MS = 240_000;
+const TIMEOUT_MS = { full: 300_000, quick: 60_000 };
 
 interface Bench {
   area: string;
-  file: string;
-  /** Relative to bench/. */
+  /** Relative to bench/, e.g. "pool/pool.bench.ts". */
   path: string;
-}
-
-interface Outcome {
-  bench: Bench;
-  ok: boolean;
-  markdown: string;
-  seconds: number;
-  reused: boolean;
 }
 
 function discover(): Bench[] {
@@ -53,217 +60,183 @@ function discover(): Bench[] {
       if (!file.endsWith(".ts") || file.endsWith(".test.ts") || file.endsWith(".d.ts")) continue;
       const source = readFileSync(join(benchDir, area.name, file), "utf8");
       if (!/export\s+(async\s+)?function\s+run\s*\(/.test(source)) continue;
-      benches.push({ area: area.name, file, path: `${area.name}/${file}` });
+      benches.push({ area: area.name, path: `${area.name}/${file}` });
     }
   }
-  const areaRank = (a: string) => {
-    const i = AREA_ORDER.indexOf(a);
-    return i === -1 ? AREA_ORDER.length : i;
-  };
-  const fileRank = (f: string) => {
-    const i = FILE_ORDER.findIndex((p) => f.startsWith(p));
-    return i === -1 ? FILE_ORDER.length : i;
+  const rank = (list: string[], value: string) => {
+    const i = list.findIndex((p) => value.startsWith(p));
+    return i === -1 ? list.length : i;
   };
   return benches.sort(
     (a, b) =>
-      areaRank(a.area) - areaRank(b.area) ||
+      rank(AREA_ORDER, a.area) - rank(AREA_ORDER, b.area) ||
       a.area.localeCompare(b.area) ||
-      fileRank(a.file) - fileRank(b.file) ||
-      a.file.localeCompare(b.file),
+      rank(FILE_ORDER, a.path.slice(a.area.length + 1)) -
+        rank(FILE_ORDER, b.path.slice(b.area.length + 1)) ||
+      a.path.localeCompare(b.path),
   );
 }
 
-async function runOne(bench: Bench): Promise<Outcome> {
-  const out = join(lastDir, `${bench.path.replace(/[/.]/g, "_")}.run.json`);
+type RunOutcome =
+  | { ok: true; results: BenchResult[]; seconds: number }
+  | { ok: false; error: string; seconds: number };
+
+async function runBench(bench: Bench, quick: boolean): Promise<RunOutcome> {
+  const out = join(tmpdir(), `llm-bench-${process.pid}-${bench.path.replace(/[/.]/g, "_")}.json`);
   rmSync(out, { force: true });
+  const timeout = quick ? TIMEOUT_MS.quick : TIMEOUT_MS.full;
   const started = performance.now();
-  process.stderr.write(`\n▶ ${bench.path}\n`);
+  process.stderr.write(`\n▶ ${bench.path}${quick ? " (quick)" : ""}\n`);
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, [...NODE_FLAGS, "lib/run-one.ts", bench.path, out], {
+    const args = [...NODE_FLAGS, "lib/run-one.ts", bench.path, out, ...(quick ? ["--quick"] : [])];
+    const child = spawn(process.execPath, args, {
       cwd: benchDir,
       stdio: ["ignore", "ignore", "inherit"],
     });
-    const timer = setTimeout(() => child.kill("SIGKILL"), TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill("SIGKILL"), timeout);
     child.on("exit", (exitCode) => {
       clearTimeout(timer);
       resolve(exitCode);
     });
   });
   const seconds = (performance.now() - started) / 1000;
-  let result: { ok: boolean; markdown?: string; error?: string } = {
+  let outcome: RunOutcome = {
     ok: false,
+    seconds,
     error:
-      code === null
-        ? `killed after ${TIMEOUT_MS / 1000} s`
-        : `exited with code ${code} and no result`,
+      code === null ? `killed after ${timeout / 1000} s` : `exited with code ${code} and no result`,
   };
   if (existsSync(out)) {
-    result = JSON.parse(readFileSync(out, "utf8"));
+    const reply = JSON.parse(readFileSync(out, "utf8")) as
+      | { ok: true; results: BenchResult[] }
+      | { ok: false; error: string };
     rmSync(out);
+    outcome = reply.ok
+      ? { ok: true, results: reply.results, seconds }
+      : { ok: false, error: reply.error, seconds };
   }
-  const ok = result.ok && code === 0;
-  const markdown = ok
-    ? (result.markdown ?? "")
-    : `**This bench failed** (${seconds.toFixed(0)} s):\n\n\`\`\`\n${(result.error ?? "").slice(0, 3000)}\n\`\`\``;
-  process.stderr.write(`${ok ? "✓" : "✗"} ${bench.path} (${seconds.toFixed(0)} s)\n`);
-  writeFileSync(join(lastDir, `${bench.path.replace(/[/.]/g, "_")}.md`), markdown);
-  return { bench, ok, markdown, seconds, reused: false };
+  process.stderr.write(`${outcome.ok ? "✓" : "✗"} ${bench.path} (${seconds.toFixed(0)} s)\n`);
+  return outcome;
 }
 
-function machine(): string[] {
-  const cpuinfo = existsSync("/proc/cpuinfo") ? readFileSync("/proc/cpuinfo", "utf8") : "";
-  const model = /model name\s*:\s*(.+)/.exec(cpuinfo)?.[1]?.trim() ?? cpus()[0]?.model ?? "unknown";
-  let commit = "unknown";
-  try {
-    commit = execFileSync("git", ["rev-parse", "--short", "HEAD"], {
-      cwd: rootDir,
-      encoding: "utf8",
-    }).trim();
-  } catch {
-    // not a git checkout: leave "unknown"
-  }
-  return [
-    `- CPU: ${model}, ${cpus().length} cores visible to Node`,
-    `- Memory: ${(totalmem() / 1024 ** 3).toFixed(1)} GiB`,
-    `- Node ${process.version} (${process.platform} ${process.arch})`,
-    `- Date: ${new Date().toISOString().replace(/\.\d+Z$/, "Z")}, tree at commit ${commit} plus uncommitted changes`,
-  ];
+/** Why a stored result may not be reused, or undefined when it may. */
+function refusal(stored: StoredResult, bench: Bench): string | undefined {
+  const paths = [...new Set([...stored.measures, `bench/${bench.path}`])];
+  if (stored.measuredDirty) return `${stored.id} was measured with uncommitted changes`;
+  if (changedSince(rootDir, stored.commit, paths))
+    return `a file ${stored.id} measures changed since ${stored.commit.slice(0, 10)} (${paths.join(", ")})`;
+  return undefined;
 }
 
-function summaryTable(outcomes: Outcome[]): {
-  table: string;
-  met: number;
-  missed: number;
-  other: number;
-} {
-  const none = (area: string, check: string, met: boolean | undefined): SummaryRow => ({
-    area,
-    check,
-    target: "—",
-    measured: "—",
-    baseline: "—",
-    ratio: "—",
-    met,
-  });
-  const groups = outcomes.map((o) => {
-    const label = `${o.bench.area} (${o.bench.file.replace(/\.ts$/, "").replace(/\.bench$/, "")})`;
-    if (!o.ok)
-      return { area: o.bench.area, rows: [none(label, "bench failed: see its section", false)] };
-    return { area: o.bench.area, rows: extractSummary(label, o.markdown) };
-  });
-  // A bench may reprint another's table (cache hit-rate embeds the speed table of an EARLIER
-  // run): keep each check once per area, from the LAST bench that printed it — the one that
-  // measured it in this run, since benches of an area run in order.
-  const last = new Map<string, SummaryRow>();
-  for (const g of groups) for (const r of g.rows) last.set(`${g.area}|${r.check}`, r);
-  const rows: SummaryRow[] = [];
-  outcomes.forEach((o, i) => {
-    const g = groups[i] as { area: string; rows: SummaryRow[] };
-    const kept = g.rows.filter((r) => last.get(`${g.area}|${r.check}`) === r);
-    const label = `${o.bench.area} (${o.bench.file.replace(/\.ts$/, "").replace(/\.bench$/, "")})`;
-    rows.push(
-      ...(kept.length > 0
-        ? kept
-        : [none(label, "no target of its own: figures in its section", undefined)]),
-    );
-  });
-  const verdict = (m: boolean | undefined) =>
-    m === true ? "✓ met" : m === false ? "**✗ missed**" : "—";
-  return {
-    table: markdownTable(
-      ["area (bench)", "check", "target", "measured", "baseline", "ratio", "met?"],
-      rows.map((r) => [r.area, r.check, r.target, r.measured, r.baseline, r.ratio, verdict(r.met)]),
-    ),
-    met: rows.filter((r) => r.met === true).length,
-    missed: rows.filter((r) => r.met === false).length,
-    other: rows.filter((r) => r.met === undefined).length,
-  };
-}
-
-/** Sections print "##"/"###" headings; nest them under the section's own "##". */
-function demote(markdown: string): string {
-  return markdown.replace(
-    /^(#{1,5}) /gm,
-    (_, hashes: string) => `${hashes.length < 3 ? "###" : `${hashes}#`} `,
-  );
+function parseArgs(argv: string[]): { quick: boolean; only: Set<string> | undefined } {
+  const quick = argv.includes("--quick");
+  const i = argv.indexOf("--only");
+  if (i === -1) return { quick, only: undefined };
+  const value = argv[i + 1];
+  if (value === undefined || value.startsWith("--"))
+    throw new Error("--only needs a comma-separated list of areas or area/file.ts paths");
+  return { quick, only: new Set(value.split(",").map((s) => s.trim().replace(/^bench\//, ""))) };
 }
 
 async function main(): Promise<number> {
   const started = performance.now();
-  mkdirSync(lastDir, { recursive: true });
-  const onlyArg = process.argv.indexOf("--only");
-  const only = onlyArg === -1 ? undefined : new Set((process.argv[onlyArg + 1] ?? "").split(","));
-  const loadStart = loadavg()[0] ?? 0;
-  const outcomes: Outcome[] = [];
-  for (const bench of discover()) {
-    const last = join(lastDir, `${bench.path.replace(/[/.]/g, "_")}.md`);
-    if (only && !only.has(bench.area) && !only.has(bench.path) && existsSync(last)) {
-      const markdown = readFileSync(last, "utf8");
-      outcomes.push({
-        bench,
-        ok: !markdown.startsWith("**This bench failed**"),
-        markdown,
-        seconds: 0,
-        reused: true,
+  const { quick, only } = parseArgs(process.argv.slice(2));
+  const dir = resultsFolder(benchDir, quick);
+  mkdirSync(dir, { recursive: true });
+  const loadAtStart = loadavg()[0] ?? 0;
+  const commit = headCommit(rootDir);
+  const benches = discover();
+  if (only) {
+    const known = new Set(benches.flatMap((b) => [b.area, b.path]));
+    const unknown = [...only].filter((o) => !known.has(o));
+    if (unknown.length > 0) throw new Error(`--only: no bench area or file ${unknown.join(", ")}`);
+  }
+
+  const before = loadStored(dir, rootDir);
+  const failed: FailedBench[] = [];
+  const refused = new Map<string, string>();
+  const measuredIds = new Set<string>();
+  for (const bench of benches) {
+    const prior = before.results.filter((r) => r.file === bench.path);
+    const selected = !only || only.has(bench.area) || only.has(bench.path);
+    if (!selected && prior.length > 0) {
+      const why = prior.map((r) => refusal(r, bench)).find((w) => w !== undefined);
+      if (why === undefined) continue; // reused as stored
+      refused.set(bench.path, why);
+    }
+    // Rerun: the earlier figures of this file go, whether or not the rerun succeeds.
+    for (const r of prior) removeStored(dir, r.id);
+    const outcome = await runBench(bench, quick);
+    if (!outcome.ok) {
+      // Paths relative to the repository: the report is read on other machines.
+      const error = outcome.error.split(`${rootDir}/`).join("");
+      failed.push({ file: bench.path, error, seconds: outcome.seconds });
+      continue;
+    }
+    const ids = outcome.results.map((r) => r.id);
+    const duplicate = ids.find((id, i) => ids.indexOf(id) !== i || measuredIds.has(id));
+    if (duplicate !== undefined) {
+      failed.push({
+        file: bench.path,
+        error: `result id ${duplicate} is returned twice`,
+        seconds: outcome.seconds,
       });
       continue;
     }
-    outcomes.push(await runOne(bench));
+    const perResultMs = (outcome.seconds * 1000) / outcome.results.length;
+    for (const result of outcome.results) {
+      measuredIds.add(result.id);
+      const paths = [...new Set([...result.measures, `bench/${bench.path}`])];
+      writeStored(
+        dir,
+        toStored(result, {
+          commit,
+          date: new Date().toISOString(),
+          durationMs: Math.round(perResultMs),
+          quick,
+          file: bench.path,
+          measuredDirty: hasLocalChanges(rootDir, paths),
+          machine: machine(),
+        }),
+      );
+    }
   }
-  const charts = [renderCacheCurves(), renderLatencyCdf()];
-  const loadEnd = loadavg()[0] ?? 0;
-  const totalSeconds = (performance.now() - started) / 1000;
-  const summary = summaryTable(outcomes);
-  const reusedCount = outcomes.filter((o) => o.reused).length;
 
-  const sections = outcomes.map((o) => {
-    // As this run did it: `pnpm bench` sets TSX_TSCONFIG_PATH (tsx's tsconfig for the sources).
-    const tsconfig = process.env.TSX_TSCONFIG_PATH;
-    const env = tsconfig ? `TSX_TSCONFIG_PATH=${tsconfig} ` : "";
-    const command = `cd bench && ${env}node ${NODE_FLAGS.join(" ")} ${o.bench.path}`;
-    return [
-      `## ${o.bench.area}: ${o.bench.file}`,
-      "",
-      `Reproduce: \`${command}\`${o.reused ? " (this section reused from an earlier `pnpm bench`)" : ` — took ${o.seconds.toFixed(0)} s here`}.`,
-      "",
-      demote(o.markdown.trim()),
-    ].join("\n");
+  // Render from the JSON on disk only.
+  const after = loadStored(dir, rootDir);
+  for (const s of after.skipped) process.stderr.write(`skipped ${s}\n`);
+  const order = new Map(benches.map((b, i) => [b.path, i]));
+  const stored = after.results
+    .filter((r) => r.file !== undefined && order.has(r.file))
+    .sort((a, b) => (order.get(a.file ?? "") ?? 0) - (order.get(b.file ?? "") ?? 0));
+  const docPath = quick ? join(dir, "BENCHMARKS.md") : join(rootDir, "BENCHMARKS.md");
+  const sections: Section[] = stored.map((result) => {
+    const charts = new Map<string, string>();
+    for (const chart of result.charts ?? []) {
+      const file = writeChart(chart, dir);
+      charts.set(chart.id, relative(dirname(docPath), file));
+    }
+    return { result, measured: measuredIds.has(result.id), charts };
   });
-  const chartLines = charts.map((c) => {
-    const rel = relative(rootDir, c.file);
-    return c.written ? `- [${rel}](${rel}) — ${c.note}` : `- ${rel}: not drawn — ${c.note}`;
-  });
-  const doc = [
-    "# llm-kit benchmarks",
-    "",
-    "Generated by `pnpm bench` (bench/run-all.ts); every figure below comes from the run that wrote this file, each side by side with its baseline in the same process. Do not edit by hand: rerun it.",
-    "",
-    "## Machine",
-    "",
-    ...machine(),
-    `- Load average (1 min): ${loadStart.toFixed(1)} at the start, ${loadEnd.toFixed(1)} at the end. **A shared 2-core machine**: other engineers' tests and builds ran at the same time, so wall-clock figures (latency, req/s) are noisy; CPU per operation and same-run ratios are the steadier figures.`,
-    `- Whole run: ${totalSeconds.toFixed(0)} s; each bench ran in its own Node process (bench/lib/run-one.ts).${reusedCount > 0 ? ` ${reusedCount} of ${outcomes.length} sections were reused from an earlier run (\`--only\`): their figures come from that run, whose machine state this header does not describe.` : ""}`,
-    "",
-    "## Summary of the acceptance figures",
-    "",
-    `Picked out of the sections below by bench/lib/summary.ts: ${summary.met} met, ${summary.missed} missed, ${summary.other} without a target of their own. A missed row's section says by how much and why.`,
-    "",
-    summary.table,
-    "",
-    "## Charts",
-    "",
-    ...chartLines,
-    "",
-    ...charts
-      .filter((c) => c.written)
-      .map((c) => `![${relative(resultsDir, c.file)}](${relative(rootDir, c.file)})`),
-    "",
-    ...sections.flatMap((s) => [s, ""]),
-  ].join("\n");
-  writeFileSync(join(rootDir, "BENCHMARKS.md"), doc);
-  const failed = outcomes.filter((o) => !o.ok);
+  const totalSeconds = (performance.now() - started) / 1000;
+  writeFileSync(
+    docPath,
+    renderReport({
+      quick,
+      commit,
+      dirty: hasLocalChanges(rootDir, ["bench", "packages"]),
+      date: new Date().toISOString(),
+      machine: machine(),
+      loadAtStart,
+      totalSeconds,
+      sections,
+      failed,
+      refused,
+    }),
+  );
+  const missed = stored.flatMap((r) => r.acceptance).filter((a) => a.met === false).length;
   process.stderr.write(
-    `\nBENCHMARKS.md written (${totalSeconds.toFixed(0)} s): ${outcomes.length} benches, ${failed.length} failed${failed.length ? `: ${failed.map((o) => o.bench.path).join(", ")}` : ""}; summary ${summary.met} met, ${summary.missed} missed.\n`,
+    `\n${relative(rootDir, docPath)} written in ${totalSeconds.toFixed(0)} s: ${sections.length} sections (${measuredIds.size} measured in this run), ${failed.length} bench file(s) failed${failed.length ? `: ${failed.map((f) => f.file).join(", ")}` : ""}; ${missed} acceptance row(s) missed.\n`,
   );
   return failed.length > 0 ? 1 : 0;
 }
@@ -273,7 +246,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    console.error(error);
+    console.error(error instanceof Error ? error.message : error);
     process.exitCode = 1;
   },
 );

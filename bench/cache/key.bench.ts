@@ -9,7 +9,10 @@ import { createHash } from "node:crypto";
 import { canonicalJson, canonicalRequest, requestKey } from "@llm/cache";
 import type { ChatRequest } from "@llm/core";
 import { fmt } from "../lib/measure.ts";
-import { isMain, markdownTable, writeResult } from "../lib/report.ts";
+import { rerunCommand, runIfMain } from "../lib/report.ts";
+import type { BenchOptions, BenchResult } from "../lib/result.ts";
+
+const TARGET = 1.3;
 
 export function twoKilobyteRequest(): ChatRequest {
   return {
@@ -93,13 +96,12 @@ const context = { provider: "openai", model: "gpt-4o-mini" };
  */
 function interleaved(
   variants: Record<string, () => unknown>,
-  rounds = 40,
-  batch = 1_000,
+  { rounds = 40, batch = 1_000, warmup = 5_000 } = {},
 ): Record<string, number> {
   const samples: Record<string, number[]> = {};
   for (const [name, op] of Object.entries(variants)) {
     samples[name] = [];
-    for (let i = 0; i < 5_000; i++) op(); // warm-up
+    for (let i = 0; i < warmup; i++) op();
   }
   for (let round = 0; round < rounds; round++) {
     for (const [name, op] of Object.entries(variants)) {
@@ -117,17 +119,21 @@ function interleaved(
   return median;
 }
 
-export async function run(): Promise<string> {
+export async function run({ quick }: BenchOptions): Promise<BenchResult> {
+  const sizes = quick ? { rounds: 5, batch: 200, warmup: 500 } : {};
   const request = twoKilobyteRequest();
   const bytes = Buffer.byteLength(JSON.stringify(request));
   let sink = 0;
-  const m = interleaved({
-    naive: () => (sink += naiveKey(request).length),
-    ours: () => (sink += requestKey(request, context).length),
-    generic: () => (sink += sortEverythingKey(request).length),
-    stringify: () => (sink += JSON.stringify(request).length),
-    canonical: () => (sink += canonicalRequest(request, context).length),
-  });
+  const m = interleaved(
+    {
+      naive: () => (sink += naiveKey(request).length),
+      ours: () => (sink += requestKey(request, context).length),
+      generic: () => (sink += sortEverythingKey(request).length),
+      stringify: () => (sink += JSON.stringify(request).length),
+      canonical: () => (sink += canonicalRequest(request, context).length),
+    },
+    sizes,
+  );
   // Every op builds a request whose tool list was never seen (unique descriptions):
   // the memo of canonical tool texts is cold, which is the worst case.
   let n = 0;
@@ -135,37 +141,73 @@ export async function run(): Promise<string> {
     ...request,
     tools: request.tools!.map((t) => ({ ...t, description: `${t.description} #${n++}` })),
   });
-  const cold = interleaved({
-    naive: () => (sink += naiveKey(fresh()).length),
-    ours: () => (sink += requestKey(fresh(), context).length),
-  });
+  const cold = interleaved(
+    {
+      naive: () => (sink += naiveKey(fresh()).length),
+      ours: () => (sink += requestKey(fresh(), context).length),
+    },
+    sizes,
+  );
   if (sink === 0) throw new Error("unreachable");
   const { naive, ours, generic, stringify, canonical } = m as Record<string, number>;
 
-  const table = markdownTable(
-    ["key of a request", "bytes", "ns/op", "× naive sha256(JSON.stringify)"],
-    [
-      ["naive: sha256(JSON.stringify(request)) — not canonical", bytes, fmt(naive, 0), "1.00"],
-      ["**@llm/cache requestKey** (canonical + sha256)", bytes, fmt(ours, 0), fmt(ours / naive, 2)],
-      [
-        "generic canonical JSON (sort every object) + sha256",
-        bytes,
-        fmt(generic, 0),
-        fmt(generic / naive, 2),
-      ],
-      ["naive, on a tool list never seen before", bytes, fmt(cold.naive!, 0), "1.00"],
-      [
-        "**requestKey, on a tool list never seen before** (memo cold)",
-        bytes,
-        fmt(cold.ours!, 0),
-        fmt(cold.ours! / cold.naive!, 2),
-      ],
-      ["JSON.stringify alone", bytes, fmt(stringify, 0), fmt(stringify / naive, 2)],
-      ["canonicalRequest alone (no hash)", bytes, fmt(canonical, 0), fmt(canonical / naive, 2)],
+  const ratio = (x: number, base: number) => fmt(x / base, 2);
+  return {
+    id: "cache/key",
+    title: "Cache key cost: requestKey vs sha256(JSON.stringify)",
+    command: rerunCommand("cache/key.bench.ts"),
+    measures: ["packages/cache/src", "bench/cache/key.bench.ts"],
+    intro: [
+      `Node ${process.version}: CPU ns per key of a ${(bytes / 1024).toFixed(1)} KB chat request (7 messages, 2 tools). Variants run interleaved in short batches, timed in process CPU time (\`process.cpuUsage\`, immune to being descheduled); each keeps its median batch.`,
+      "The baseline `sha256(JSON.stringify(request))` is NOT canonical (key order and `undefined` leak into the key): it is the floor a correct key has to be compared with, not an alternative.",
     ],
-  );
-  const markdown = `### Cache key of a ${(bytes / 1024).toFixed(1)} KB request (Node ${process.version})\n\n${table}\n\nTarget: requestKey ≤ 1.3× the naive key.`;
-  return writeResult("cache-key", markdown);
+    tables: [
+      {
+        columns: ["key of a request", "bytes", "ns/op", "× naive sha256(JSON.stringify)"],
+        rows: [
+          ["naive: sha256(JSON.stringify(request)) — not canonical", bytes, fmt(naive, 0), "1.00"],
+          [
+            "**@llm/cache requestKey** (canonical + sha256)",
+            bytes,
+            fmt(ours, 0),
+            ratio(ours, naive),
+          ],
+          [
+            "generic canonical JSON (sort every object) + sha256",
+            bytes,
+            fmt(generic, 0),
+            ratio(generic, naive),
+          ],
+          ["naive, on a tool list never seen before", bytes, fmt(cold.naive!, 0), "1.00"],
+          [
+            "**requestKey, on a tool list never seen before** (memo cold)",
+            bytes,
+            fmt(cold.ours!, 0),
+            ratio(cold.ours!, cold.naive!),
+          ],
+          ["JSON.stringify alone", bytes, fmt(stringify, 0), ratio(stringify, naive)],
+          ["canonicalRequest alone (no hash)", bytes, fmt(canonical, 0), ratio(canonical, naive)],
+        ],
+        note: 'The "never seen before" rows build each request with a fresh tool list, so requestKey\'s memo of canonical tool texts is cold: the worst case.',
+      },
+    ],
+    acceptance: [
+      {
+        check: "requestKey cost, repeated tool list",
+        target: `≤ ${TARGET}×`,
+        measured: `${fmt(ours, 0)} ns (${ratio(ours, naive)}×)`,
+        baseline: `sha256(JSON.stringify(request)), ${fmt(naive, 0)} ns`,
+        met: ours <= TARGET * naive,
+      },
+      {
+        check: "requestKey cost, tool list never seen (memo cold)",
+        target: `≤ ${TARGET}×`,
+        measured: `${fmt(cold.ours!, 0)} ns (${ratio(cold.ours!, cold.naive!)}×)`,
+        baseline: `sha256(JSON.stringify(request)) on the same fresh requests, ${fmt(cold.naive!, 0)} ns`,
+        met: cold.ours! <= TARGET * cold.naive!,
+      },
+    ],
+  };
 }
 
-if (isMain(import.meta.url)) console.log(await run());
+await runIfMain(import.meta.url, run);

@@ -1,5 +1,5 @@
 /**
- * The three e2e configurations. Each turns a trace entry into one chat call, waits for the
+ * The e2e configurations. Each turns a trace entry into one chat call, waits for the
  * whole answer (a stream is read to its end) and says whether it succeeded.
  */
 import {
@@ -50,24 +50,33 @@ function sdkMessages(entry: TraceEntry) {
 }
 
 /**
- * (a) Naive: what the plan started from — Node's global `fetch`, no cache, and a NEW TCP
- * connection for every request (`Connection: close`; the server's connection counter
- * confirms one connection per request). Streams are read with a TextDecoder, split on
+ * Naive: Node's global `fetch`, no cache. Streams are read with a TextDecoder, split on
  * newlines and each `data:` line JSON-parsed.
+ *
+ * - `keepAlive: true` — fetch's default: the global undici agent keeps connections alive.
+ *   The fair floor for what a careful hand-written client costs.
+ * - `keepAlive: false` — `Connection: close`, a NEW TCP connection per request (the
+ *   server's connection counter confirms it): what the plan started from. Reported, but a
+ *   comparison with it measures the TCP handshake as much as the library.
  */
-export function naiveConfiguration(baseURL: string): Configuration {
+export function naiveConfiguration(
+  baseURL: string,
+  { keepAlive }: { keepAlive: boolean },
+): Configuration {
   const url = `${baseURL}/chat/completions`;
-  const decoder = () => new TextDecoder();
+  const headers: Record<string, string> = {
+    "content-type": "application/json",
+    authorization: `Bearer ${API_KEY}`,
+    ...(keepAlive ? {} : { connection: "close" }),
+  };
   return {
-    name: "naive: global fetch, new connection per request, no cache",
+    name: keepAlive
+      ? "naive, keep-alive: global fetch, no cache"
+      : "naive, Connection: close: global fetch, new connection per request, no cache",
     async call(entry) {
       const response = await fetch(url, {
         method: "POST",
-        headers: {
-          "content-type": "application/json",
-          authorization: `Bearer ${API_KEY}`,
-          connection: "close",
-        },
+        headers,
         body: JSON.stringify({
           model: MODEL,
           temperature: 0,
@@ -81,7 +90,7 @@ export function naiveConfiguration(baseURL: string): Configuration {
         if (!Array.isArray(body.choices)) throw new Error("no choices");
         return;
       }
-      const text = decoder();
+      const text = new TextDecoder();
       let buffer = "";
       let done = false;
       for await (const chunk of response.body) {
@@ -132,18 +141,24 @@ export function sdkConfiguration(baseURL: string): Configuration {
 }
 
 export interface LlmKitConfiguration extends Configuration {
-  cache: CacheMiddleware;
+  /** Undefined when built with `cache: false`. */
+  cache: CacheMiddleware | undefined;
   pool: ConnectionPool;
 }
 
 /**
- * (c) llm-kit: @llm/provider-openai on an @llm/pool `ConnectionPool`, composed with
+ * llm-kit: @llm/provider-openai on an @llm/pool `ConnectionPool`, composed with
  * @llm/cache (`cacheMiddleware` over a `TieredCache` whose L1 is a `SmartCache` — its
  * defaults, W-TinyLFU with the adaptive window — sized as @llm/config's defaults:
  * 10,000 entries, 64 MB, 1 h TTL; no L2) and @llm/core's `retryMiddleware` (defaults).
  * Order as @llm/di builds it: cache outside retry, so a hit pays no retry bookkeeping.
+ * With `cache: false` the same client without `cacheMiddleware`: the library's own cost
+ * against the naive clients and the SDK, and the baseline of the cache's effect.
  */
-export function llmKitConfiguration(baseURL: string): LlmKitConfiguration {
+export function llmKitConfiguration(
+  baseURL: string,
+  { cache: withCache }: { cache: boolean },
+): LlmKitConfiguration {
   const pool = new ConnectionPool();
   const provider = createOpenAI({ baseURL, apiKey: API_KEY, transport: pool });
   const l1 = new SmartCache<CachedAnswer>({
@@ -152,10 +167,16 @@ export function llmKitConfiguration(baseURL: string): LlmKitConfiguration {
     ttlMs: 3_600_000,
     name: "llm-cache-l1",
   });
-  const cache = cacheMiddleware({ cache: new TieredCache<CachedAnswer>({ l1 }), pricing: PRICING });
-  const client: LLMClient = compose(provider, cache, retryMiddleware());
+  const cache = withCache
+    ? cacheMiddleware({ cache: new TieredCache<CachedAnswer>({ l1 }), pricing: PRICING })
+    : undefined;
+  const client: LLMClient = cache
+    ? compose(provider, cache, retryMiddleware())
+    : compose(provider, retryMiddleware());
   return {
-    name: "llm-kit: provider-openai + pool + cache + retry",
+    name: withCache
+      ? "llm-kit: provider-openai + pool + cache + retry"
+      : "llm-kit, cache off: provider-openai + pool + retry",
     cache,
     pool,
     async call(entry) {
@@ -172,7 +193,7 @@ export function llmKitConfiguration(baseURL: string): LlmKitConfiguration {
       if (!finished) throw new Error("stream ended without finish");
     },
     async close() {
-      await cache.flush();
+      await cache?.flush();
       await pool.close();
     },
   };

@@ -94,6 +94,13 @@ export interface StoredResult extends BenchResult {
   date: string;
   durationMs: number;
   quick: boolean;
+  /** The bench file (relative to bench/) that produced it; run-all reruns that file to refresh it. */
+  file?: string;
+  /**
+   * True when a file in `measures` had uncommitted or untracked changes when it was measured:
+   * `commit` then does not describe the code measured, and run-all never reuses the result.
+   */
+  measuredDirty?: boolean;
   machine: {
     cpu: string;
     cores: number;

@@ -36,11 +36,14 @@ import { createOpenAI } from "@llm/provider-openai";
 import type { FaultKind, MockProviderStats } from "@llm/testkit";
 import { seededRandom, zipfSampler } from "../../tests/reliability/support/prng.ts";
 import { runConcurrently } from "../../tests/reliability/support/run-concurrently.ts";
-import { isMain, markdownTable, writeResult } from "../lib/report.ts";
+import { rerunCommand, runIfMain } from "../lib/report.ts";
+import type { AcceptanceRow, BenchOptions, BenchResult } from "../lib/result.ts";
 import { type FaultyUpstreams, startFaultyUpstreams } from "./upstreams.ts";
 
-const MEASURED = Number(process.env.SOAK_BENCH_REQUESTS ?? 20_000);
-const WARMUP = 5_000;
+const SIZES = {
+  full: { measured: Number(process.env.SOAK_BENCH_REQUESTS ?? 20_000), warmup: 5_000 },
+  quick: { measured: 1_000, warmup: 250 },
+};
 const CONCURRENCY = 32;
 const PROMPTS = 5_000;
 const ONE_OFF_SHARE = 0.1;
@@ -339,8 +342,9 @@ const counts = (c: Record<string, number>) =>
         .map(([k, n]) => `${k} ${n}`)
         .join(", ");
 
-export async function run(): Promise<string> {
+export async function run({ quick }: BenchOptions): Promise<BenchResult> {
   const started = performance.now();
+  const { measured: MEASURED, warmup: WARMUP } = quick ? SIZES.quick : SIZES.full;
   const all = trace(WARMUP + MEASURED);
   const warmup = all.slice(0, WARMUP);
   const measured = all.slice(WARMUP);
@@ -359,131 +363,116 @@ export async function run(): Promise<string> {
   const withReask = (m: Measured) => (m.tally.ok + m.tally.reaskOk) / n;
   const failures = (m: Measured) => n - m.tally.ok;
 
-  const table = markdownTable(
-    [
-      "configuration",
-      "requests",
-      "succeeded",
-      "success rate (broken stream = failure)",
-      "streams broken after content",
-      "success rate, broken stream re-asked once",
-      "failures by error class (besides broken streams)",
-      "retries",
-      "of which stream resumes",
-      "fallbacks",
-      "upstream calls (primary + secondary)",
-      "faults injected",
-      "cache hit rate",
-      "client CPU µs/req",
-      "wall s",
-    ],
-    results.map((m) => {
-      const faults = sum(m.upstream.primary.faults) + sum(m.upstream.secondary.faults);
-      return [
-        m.config.name,
-        n,
-        m.tally.ok,
-        pct(headline(m)),
-        `${sum(m.tally.broken)} (${counts(m.tally.broken)}); re-ask ok ${m.tally.reaskOk}`,
-        pct(withReask(m)),
-        counts(m.tally.failed),
-        m.retries,
-        m.resumes,
-        m.fallbacks,
-        `${m.upstream.primary.requests} + ${m.upstream.secondary.requests}`,
-        `${faults} (${counts({ ...m.upstream.primary.faults })})`,
-        m.hitRate === undefined ? "— (no cache)" : pct(m.hitRate),
-        (m.cpuMicros / n).toFixed(0),
-        (m.wallMs / 1000).toFixed(1),
-      ];
-    }),
-  );
+  const columns = [
+    "configuration",
+    "requests",
+    "succeeded",
+    "success rate (broken stream = failure)",
+    "streams broken after content",
+    "success rate, broken stream re-asked once",
+    "failures by error class (besides broken streams)",
+    "retries",
+    "of which stream resumes",
+    "fallbacks",
+    "upstream calls (primary + secondary)",
+    "faults injected",
+    "cache hit rate",
+    "client CPU µs/req",
+    "wall s",
+  ];
+  const rows = results.map((m) => {
+    const faults = sum(m.upstream.primary.faults) + sum(m.upstream.secondary.faults);
+    return [
+      m.config.name,
+      n,
+      m.tally.ok,
+      pct(headline(m)),
+      `${sum(m.tally.broken)} (${counts(m.tally.broken)}); re-ask ok ${m.tally.reaskOk}`,
+      pct(withReask(m)),
+      counts(m.tally.failed),
+      m.retries,
+      m.resumes,
+      m.fallbacks,
+      `${m.upstream.primary.requests} + ${m.upstream.secondary.requests}`,
+      `${faults} (${counts({ ...m.upstream.primary.faults })})`,
+      m.hitRate === undefined ? "— (no cache)" : pct(m.hitRate),
+      (m.cpuMicros / n).toFixed(0),
+      (m.wallMs / 1000).toFixed(1),
+    ];
+  });
 
   const [base, kit, bare] = results as [Measured, Measured, Measured];
   const reaskFailures = (m: Measured) => n - m.tally.ok - m.tally.reaskOk;
-  const verdict = (v: number) => (v >= TARGET ? "met" : "missed");
   const failureRatio = (a: number, b: number) =>
-    `${b === 0 ? "—" : `${(a / b).toFixed(3)}×`} (${a} vs ${b} failures)`;
-  const targets = markdownTable(
-    ["check", "measured", "baseline", "ratio", "target", "result"],
-    [
-      [
-        "success rate under 5% injected faults, llm-kit (a stream broken after content counts as a failure)",
-        pct(headline(kit)),
-        pct(headline(base)),
-        failureRatio(failures(kit), failures(base)),
-        `≥ ${TARGET * 100}%`,
-        verdict(headline(kit)),
-      ],
-      [
-        "success rate under 5% injected faults, llm-kit, the caller re-asks a broken stream once",
-        pct(withReask(kit)),
-        pct(withReask(base)),
-        failureRatio(reaskFailures(kit), reaskFailures(base)),
-        `≥ ${TARGET * 100}%`,
-        verdict(withReask(kit)),
-      ],
-      [
-        "success rate under 5% injected faults, llm-kit WITHOUT its cache (broken stream = failure)",
-        pct(headline(bare)),
-        pct(headline(base)),
-        failureRatio(failures(bare), failures(base)),
-        "— (reported)",
-        "—",
-      ],
-      [
-        "success rate under 5% injected faults, llm-kit WITHOUT its cache, broken stream re-asked once",
-        pct(withReask(bare)),
-        pct(withReask(base)),
-        failureRatio(reaskFailures(bare), reaskFailures(base)),
-        "— (reported)",
-        "—",
-      ],
-      [
-        "client CPU per request under faults, llm-kit ÷ baseline",
-        `${(kit.cpuMicros / n).toFixed(0)} µs`,
-        `${(base.cpuMicros / n).toFixed(0)} µs`,
-        `${(kit.cpuMicros / base.cpuMicros).toFixed(2)}×`,
-        "— (reported)",
-        "—",
-      ],
-    ],
-  );
+    `${b === 0 ? "—" : `${(a / b).toFixed(3)}×`} the baseline's failures (${a} vs ${b})`;
+  const baselineName =
+    "(a) provider-openai on a plain ConnectionPool, no retry/timeout/fallback/cache";
+  const acceptance: AcceptanceRow[] = [
+    {
+      check:
+        "success rate under 5 % injected faults, llm-kit (cache + fallback + retry + timeout); a stream broken after content is a failure",
+      target: `≥ ${TARGET * 100} %`,
+      measured: `${pct(headline(kit))}; ${failureRatio(failures(kit), failures(base))}`,
+      baseline: `${baselineName}: ${pct(headline(base))}`,
+      met: headline(kit) >= TARGET,
+    },
+    {
+      check:
+        "success rate under 5 % injected faults, llm-kit, the caller re-asks a broken stream once",
+      target: `≥ ${TARGET * 100} %`,
+      measured: `${pct(withReask(kit))}; ${failureRatio(reaskFailures(kit), reaskFailures(base))}`,
+      baseline: `${baselineName}, same re-ask: ${pct(withReask(base))}`,
+      met: withReask(kit) >= TARGET,
+    },
+    {
+      check:
+        "success rate under 5 % injected faults, llm-kit WITHOUT its cache (broken stream = failure)",
+      target: "reported",
+      measured: `${pct(headline(bare))}; ${failureRatio(failures(bare), failures(base))}`,
+      baseline: `${baselineName}: ${pct(headline(base))}`,
+      met: null,
+    },
+    {
+      check: "client CPU per request under faults, llm-kit",
+      target: "reported",
+      measured: `${(kit.cpuMicros / n).toFixed(0)} µs (${(kit.cpuMicros / base.cpuMicros).toFixed(2)}×)`,
+      baseline: `${baselineName}: ${(base.cpuMicros / n).toFixed(0)} µs`,
+      met: null,
+    },
+  ];
   const untyped = results.reduce((a, m) => a + m.tally.untyped, 0);
   const seconds = ((performance.now() - started) / 1000).toFixed(0);
-  const markdown = [
-    "## Stability under injected faults (soak)",
-    "",
-    `${n.toLocaleString("en-US")} requests per configuration, concurrency ${CONCURRENCY}, the same seeded trace for both (Zipf(1) over ${PROMPTS.toLocaleString("en-US")} prompts, ${ONE_OFF_SHARE * 100}% one-off prompts, ${STREAM_SHARE * 100}% streamed), after a warm-up of ${WARMUP.toLocaleString("en-US")} requests of the same trace (JIT, sockets, llm-kit's cache; not counted). Upstream: @llm/testkit OpenAI mocks in a child process (their CPU is not the client's), 0–2 ms before headers, injecting faults on ${FAULTS.rate * 100}% of requests: ${FAULT_KINDS.join(", ")} (429s carry retry-after ${FAULTS.retryAfterMs} ms). Fresh mocks per configuration, same seeds (responder 1, faults 11 / 12).`,
-    "",
-    table,
-    "",
-    "- **Success rate (broken stream = failure)** is the headline: a request succeeds when `generate` returns or the stream reaches its `finish` event, with no help from the caller. A stream cut after text reached the caller is never handed to `fallbackClient` (the text shown cannot be taken back); llm-kit's `retryMiddleware` resumes it when the request is deterministic (`temperature: 0`, every request here; `resumeStreams` default): the next attempt must replay the text already shown, only the rest is yielded. A stream that still fails after content (no attempt left, or its resume failed) counts as a failure here.",
-    "- **Of which stream resumes**: retries that resumed a stream cut after content (`onRetry` with `resume: true`), within the retries column.",
-    "- **Success rate, broken stream re-asked once** is what the reliability soak asserts: the caller (a chat UI) asks a broken stream again, once; a re-ask that fails again stays a failure. The re-asks are extra calls, not extra requests in the count.",
-    `- (a) baseline = \`createOpenAI({ baseURL, apiKey, transport: new ConnectionPool({ connections: ${POOL_CONNECTIONS}, maxQueue: 10_000, headersTimeoutMs: ${BASELINE_HEADERS_TIMEOUT_MS} }) })\` on the primary mock only. The header wait is a stand-in for the pool's 600 s default so the run ends: a hung request fails either way, it only ties up the caller ${BASELINE_HEADERS_TIMEOUT_MS / 1000} s here instead of 10 minutes.`,
-    `- (b) llm-kit = the reliability soak's composition (tests/reliability/soak.test.ts): \`compose(fallbackClient([primary with retry(2 attempts) → timeout, secondary with retry(3 attempts) → timeout]), cacheMiddleware(SmartCache 1,000 entries))\`, retry with full jitter from 2 ms (cap 50 ms; a 429's retry-after is a floor), \`timeoutMiddleware({ totalMs: 2_000, firstTokenMs: 300 })\`, both providers on one \`ConnectionPool({ connections: ${POOL_CONNECTIONS}, headersTimeoutMs: 300, bodyTimeoutMs: 300, maxQueue: 10_000 })\`. The cache answers its hits without an upstream call, so fewer requests meet a fault: the upstream calls and faults-injected columns show how many faults each configuration actually met.`,
-    "- (c) llm-kit without its cache = (b) minus `cacheMiddleware`: every request goes upstream and meets the faults, as in (a). It shows what retry + timeout + fallback alone achieve; the acceptance rows judge (b), the composition the issue and the soak specify (retry, fallback and cache).",
-    `- Retries, fallbacks, upstream calls and faults injected cover the measured phase only (faults injected lists the primary's by kind). Client CPU = \`process.cpuUsage()\` delta of the bench process over the measured phase ÷ requests. Wall time moves with the shared machine's load and, for the baseline, with its ${BASELINE_HEADERS_TIMEOUT_MS} ms wait on each hung request.`,
-    `- Every failure is an \`LLMError\`: ${untyped === 0 ? "yes (0 untyped failures)" : `**no: ${untyped} untyped failures**`}.`,
-    "",
-    "### Targets (issue 8)",
-    "",
-    targets,
-    "",
-    reading(kit, bare, n),
-    "",
-    `Bench took ${seconds} s.`,
-  ].join("\n");
-  return writeResult("soak", markdown);
+  return {
+    id: "soak/faults",
+    title: "Stability under injected faults (soak)",
+    command: rerunCommand("soak/soak.bench.ts"),
+    measures: [
+      "packages/core/src",
+      "packages/cache/src",
+      "packages/pool/src",
+      "packages/provider-openai/src",
+      "packages/testkit/src",
+      "tests/reliability/support",
+      "bench/soak",
+    ],
+    intro: [
+      `${n.toLocaleString("en-US")} requests per configuration, concurrency ${CONCURRENCY}, the same seeded trace for all (Zipf(1) over ${PROMPTS.toLocaleString("en-US")} prompts, ${ONE_OFF_SHARE * 100}% one-off prompts, ${STREAM_SHARE * 100}% streamed), after a warm-up of ${WARMUP.toLocaleString("en-US")} requests of the same trace (JIT, sockets, llm-kit's cache; not counted). Upstream: @llm/testkit OpenAI mocks in a child process (their CPU is not the client's), 0–2 ms before headers, injecting faults on ${FAULTS.rate * 100}% of requests: ${FAULT_KINDS.join(", ")} (429s carry retry-after ${FAULTS.retryAfterMs} ms). Fresh mocks per configuration, same seeds (responder 1, faults 11 / 12).`,
+    ],
+    tables: [{ columns, rows }],
+    acceptance,
+    notes: [
+      "- **Success rate (broken stream = failure)** is the headline: a request succeeds when `generate` returns or the stream reaches its `finish` event, with no help from the caller. A stream cut after text reached the caller is never handed to `fallbackClient` (the text shown cannot be taken back); llm-kit's `retryMiddleware` resumes it when the request is deterministic (`temperature: 0`, every request here; `resumeStreams` default): the next attempt must replay the text already shown, only the rest is yielded. A stream that still fails after content (no attempt left, or its resume failed) counts as a failure here.",
+      "- **Of which stream resumes**: retries that resumed a stream cut after content (`onRetry` with `resume: true`), within the retries column.",
+      "- **Success rate, broken stream re-asked once** is what the reliability soak asserts: the caller (a chat UI) asks a broken stream again, once; a re-ask that fails again stays a failure. The re-asks are extra calls, not extra requests in the count.",
+      `- (a) baseline = \`createOpenAI({ baseURL, apiKey, transport: new ConnectionPool({ connections: ${POOL_CONNECTIONS}, maxQueue: 10_000, headersTimeoutMs: ${BASELINE_HEADERS_TIMEOUT_MS} }) })\` on the primary mock only. The header wait is a stand-in for the pool's 600 s default so the run ends: a hung request fails either way, it only ties up the caller ${BASELINE_HEADERS_TIMEOUT_MS / 1000} s here instead of 10 minutes.`,
+      `- (b) llm-kit = the reliability soak's composition (tests/reliability/soak.test.ts): \`compose(fallbackClient([primary with retry(2 attempts) → timeout, secondary with retry(3 attempts) → timeout]), cacheMiddleware(SmartCache 1,000 entries))\`, retry with full jitter from 2 ms (cap 50 ms; a 429's retry-after is a floor), \`timeoutMiddleware({ totalMs: 2_000, firstTokenMs: 300 })\`, both providers on one \`ConnectionPool({ connections: ${POOL_CONNECTIONS}, headersTimeoutMs: 300, bodyTimeoutMs: 300, maxQueue: 10_000 })\`. The cache answers its hits without an upstream call, so fewer requests meet a fault: the upstream calls and faults-injected columns show how many faults each configuration actually met.`,
+      "- (c) llm-kit without its cache = (b) minus `cacheMiddleware`: every request goes upstream and meets the faults, as in (a). It shows what retry + timeout + fallback alone achieve; the acceptance rows judge (b), the composition the issue and the soak specify (retry, fallback and cache).",
+      `- Retries, fallbacks, upstream calls and faults injected cover the measured phase only (faults injected lists the primary's by kind). Client CPU = \`process.cpuUsage()\` delta of the bench process over the measured phase ÷ requests. Wall time moves with the shared machine's load and, for the baseline, with its ${BASELINE_HEADERS_TIMEOUT_MS} ms wait on each hung request.`,
+      `- Every failure is an \`LLMError\`: ${untyped === 0 ? "yes (0 untyped failures)" : `**no: ${untyped} untyped failures**`}.`,
+      reading(kit, bare, n),
+      `Bench took ${seconds} s.`,
+    ],
+  };
 }
 
-if (isMain(import.meta.url)) {
-  run().then(
-    (markdown) => console.log(markdown),
-    (error: unknown) => {
-      console.error(error);
-      process.exitCode = 1;
-    },
-  );
-}
+await runIfMain(import.meta.url, run);

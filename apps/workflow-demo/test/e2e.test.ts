@@ -8,7 +8,7 @@ import { appDir, FAST, freshDataDir, runApp } from "./run-app.js";
 const summaryOf = (stdout: string) => JSON.parse(stdout) as Summary;
 
 describe("workflow-demo, run as a process against testkit", () => {
-  it("runs cold, then warm from the SQLite cache with a far lower latency", async () => {
+  it("runs cold, then warm with every answer served from the SQLite cache", async () => {
     const dataDir = freshDataDir();
     const cold = await runApp([...FAST, "--data-dir", dataDir]);
     expect(cold.stderr).not.toMatch(/failed/);
@@ -26,7 +26,11 @@ describe("workflow-demo, run as a process against testkit", () => {
     expect(second.hitRate).toBeGreaterThanOrEqual(0.8);
     expect(second.hitsByLevel.l2).toBeGreaterThan(0);
     expect(second.upstreamCalls).toBe(0);
-    expect(second.latencyMs.mean).toBeLessThan(first.latencyMs.mean * 0.7);
+    // Behaviour, not timing: every answer of the warm run came from the cache, none paid tokens.
+    // How much faster that is belongs in bench/ (e2e/replay: llm-kit vs llm-kit cache off).
+    const served = Object.values(second.hitsByLevel).reduce((a, b) => a + b, 0);
+    expect(served).toBe(second.requests - second.failedRequests);
+    expect(second.tokens.used).toBe(0);
     expect(second.tokens.saved).toBeGreaterThan(0);
 
     // The audit plugin named by the config wrote one redacted line per answered call.
