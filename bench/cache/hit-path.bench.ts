@@ -36,7 +36,7 @@ import { startMockProvider } from "@llm/testkit";
 import { generateText, type LanguageModelMiddleware, wrapLanguageModel } from "ai";
 import { MockLanguageModelV3 } from "ai/test";
 import { fmt } from "../lib/measure.ts";
-import { isMain, markdownTable } from "../lib/report.ts";
+import { rerunCommand, runIfMain } from "../lib/report.ts";
 import type { BenchOptions, BenchResult } from "../lib/result.ts";
 
 const TARGET_US = 15;
@@ -222,8 +222,7 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
     return {
       id: "cache/hit-path",
       title: "Cache hit cost: DI client, compose, LangChain, AI SDK",
-      command:
-        "cd bench && TSX_TSCONFIG_PATH=../tsconfig.tsx.json node --conditions=@llm/source --import tsx cache/hit-path.bench.ts",
+      command: rerunCommand("cache/hit-path.bench.ts"),
       measures: [
         "bench/cache/hit-path.bench.ts",
         "packages/cache/src",
@@ -297,21 +296,4 @@ export async function run(options: BenchOptions): Promise<BenchResult> {
   }
 }
 
-if (isMain(import.meta.url)) {
-  const quick = process.argv.includes("--quick");
-  const result = await run({ quick });
-  for (const table of result.tables) {
-    console.log(`\n### ${table.title}\n`);
-    console.log(
-      markdownTable(
-        table.columns,
-        table.rows.map((r) => r.map((c) => c ?? "")),
-      ),
-    );
-    if (table.note) console.log(`\n${table.note}`);
-  }
-  for (const row of result.acceptance)
-    console.log(
-      `\n${row.check}: ${row.measured} (target ${row.target}) — ${row.met ? "met" : "NOT met"}`,
-    );
-}
+await runIfMain(import.meta.url, run);
