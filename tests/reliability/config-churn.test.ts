@@ -66,7 +66,8 @@ describe("the config file rewritten with invalid then valid content under load",
     file = tmp.path("llm.yaml");
     await writeFile(file, validVersion(0, mock.baseURL));
     llm = await createLLMContainer({
-      config: { files: [file], env: {}, watch: true, debounceMs: 5 },
+      // Edits land every 25 ms here; a 5 ms settle (default 200 ms) lets most versions apply.
+      config: { files: [file], env: {}, watch: true, debounceMs: 5, settleMs: 5 },
       baseDir: dirname(fileURLToPath(import.meta.url)),
       conditions: ["@llm/source"],
       providers: [openaiProvider],

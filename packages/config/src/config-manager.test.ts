@@ -1,4 +1,4 @@
-import { mkdtemp, rename, rm, unlink, writeFile } from "node:fs/promises";
+import { mkdtemp, open, rename, rm, unlink, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ConfigError } from "@llm/core";
@@ -31,7 +31,10 @@ async function waitFor(check: () => boolean, what: string, timeoutMs = 8_000): P
   }
 }
 
-async function start(text: string, options: { watch?: boolean; debounceMs?: number } = {}) {
+async function start(
+  text: string,
+  options: { watch?: boolean; debounceMs?: number; settleMs?: number } = {},
+) {
   const file = join(dir, "llm.yaml");
   await writeFile(file, text);
   const manager = await ConfigManager.load({
@@ -259,6 +262,38 @@ describe("ConfigManager hot reload", () => {
     await writeFile(file, yaml("b"));
     await expect(manager.reload()).resolves.toBe(true);
     expect(changes).toHaveLength(1);
+  });
+
+  it("never applies the first half of a file written in two chunks", async () => {
+    const clients = (names: string[]) =>
+      `clients:\n${names
+        .map(
+          (n) => `  ${n}:\n    provider: openai\n    model: m-${n}\n    apiKey: key-${n}-123456\n`,
+        )
+        .join("")}`;
+    const { file, manager, changes } = await start(clients(["main"]), { settleMs: 300 });
+    const full = clients(["main", "fast", "backup"]);
+    // Cut right after the `fast` client's model: a valid YAML prefix in which
+    // `fast` has lost its key and `backup` is missing altogether.
+    const cut = full.indexOf("    apiKey: key-fast");
+    const handle = await open(file, "w");
+    try {
+      await handle.write(full.slice(0, cut));
+      await handle.sync();
+      // Longer than the debounce (30 ms): the old manager applied the prefix here.
+      await new Promise((r) => setTimeout(r, 120));
+      await handle.write(full.slice(cut));
+    } finally {
+      await handle.close();
+    }
+    await waitFor(() => manager.get().clients.backup !== undefined, "the complete file");
+    const applied = changes.map((event) =>
+      Object.entries(event.config.clients).map(
+        ([name, client]) => `${name}:${client.apiKey === undefined ? "no key" : "key"}`,
+      ),
+    );
+    expect(applied).toEqual([["main:key", "fast:key", "backup:key"]]);
+    expect(manager.get().clients.fast?.apiKey?.reveal()).toBe("key-fast-123456");
   });
 
   it("ignores other files in the same folder", async () => {

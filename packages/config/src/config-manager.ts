@@ -3,7 +3,14 @@ import { ConfigError } from "@llm/core";
 import { type FSWatcher, watch } from "chokidar";
 import type { z } from "zod";
 import { type ConfigChange, diffConfig } from "./diff.js";
-import { type BuildOptions, buildConfig, readDocuments } from "./load-config.js";
+import {
+  type BuildOptions,
+  buildConfig,
+  documentsFromSnapshots,
+  readDocuments,
+  readSnapshots,
+} from "./load-config.js";
+import { type FileSnapshot, sameSnapshot } from "./read-config-file.js";
 import type { LLMConfig } from "./schema.js";
 import type { AnyConfigSection, ConfigSection, ConfigWith } from "./sections.js";
 import type { SourceDocument } from "./source-document.js";
@@ -23,7 +30,19 @@ export interface ConfigManagerOptions<S extends readonly AnyConfigSection[] = re
   watch?: boolean;
   /** Quiet time after the last file event before reloading. Default 100 ms. */
   debounceMs?: number;
+  /**
+   * A reload applies only content that is stable: the files are read, read
+   * again `settleMs` later, and used only when both reads agree (same bytes,
+   * size, modification time and inode). A file still being written — whose
+   * first half may well parse, minus a client or its key — is waited for,
+   * not applied. Default 200 ms. Writing a temp file and renaming it over
+   * the config stays the safe way to save: the rename is atomic.
+   */
+  settleMs?: number;
 }
+
+/** Reads that may disagree before a reload gives up on a file that keeps changing. */
+const MAX_SETTLE_ROUNDS = 20;
 
 export interface ConfigChangeEvent<C> {
   config: Readonly<C>;
@@ -40,6 +59,7 @@ export class ConfigManager<C extends object = LLMConfig> {
   readonly #files: string[];
   readonly #options: BuildOptions<readonly AnyConfigSection[]>;
   readonly #debounceMs: number;
+  readonly #settleMs: number;
   readonly #changeListeners = new Set<ConfigChangeListener<C>>();
   readonly #errorListeners = new Set<ConfigErrorListener>();
   #watcher: FSWatcher | undefined;
@@ -53,12 +73,13 @@ export class ConfigManager<C extends object = LLMConfig> {
     config: Readonly<C>,
     files: string[],
     options: BuildOptions<readonly AnyConfigSection[]>,
-    debounceMs: number,
+    timing: { debounceMs: number; settleMs: number },
   ) {
     this.#config = config;
     this.#files = files;
     this.#options = options;
-    this.#debounceMs = debounceMs;
+    this.#debounceMs = timing.debounceMs;
+    this.#settleMs = timing.settleMs;
   }
 
   /** Loads (throwing `ConfigError` when the first load is invalid) and optionally starts watching. */
@@ -70,14 +91,12 @@ export class ConfigManager<C extends object = LLMConfig> {
       ...options,
       env: options.env ?? process.env,
     };
-    const { documents, issues } = await readDocuments(files);
+    const { documents, issues } = await readDocuments(files, build);
     const config = buildConfig(documents, build, issues) as Readonly<ConfigWith<S>>;
-    const manager = new ConfigManager<ConfigWith<S>>(
-      config,
-      files,
-      build,
-      options.debounceMs ?? 100,
-    );
+    const manager = new ConfigManager<ConfigWith<S>>(config, files, build, {
+      debounceMs: options.debounceMs ?? 100,
+      settleMs: options.settleMs ?? 200,
+    });
     manager.#filled = filledFiles(documents);
     if (options.watch && files.length > 0) await manager.#startWatching();
     return manager;
@@ -106,9 +125,10 @@ export class ConfigManager<C extends object = LLMConfig> {
   }
 
   /**
-   * Re-reads the files now. Resolves `true` when they validated (the current
-   * config reflects them), `false` when they were rejected (errors went to
-   * `onError`) or the manager is closed. Never rejects. Reloads run one at a time.
+   * Re-reads the files now (once their content is stable, see `settleMs`).
+   * Resolves `true` when they validated (the current config reflects them),
+   * `false` when they were rejected (errors went to `onError`) or the manager
+   * is closed. Never rejects. Reloads run one at a time.
    */
   reload(): Promise<boolean> {
     const run = this.#chain.then(() => this.#reloadNow());
@@ -131,7 +151,9 @@ export class ConfigManager<C extends object = LLMConfig> {
     if (this.#closed) return false;
     let next: Readonly<C>;
     try {
-      const { documents, issues } = await readDocuments(this.#files);
+      const snapshots = await this.#readSettled();
+      if (snapshots === undefined) return false;
+      const { documents, issues } = documentsFromSnapshots(snapshots, this.#options);
       // An editor saving in place truncates first: a file that had content and
       // now reads empty is most likely mid-write. Applying it would drop every
       // setting for a moment, so it is rejected; the write's own event follows.
@@ -168,6 +190,34 @@ export class ConfigManager<C extends object = LLMConfig> {
       }
     }
     return true;
+  }
+
+  /**
+   * The files once two reads `settleMs` apart agree; `undefined` when the
+   * manager closed meanwhile. Throws `ConfigError` when they never settle.
+   */
+  async #readSettled(): Promise<FileSnapshot[] | undefined> {
+    let previous = await readSnapshots(this.#files, this.#options);
+    if (this.#settleMs <= 0) return previous;
+    let changing: string[] = [];
+    for (let round = 0; round < MAX_SETTLE_ROUNDS; round++) {
+      // Not unref'd: a script awaiting reload() must not exit halfway.
+      await new Promise<void>((done) => setTimeout(done, this.#settleMs));
+      if (this.#closed) return undefined;
+      const current = await readSnapshots(this.#files, this.#options);
+      changing = current
+        .filter((snapshot, i) => !sameSnapshot(snapshot, previous[i] as FileSnapshot))
+        .map((snapshot) => snapshot.file);
+      if (changing.length === 0) return current;
+      previous = current;
+    }
+    throw new ConfigError("Config files kept changing; keeping the last good config", {
+      issues: changing.map((file) => ({
+        path: "",
+        file,
+        message: `still changing after ${MAX_SETTLE_ROUNDS} reads ${this.#settleMs} ms apart (a write in progress?)`,
+      })),
+    });
   }
 
   #reportError(error: ConfigError): void {

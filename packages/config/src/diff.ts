@@ -1,4 +1,4 @@
-import { isSecret } from "@llm/core";
+import { isSecret, isSecretURL } from "@llm/core";
 import { formatPath, isPlainObject, type PathSegment } from "./merge.js";
 import { redactValue } from "./secrets.js";
 
@@ -31,6 +31,8 @@ function walk(before: unknown, after: unknown, path: PathSegment[], out: ConfigC
 function same(a: unknown, b: unknown): boolean {
   if (Object.is(a, b)) return true;
   if (isSecret(a) || isSecret(b)) return isSecret(a) && isSecret(b) && a.reveal() === b.reveal();
+  if (isSecretURL(a) || isSecretURL(b))
+    return isSecretURL(a) && isSecretURL(b) && a.reveal() === b.reveal();
   if (Array.isArray(a) && Array.isArray(b)) {
     return a.length === b.length && a.every((item, i) => same(item, b[i]));
   }

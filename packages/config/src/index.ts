@@ -44,7 +44,16 @@ export {
   type TimeoutsConfig,
   timeoutsSchema,
 } from "./schema.js";
-export { headers, isSecretKey, redactValue, secret, secretizeUnknown } from "./secrets.js";
+export {
+  headers,
+  isSecretKey,
+  redactValue,
+  type SecretizeOptions,
+  type SecretURLOptions,
+  secret,
+  secretizeUnknown,
+  secretURL,
+} from "./secrets.js";
 export {
   type AnyConfigSection,
   type ConfigSection,

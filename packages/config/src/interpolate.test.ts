@@ -81,7 +81,7 @@ describe("references in files", () => {
       { env },
     );
     expect(config.clients.main?.model).toBe("gpt-4o-mini");
-    expect(config.clients.main?.baseURL).toBe("https://example.com/v1");
+    expect(config.clients.main?.baseURL?.reveal()).toBe("https://example.com/v1");
     expect(config.clients.main?.params?.maxTokens).toBe(8080);
   });
 

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { ConfigError } from "@llm/core";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig, parseConfigText } from "./load-config.js";
+import { redactValue } from "./secrets.js";
 
 let dir: string;
 beforeEach(async () => {
@@ -82,7 +83,7 @@ describe("layers", () => {
       env: {},
       overrides: { cache: { l2: { type: "redis", url: "redis://127.0.0.1:6379" } } },
     });
-    expect(config.cache.l2).toEqual({
+    expect(redactValue(config.cache.l2)).toEqual({
       type: "redis",
       url: "redis://127.0.0.1:6379",
       namespace: "llm",
@@ -266,7 +267,7 @@ describe("validation errors", () => {
 
   it("reports duplicate keys", () => {
     expect(() => parseConfigText("pool: {}\npool: {}\n", { file: "d.yaml" })).toThrowError(
-      /unique/,
+      /duplicate key "pool" \(first at line 1\) \(d\.yaml:2:1\)/,
     );
   });
 
@@ -366,7 +367,9 @@ describe("validation errors", () => {
       maxBytes: 1e9,
     });
     expect(
-      parseConfigText("cache: { l2: { type: redis, url: 'redis://127.0.0.1:6379' } }").cache.l2,
+      redactValue(
+        parseConfigText("cache: { l2: { type: redis, url: 'redis://127.0.0.1:6379' } }").cache.l2,
+      ),
     ).toEqual({
       type: "redis",
       url: "redis://127.0.0.1:6379",

@@ -1,5 +1,4 @@
-import { readFile } from "node:fs/promises";
-import { ConfigError, type ConfigIssue } from "@llm/core";
+import { ConfigError, type ConfigIssue, redactSecrets } from "@llm/core";
 import { collectEnvOverrides, DEFAULT_ENV_PREFIX } from "./env-overrides.js";
 import { type Env, type InterpolationProblem, interpolateTree } from "./interpolate.js";
 import { type LayerTrace, locateIssue, zodIssuesToConfigIssues } from "./issues.js";
@@ -11,6 +10,12 @@ import {
   isPlainObject,
   setPath,
 } from "./merge.js";
+import {
+  DEFAULT_MAX_FILE_BYTES,
+  type FileSnapshot,
+  readConfigFile,
+  tooLargeMessage,
+} from "./read-config-file.js";
 import type { LLMConfigInput } from "./schema.js";
 import { type AnyConfigSection, type ConfigWith, extendSchema } from "./sections.js";
 import { type ConfigFormat, parseSourceDocument, type SourceDocument } from "./source-document.js";
@@ -28,7 +33,20 @@ export interface ConfigSourceText {
   format?: ConfigFormat;
 }
 
-export interface BuildOptions<S extends readonly AnyConfigSection[] = readonly []> {
+/** Bounds on config input: every file, and every in-memory source, is checked against them. */
+export interface InputLimits {
+  /**
+   * Largest config file (or in-memory source) accepted, in bytes. Default
+   * 1 MiB (`DEFAULT_MAX_FILE_BYTES`); a bigger one is a `ConfigError` naming
+   * the file, its size and this limit, and is not read past the limit.
+   */
+  maxFileBytes?: number;
+  /** Deepest nesting of mappings and lists accepted. Default 64. */
+  maxDepth?: number;
+}
+
+export interface BuildOptions<S extends readonly AnyConfigSection[] = readonly []>
+  extends InputLimits {
   /** For `${VAR}` references and `LLM__…` overrides; defaults to `process.env`. */
   env?: Env;
   /** Prefix of override variables; `false` turns environment overrides off. Default `"LLM__"`. */
@@ -53,9 +71,11 @@ export type LoadedConfig<S extends readonly AnyConfigSection[]> = Readonly<Confi
 export async function loadConfig<const S extends readonly AnyConfigSection[] = readonly []>(
   options: LoadConfigOptions<S> = {},
 ): Promise<LoadedConfig<S>> {
-  const { documents, issues } = await readDocuments(options.files ?? []);
+  const { documents, issues } = await readDocuments(options.files ?? [], options);
   for (const source of options.sources ?? []) {
-    documents.push(parseSourceDocument(source.text, { file: source.file, format: source.format }));
+    const problem = oversizedText(source.text, options, source.file);
+    if (problem) issues.push(problem);
+    else documents.push(parseText(source.text, options, source));
   }
   return buildConfig(documents, options, issues);
 }
@@ -65,27 +85,66 @@ export function parseConfigText<const S extends readonly AnyConfigSection[] = re
   text: string,
   options: BuildOptions<S> & { file?: string; format?: ConfigFormat } = {},
 ): LoadedConfig<S> {
-  const doc = parseSourceDocument(text, { file: options.file, format: options.format });
+  const problem = oversizedText(text, options, options.file);
+  if (problem) throw configError([problem]);
+  const doc = parseText(text, options, options);
   return buildConfig([doc], { envPrefix: false, ...options });
+}
+
+function parseText(
+  text: string,
+  limits: InputLimits,
+  source: { file?: string | undefined; format?: ConfigFormat | undefined },
+): SourceDocument {
+  return parseSourceDocument(text, {
+    file: source.file,
+    format: source.format,
+    maxDepth: limits.maxDepth,
+  });
+}
+
+function oversizedText(
+  text: string,
+  limits: InputLimits,
+  file: string | undefined,
+): ConfigIssue | undefined {
+  const limit = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  // UTF-8 is at most 3 bytes per UTF-16 unit: skip counting when it cannot be over.
+  if (text.length * 3 <= limit) return undefined;
+  const size = Buffer.byteLength(text, "utf8");
+  if (size <= limit) return undefined;
+  return {
+    path: "",
+    ...(file === undefined ? {} : { file }),
+    message: `config text ${tooLargeMessage(size, limit)}`,
+  };
 }
 
 export async function readDocuments(
   files: readonly string[],
+  limits: InputLimits = {},
 ): Promise<{ documents: SourceDocument[]; issues: ConfigIssue[] }> {
+  return documentsFromSnapshots(await readSnapshots(files, limits), limits);
+}
+
+/** Every file read with the size bound, in order (for `ConfigManager`'s settle check). */
+export function readSnapshots(
+  files: readonly string[],
+  limits: InputLimits = {},
+): Promise<FileSnapshot[]> {
+  const limit = limits.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  return Promise.all(files.map((file) => readConfigFile(file, limit)));
+}
+
+export function documentsFromSnapshots(
+  snapshots: readonly FileSnapshot[],
+  limits: InputLimits = {},
+): { documents: SourceDocument[]; issues: ConfigIssue[] } {
   const documents: SourceDocument[] = [];
   const issues: ConfigIssue[] = [];
-  for (const file of files) {
-    try {
-      documents.push(parseSourceDocument(await readFile(file, "utf8"), { file }));
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      issues.push({
-        path: "",
-        file,
-        message:
-          code === "ENOENT" ? "file not found" : `cannot read file (${code ?? String(error)})`,
-      });
-    }
+  for (const snapshot of snapshots) {
+    if (snapshot.issue) issues.push(snapshot.issue);
+    else documents.push(parseText(snapshot.text ?? "", limits, { file: snapshot.file }));
   }
   return { documents, issues };
 }
@@ -109,7 +168,7 @@ export function buildConfig<const S extends readonly AnyConfigSection[] = readon
     for (const problem of doc.syntaxProblems) {
       issues.push({
         path: "",
-        message: problem.message,
+        message: redactSecrets(problem.message),
         ...(doc.file !== undefined ? { file: doc.file } : {}),
         line: problem.line,
         column: problem.column,

@@ -43,7 +43,14 @@ function clientFrom(manager: ConfigManager) {
 it("serves every request with one whole config while 100 edits land", async () => {
   const file = join(dir, "llm.yaml");
   await writeFile(file, version(0));
-  const manager = await ConfigManager.load({ files: [file], env: {}, watch: true, debounceMs: 5 });
+  // A short settle time: this test is about atomic swaps under load, not half-written files.
+  const manager = await ConfigManager.load({
+    files: [file],
+    env: {},
+    watch: true,
+    debounceMs: 5,
+    settleMs: 10,
+  });
   const errors: unknown[] = [];
   manager.onError((error) => errors.push(error));
   const client = clientFrom(manager);

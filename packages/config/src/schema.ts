@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { headers, secret, secretizeUnknown } from "./secrets.js";
+import { headers, secret, secretizeUnknown, secretURL } from "./secrets.js";
 import { boolish, duration, numeric, size } from "./units.js";
 
 /**
@@ -59,7 +59,8 @@ export const clientSchema = z.strictObject({
   provider: z.string().min(1),
   model: z.string().min(1),
   apiKey: secret().optional(),
-  baseURL: z.url().optional(),
+  /** A `SecretURL`: a `?key=` or userinfo in it prints redacted; `reveal()` gives the URL. */
+  baseURL: secretURL().optional(),
   headers: headers().optional(),
   params: clientParamsSchema
     .transform((params) => secretizeUnknown(params) as typeof params)
@@ -94,7 +95,8 @@ export const l2CacheSchema = z.discriminatedUnion("type", [
   }),
   z.strictObject({
     type: z.literal("redis"),
-    url: z.string().min(1),
+    /** A `SecretURL`: `redis://:password@host` prints redacted. */
+    url: secretURL({ anyString: true }),
     namespace: z.string().min(1).default("llm"),
     password: secret().optional(),
   }),
@@ -177,11 +179,16 @@ export const pluginEntrySchema = z
     module: z.string().min(1),
     /** When true, a plugin that fails to load stops startup; otherwise it is reported and skipped. */
     required: boolish().default(false),
-    /** The plugin's own settings, validated by the plugin; credential-named strings become `Secret`s. */
+    /**
+     * The plugin's own settings, validated by the plugin; credential-named
+     * strings become `Secret`s and credential-bearing URLs `SecretURL`s.
+     */
     config: z.unknown().optional(),
   })
   .transform((entry) =>
-    entry.config === undefined ? entry : { ...entry, config: secretizeUnknown(entry.config) },
+    entry.config === undefined
+      ? entry
+      : { ...entry, config: secretizeUnknown(entry.config, "", { urls: true }) },
   );
 
 export const hooksSchema = z.strictObject({

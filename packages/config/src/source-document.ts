@@ -8,6 +8,7 @@ import {
   parseDocument,
   type Node as YamlNode,
 } from "yaml";
+import { checkDocument, type DocumentCheckStats } from "./check-document.js";
 import type { PathSegment } from "./merge.js";
 
 /**
@@ -43,10 +44,22 @@ export function formatFromFileName(file: string): ConfigFormat {
   return /\.json5?$/i.test(file) ? "json" : "yaml";
 }
 
-export function parseSourceDocument(
-  text: string,
-  options: { file?: string | undefined; format?: ConfigFormat | undefined } = {},
-): SourceDocument {
+/**
+ * Aliases a document may expand (YAML's "billion laughs"): `yaml` counts how
+ * many nodes each alias resolution copies and throws past this bound.
+ */
+export const MAX_ALIAS_COUNT = 1000;
+
+export interface ParseOptions {
+  file?: string | undefined;
+  format?: ConfigFormat | undefined;
+  /** Deepest nesting of mappings and lists accepted. Default 64. */
+  maxDepth?: number | undefined;
+  /** Filled in when given: the work of the structural checks (for tests). */
+  stats?: DocumentCheckStats | undefined;
+}
+
+export function parseSourceDocument(text: string, options: ParseOptions = {}): SourceDocument {
   const format = options.format ?? (options.file ? formatFromFileName(options.file) : "yaml");
   const lineCounter = new LineCounter();
   const syntaxProblems: SyntaxProblem[] = [];
@@ -56,7 +69,9 @@ export function parseSourceDocument(
     doc = parseDocument(text, {
       lineCounter,
       prettyErrors: false,
-      uniqueKeys: true,
+      // The parser's duplicate-key check is quadratic in a mapping's size;
+      // checkDocument below finds duplicates in linear time.
+      uniqueKeys: false,
       // Merge keys (`<<: *base`) are handy for sharing client blocks.
       merge: true,
       // Problems are reported as config issues; the library must not print to the process.
@@ -67,12 +82,26 @@ export function parseSourceDocument(
       syntaxProblems.push({ message: firstLine(error.message), line: pos.line, column: pos.col });
     }
     if (syntaxProblems.length === 0) {
-      data = doc.toJS({ maxAliasCount: 1000 }) ?? {};
+      syntaxProblems.push(
+        ...checkDocument(doc.contents, lineCounter, {
+          ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
+          ...(options.stats === undefined ? {} : { stats: options.stats }),
+        }),
+      );
+    }
+    if (syntaxProblems.length === 0) {
+      data = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT }) ?? {};
     }
   } catch (error) {
-    // toJS throws on alias bombs and similar hostile input; report, do not crash.
+    // toJS throws on alias bombs, the parser may overflow the stack on
+    // extreme nesting: report, do not crash.
     syntaxProblems.push({
-      message: error instanceof Error ? firstLine(error.message) : "unreadable document",
+      message:
+        error instanceof RangeError
+          ? "the document is nested too deeply to read"
+          : error instanceof Error
+            ? firstLine(error.message)
+            : "unreadable document",
       line: 1,
       column: 1,
     });

@@ -20,7 +20,19 @@ export type {
 } from "./messages.js";
 export type { GenerateContext, Middleware, StreamContext } from "./middleware.js";
 export * from "./provider-utils/index.js";
-export { redactHeaders, redactSecrets, registerSecretValue, SECRET_HEADERS } from "./redact.js";
+export {
+  isSecretHeaderName,
+  isSensitiveQueryParam,
+  REDACTED,
+  redactHeaders,
+  redactSecrets,
+  redactURL,
+  registerSecretValue,
+  SECRET_HEADERS,
+  SENSITIVE_QUERY_PARAMS,
+  scanURL,
+  type URLScan,
+} from "./redact.js";
 export {
   type ProviderDefinition,
   ProviderRegistry,
@@ -37,6 +49,7 @@ export {
   type Usage,
 } from "./response.js";
 export { isSecret, revealSecret, Secret } from "./secret.js";
+export { isSecretURL, revealURL, SecretURL } from "./secret-url.js";
 export type {
   ErrorEvent,
   FinishEvent,

@@ -120,7 +120,8 @@ function resilientProvider(
 function providerSettings(config: ClientConfig, transport: Transport): ProviderSettings {
   const settings: ProviderSettings = { model: config.model, transport };
   if (config.apiKey !== undefined) settings.apiKey = config.apiKey;
-  if (config.baseURL !== undefined) settings.baseURL = config.baseURL;
+  // The config holds the URL as a SecretURL (a `?key=` must not print); the provider needs the real one.
+  if (config.baseURL !== undefined) settings.baseURL = config.baseURL.reveal();
   if (config.headers !== undefined) {
     settings.headers = Object.fromEntries(
       Object.entries(config.headers).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),

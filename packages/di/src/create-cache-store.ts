@@ -46,7 +46,7 @@ export async function createCacheStore(
         };
       }>("@llm/cache-redis", context);
       const store = new RedisStore({
-        url: l2.url,
+        url: l2.url.reveal(),
         namespace: l2.namespace,
         ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
       });

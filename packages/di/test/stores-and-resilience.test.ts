@@ -1,6 +1,6 @@
 import type { CacheStore } from "@llm/cache";
 import { MemoryStore } from "@llm/cache";
-import { ConfigError } from "@llm/core";
+import { ConfigError, SecretURL } from "@llm/core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createCacheStore, createLLMContainer, TOKENS } from "../src/index.js";
 import {
@@ -46,7 +46,7 @@ describe("createCacheStore", () => {
 
   it("starts with a Redis L2 that is down, serving from L1", async () => {
     const store = (await createCacheStore(
-      { type: "redis", url: "redis://127.0.0.1:1", namespace: "down" },
+      { type: "redis", url: new SecretURL("redis://127.0.0.1:1"), namespace: "down" },
       { baseDir: packageDir, conditions: sourceConditions, pluginStores: new Map() },
     )) as CacheStore;
     await expect(store.get("k")).rejects.toBeDefined();

@@ -3,6 +3,7 @@ import { ConfigError, type LLMError, type Middleware, type ProviderRegistry } fr
 import type { Hooks } from "@llm/hooks";
 import { consoleLogger } from "./console-logger.js";
 import { isPluginDefinition } from "./define-plugin.js";
+import { describeImportFailure } from "./describe-import-failure.js";
 import { orderPlugins } from "./order-plugins.js";
 import { PluginLifecycleError, PluginLoadError } from "./plugin-errors.js";
 import {
@@ -199,12 +200,13 @@ export class PluginManager {
     let mod: Record<string, unknown>;
     try {
       mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    } catch (cause) {
+    } catch (error) {
+      const failure = describeImportFailure(error, file);
       throw new PluginLoadError(
         "invalid-module",
         [spec.name ?? spec.module],
-        `Plugin module "${spec.module}" (${file}) failed to import: ${cause instanceof Error ? cause.message : String(cause)}`,
-        cause,
+        `Plugin module "${spec.module}" (${file}) failed to import: ${failure.reason}`,
+        failure.cause,
       );
     }
     const candidate = mod.default ?? mod.plugin;
