@@ -1,16 +1,27 @@
+import { createHash } from "node:crypto";
 import { xorshift32, zipfSampler } from "../lib/zipf.ts";
 
 /**
- * A synthetic LLM prompt stream: Zipf-distributed repeat prompts, a share of one-off prompts
- * that never come back, and a phase change half-way (half the prompt population is replaced
- * and popularity is reshuffled), as when a product launches a feature or a day turns over.
+ * A synthetic LLM prompt stream. Repeat prompts are drawn Zipf over a population of prompt
+ * ids; a share of requests are one-off prompts that never come back; the population churns
+ * (templates retired and introduced: a few ids replaced every `churnEvery` requests); and at
+ * each hot-set shift a share of the population is replaced at once and popularity is
+ * reshuffled, as when a product launches a feature or a day turns over. Keys look like real
+ * request keys: a namespace and the SHA-256 hex of the prompt.
  */
 export interface LlmWorkloadOptions {
   requests: number;
   distinctPrompts: number;
   zipf: number;
+  /** Share of requests that are one-off prompts. */
   oneOffShare: number;
-  seed?: number;
+  /** Hot-set shifts, evenly spaced (1: one shift half-way). */
+  shifts: number;
+  /** Share of the population replaced at each shift. */
+  shiftReplace: number;
+  /** Template churn: one random population slot is replaced every `churnEvery` requests (0: none). */
+  churnEvery: number;
+  seed: number;
 }
 
 export const DEFAULT_LLM_WORKLOAD: LlmWorkloadOptions = {
@@ -18,29 +29,60 @@ export const DEFAULT_LLM_WORKLOAD: LlmWorkloadOptions = {
   distinctPrompts: 10_000,
   zipf: 1.1,
   oneOffShare: 0.1,
+  shifts: 1,
+  shiftReplace: 0.5,
+  churnEvery: 0,
+  seed: 0x2545f491,
 };
 
-export function llmWorkload(options: LlmWorkloadOptions = DEFAULT_LLM_WORKLOAD): string[] {
-  const { requests, distinctPrompts: n, zipf, oneOffShare } = options;
-  const random = xorshift32(options.seed ?? 0x2545f491);
-  const rank = zipfSampler(n, zipf, random);
-  // Phase 1: prompt ids 0..n-1 by popularity. Phase 2: ids n/2..3n/2-1 shuffled, so half
-  // the prompts are new and the survivors change rank.
-  const phase1 = Array.from({ length: n }, (_, i) => i);
-  const phase2 = Array.from({ length: n }, (_, i) => i + Math.floor(n / 2));
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(random() * (i + 1));
-    [phase2[i], phase2[j]] = [phase2[j] as number, phase2[i] as number];
-  }
-  const keys: string[] = new Array(requests);
+export interface LlmWorkload {
+  keys: string[];
+  /** Request indices at which a hot-set shift happens. */
+  shiftsAt: number[];
+}
+
+export function llmWorkload(overrides: Partial<LlmWorkloadOptions> = {}): LlmWorkload {
+  const o = { ...DEFAULT_LLM_WORKLOAD, ...overrides };
+  const n = o.distinctPrompts;
+  const random = xorshift32(o.seed);
+  const rank = zipfSampler(n, o.zipf, random);
+  // population[rank] = prompt id; new ids come from `nextId`.
+  const population = Array.from({ length: n }, (_, i) => i);
+  let nextId = n;
+  const shiftsAt = Array.from({ length: o.shifts }, (_, i) =>
+    Math.floor(((i + 1) * o.requests) / (o.shifts + 1)),
+  );
+  const digests = new Map<number, string>();
+  const keyOf = (id: number): string => {
+    let key = digests.get(id);
+    if (key === undefined) {
+      key = `llm:${createHash("sha256").update(`prompt ${o.seed} ${id}`).digest("hex")}`;
+      digests.set(id, key);
+    }
+    return key;
+  };
+  const keys: string[] = new Array(o.requests);
+  let shift = 0;
   let oneOff = 0;
-  for (let i = 0; i < requests; i++) {
-    if (random() < oneOffShare) {
-      keys[i] = `once:${oneOff++}`;
+  for (let i = 0; i < o.requests; i++) {
+    if (shift < shiftsAt.length && i === shiftsAt[shift]) {
+      shift++;
+      for (let r = 0; r < n; r++) {
+        if (random() < o.shiftReplace) population[r] = nextId++;
+      }
+      for (let r = n - 1; r > 0; r--) {
+        const j = Math.floor(random() * (r + 1));
+        [population[r], population[j]] = [population[j] as number, population[r] as number];
+      }
+    }
+    if (o.churnEvery > 0 && i % o.churnEvery === 0) {
+      population[Math.floor(random() * n)] = nextId++;
+    }
+    if (random() < o.oneOffShare) {
+      keys[i] = `once:${createHash("sha256").update(`once ${o.seed} ${oneOff++}`).digest("hex")}`;
       continue;
     }
-    const ids = i < requests / 2 ? phase1 : phase2;
-    keys[i] = `prompt:${ids[rank()] as number}`;
+    keys[i] = keyOf(population[rank()] as number);
   }
-  return keys;
+  return { keys, shiftsAt };
 }

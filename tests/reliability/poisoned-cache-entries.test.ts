@@ -84,8 +84,8 @@ async function rig(l2: L2, name: string, integrity = false): Promise<Rig> {
   const client = llm.clients.get("main");
   const cache = llm.get(TOKENS.CacheMiddleware)!;
   const store = llm.get(TOKENS.CacheStore)!;
-  const keyOf = (request: ChatRequest) =>
-    cache.keyOf(request, { provider: "openai", model: "gpt-4o-mini" });
+  // The client itself: its key is scoped to its provider instance (`cacheScope`).
+  const keyOf = (request: ChatRequest) => cache.keyOf(request, client);
   return {
     llm,
     client,

@@ -1,14 +1,26 @@
 export { canonicalJson } from "./key/canonical-json.js";
 export { canonicalRequest, KEY_FORMAT_VERSION } from "./key/canonical-request.js";
+export {
+  type CacheScopeMode,
+  type KeyScopeOptions,
+  keyScope,
+  MIN_SCOPE_SECRET_LENGTH,
+} from "./key/key-scope.js";
 export { type RequestKeyOptions, requestKey } from "./key/request-key.js";
 export {
+  type CacheClientOptions,
   type CacheHitEvent,
   type CacheMiddleware,
   type CacheMiddlewareOptions,
   type CacheMissEvent,
   cacheMiddleware,
 } from "./middleware/cache-middleware.js";
-export { type CachePolicy, isDeterministic } from "./middleware/cache-policy.js";
+export {
+  type CachePolicy,
+  defaultCacheable,
+  isDeterministic,
+  type SamplingRule,
+} from "./middleware/cache-policy.js";
 export {
   ANSWER_VERSION,
   type CachedAnswer,

@@ -385,6 +385,38 @@ describe("validation errors", () => {
     expect(config.clients.b?.cache).toEqual({ ttlMs: 60_000, namespace: "b" });
   });
 
+  it("accepts per-client cache scope, enabled flag and sampling policy", () => {
+    const text =
+      "clients:\n  a: { provider: x, model: m, cache: { enabled: 'false', scope: credential, instance: acme, policy: { allowNonDeterministic: true, cacheUnsetTemperature: 'false' } } }\n";
+    expect(parseConfigText(text).clients.a?.cache).toEqual({
+      enabled: false,
+      scope: "credential",
+      instance: "acme",
+      policy: { allowNonDeterministic: true, cacheUnsetTemperature: false },
+    });
+  });
+
+  it("defaults the cache to instance scope, caching unset temperature but not variety", () => {
+    const { cache } = parseConfigText("{}");
+    expect(cache.scope).toBe("instance");
+    expect(cache.scopeSecret).toBeUndefined();
+    expect(cache.policy).toEqual({ allowNonDeterministic: false, cacheUnsetTemperature: true });
+  });
+
+  it("rejects an unknown cache scope and a short scope secret, naming the path", () => {
+    expect(() =>
+      parseConfigText("clients:\n  a: { provider: x, model: m, cache: { scope: tenant } }\n"),
+    ).toThrow(/clients\.a\.cache/);
+    let error: unknown;
+    try {
+      parseConfigText("cache: { scopeSecret: tiny-secret }");
+    } catch (e) {
+      error = e;
+    }
+    expect((error as Error).message).toMatch(/cache\.scopeSecret: .*needs at least 16 characters/);
+    expect((error as Error).message).not.toContain("tiny-secret");
+  });
+
   it("fills retry and circuit breaker defaults once the block is present", () => {
     const config = parseConfigText(
       "clients:\n  a: { provider: x, model: m, retries: {}, circuitBreaker: { failureThreshold: 2 } }\n",

@@ -46,11 +46,58 @@ export const circuitBreakerSchema = z.strictObject({
   halfOpenMaxCalls: int(1).default(1),
 });
 
+/**
+ * Which requests a cache may answer and store — the sampling rule (see
+ * `asksForVariety` in @llm/core): a request is cached unless it asks for
+ * variety (an explicit `temperature > 0`, or `n`/`candidateCount` > 1). An
+ * UNSET temperature is cached although OpenAI, Anthropic and Gemini then
+ * sample at 1.0 (Ollama at 0.8): the caller asked for no particular variety,
+ * and the cache turns that sampling into one fixed answer. Request defaults
+ * (`clients.<name>.params.temperature`) are applied before this rule sees the
+ * request.
+ */
+const samplingPolicyShape = {
+  /** Also cache calls that ask for variety (temperature > 0, several candidates). */
+  allowNonDeterministic: boolish(),
+  /** Cache calls that leave temperature unset (the provider's sampling default). */
+  cacheUnsetTemperature: boolish(),
+};
+
+/**
+ * `scope` of cache keys: `instance` (default) — the provider instance that
+ * answers (endpoint, organisation/project/deployment headers) plus the
+ * namespace; `credential` — also an HMAC of the client's credential, so a
+ * wrong or revoked key gets no cached answer.
+ */
+const cacheScope = z.enum(["instance", "credential"]);
+
+/** Shortest `cache.scopeSecret` accepted (an HMAC key must not be guessable). */
+export const MIN_SCOPE_SECRET_LENGTH = 16;
+
+/**
+ * Per-client cache settings; `false` turns the cache off for the client.
+ * Anything left out follows the global `cache` section.
+ */
 export const clientCacheSchema = z.union([
   boolish(),
   z.strictObject({
+    enabled: boolish().optional(),
     ttlMs: duration().optional(),
+    /** Prefixes the client's keys in clear (`<namespace>:<sha256>`): tenants apart, invalidation by prefix. */
     namespace: z.string().min(1).optional(),
+    scope: cacheScope.optional(),
+    /**
+     * Names the provider instance instead of deriving it from baseURL and
+     * headers: one account behind several URLs (regions, a proxy, a local
+     * stand-in on a changing port). Clients sharing a name share answers.
+     */
+    instance: z.string().min(1).optional(),
+    policy: z
+      .strictObject({
+        allowNonDeterministic: samplingPolicyShape.allowNonDeterministic.optional(),
+        cacheUnsetTemperature: samplingPolicyShape.cacheUnsetTemperature.optional(),
+      })
+      .optional(),
   }),
 ]);
 
@@ -128,10 +175,24 @@ export const cacheSchema = z.strictObject({
   l1: l1CacheSchema.prefault({}),
   l2: l2CacheSchema.default({ type: "none" }),
   integrity: cacheIntegritySchema.prefault({}),
+  /** Default key scope of every client (`clients.<name>.cache.scope` overrides it). */
+  scope: cacheScope.default("instance"),
+  /**
+   * HMAC key of the credential tag under `scope: credential`
+   * (env: `LLM__CACHE__SCOPE_SECRET`). Processes sharing an L2 store must
+   * share it to share entries. Unset: a random key per process — never wrong,
+   * but credential-scoped entries are then private to the process.
+   */
+  scopeSecret: secret()
+    .refine((value) => value.reveal().length >= MIN_SCOPE_SECRET_LENGTH, {
+      message: `needs at least ${MIN_SCOPE_SECRET_LENGTH} characters`,
+    })
+    .optional(),
+  /** The sampling rule's defaults for every client (see `samplingPolicyShape`). */
   policy: z
     .strictObject({
-      /** Cache calls with temperature > 0 too (their answers vary run to run). */
-      allowNonDeterministic: boolish().default(false),
+      allowNonDeterministic: samplingPolicyShape.allowNonDeterministic.default(false),
+      cacheUnsetTemperature: samplingPolicyShape.cacheUnsetTemperature.default(true),
     })
     .prefault({}),
 });
@@ -315,6 +376,7 @@ export type LLMConfigInput = z.input<typeof configSchema>;
 export type ClientConfig = z.output<typeof clientSchema>;
 export type ClientParams = z.output<typeof clientParamsSchema>;
 export type CacheConfig = z.output<typeof cacheSchema>;
+export type ClientCacheConfig = z.output<typeof clientCacheSchema>;
 export type L2CacheConfig = z.output<typeof l2CacheSchema>;
 export type PoolConfig = z.output<typeof poolSchema>;
 export type MemoryConfig = z.output<typeof memorySchema>;

@@ -1,3 +1,4 @@
+import type { CacheScope } from "./cache-scope.js";
 import type { ChatRequest } from "./request.js";
 import type { ChatResponse } from "./response.js";
 import type { StreamEvent } from "./stream-event.js";
@@ -28,6 +29,13 @@ export interface LLMClient {
   readonly provider: string;
   /** The model used when a request names none. */
   readonly model?: string;
+  /**
+   * Who answers, for response caches (see `CacheScope`): filled by every
+   * provider client, carried by `compose`, combined by fallback clients.
+   * Absent on a client that cannot say; a cache then keys on `provider` and
+   * `model` only.
+   */
+  readonly cacheScope?: CacheScope;
   generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse>;
   stream(request: ChatRequest, options?: CallOptions): AsyncIterable<StreamEvent>;
 }

@@ -24,7 +24,7 @@ export function compose(client: LLMClient, ...middlewares: Middleware[]): LLMCli
 
 function wrap(inner: LLMClient, middleware: Middleware): LLMClient {
   const { transformRequest, wrapGenerate, wrapStream } = middleware;
-  if (!transformRequest && !wrapGenerate && !wrapStream) return inner;
+  if (!transformRequest && !wrapGenerate && !wrapStream && !middleware.cacheScope) return inner;
 
   const generate = async (request: ChatRequest, options: CallOptions = NO_OPTIONS) => {
     const req = transformRequest
@@ -62,9 +62,13 @@ function wrap(inner: LLMClient, middleware: Middleware): LLMClient {
     });
   };
 
+  const cacheScope = middleware.cacheScope
+    ? middleware.cacheScope.call(middleware, inner.cacheScope)
+    : inner.cacheScope;
   return {
     provider: inner.provider,
     ...(inner.model === undefined ? {} : { model: inner.model }),
+    ...(cacheScope === undefined ? {} : { cacheScope }),
     generate: generate as (request: ChatRequest, options?: CallOptions) => Promise<ChatResponse>,
     stream,
   };

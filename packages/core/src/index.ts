@@ -1,3 +1,10 @@
+export {
+  type CacheScope,
+  cacheHeaderRole,
+  combineCacheScopes,
+  type ProviderCacheScopeOptions,
+  providerCacheScope,
+} from "./cache-scope.js";
 export type { CallOptions, LLMClient } from "./client.js";
 export { collectStream, StreamAccumulator } from "./collect-stream.js";
 export { compose } from "./compose.js";
@@ -48,6 +55,7 @@ export {
   type ToolCall,
   type Usage,
 } from "./response.js";
+export { asksForVariety, leavesTemperatureUnset, replaysIdentically } from "./sampling.js";
 export { isSecret, revealSecret, Secret } from "./secret.js";
 export { isSecretURL, revealURL, SecretURL } from "./secret-url.js";
 export type {

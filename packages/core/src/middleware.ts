@@ -1,3 +1,4 @@
+import type { CacheScope } from "./cache-scope.js";
 import type { CallOptions, LLMClient } from "./client.js";
 import type { ChatRequest } from "./request.js";
 import type { ChatResponse } from "./response.js";
@@ -30,4 +31,10 @@ export interface Middleware {
   transformRequest?(request: ChatRequest, options: CallOptions): ChatRequest | Promise<ChatRequest>;
   wrapGenerate?(context: GenerateContext): Promise<ChatResponse>;
   wrapStream?(context: StreamContext): AsyncIterable<StreamEvent>;
+  /**
+   * The cache scope of the wrapped client as seen from outside, for a
+   * middleware that may send calls elsewhere (a fallback). Default: the
+   * inner client's scope, unchanged. Called once per composition.
+   */
+  cacheScope?(inner: CacheScope | undefined): CacheScope | undefined;
 }

@@ -16,6 +16,7 @@ import {
   toLLMError,
 } from "@llm/core";
 import { type Hooks, hooksMiddleware } from "@llm/hooks";
+import { clientCacheOptions } from "./client-cache-options.js";
 import { fallbackOrder } from "./fallback-order.js";
 import { missingProviderError } from "./install-providers.js";
 import { requestDefaultsMiddleware } from "./request-defaults.js";
@@ -25,7 +26,11 @@ export interface ClientBuildContext {
   registry: ProviderRegistry;
   transport: Transport;
   hooks: Hooks;
-  /** Shared by every client that has caching on; absent when the cache is off. */
+  /**
+   * The shared cache middleware; each client gets its own view of it
+   * (`withOptions`: namespace, TTL, scope, sampling policy) over the one
+   * cache, single-flight and statistics. Absent when the cache is off.
+   */
   cache: CacheMiddleware | undefined;
   pluginMiddlewares: readonly Middleware[];
   /** Breakers live across rebuilds so a hot reload does not forget an outage. */
@@ -64,7 +69,8 @@ export function buildClient(name: string, context: ClientBuildContext): LLMClien
   middlewares.push(...context.pluginMiddlewares);
   const defaults = requestDefaultsMiddleware(primary.provider, primary.params);
   if (defaults) middlewares.push(defaults);
-  if (context.cache && primary.cache !== false) middlewares.push(context.cache);
+  const cacheOptions = context.cache && clientCacheOptions(context.config.cache, primary.cache);
+  if (context.cache && cacheOptions) middlewares.push(context.cache.withOptions(cacheOptions));
   return compose(upstream, ...middlewares);
 }
 

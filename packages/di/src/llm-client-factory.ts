@@ -61,6 +61,10 @@ export class LLMClientFactory {
       get model() {
         return current().model;
       },
+      // The current build's scope: a key or credential changed by a reload scopes anew.
+      get cacheScope() {
+        return current().cacheScope;
+      },
       generate: (request: ChatRequest, options?: CallOptions): Promise<ChatResponse> =>
         current().generate(request, options),
       stream: (request: ChatRequest, options?: CallOptions): AsyncIterable<StreamEvent> =>
@@ -116,7 +120,13 @@ export class LLMClientFactory {
   }
 
   async #onChange(event: ConfigChangeEvent<LLMConfig>): Promise<void> {
-    if (!event.changes.some((c) => c.path === "clients" || c.path.startsWith("clients."))) return;
+    // Clients carry their cache settings (global scope and sampling policy included).
+    const rebuilds = (path: string) =>
+      path === "clients" ||
+      path.startsWith("clients.") ||
+      path === "cache" ||
+      path.startsWith("cache.");
+    if (!event.changes.some((c) => rebuilds(c.path))) return;
     // A new provider type may need its package imported before anything is rebuilt.
     await installProviders(this.registry, event.config, this.baseDir).catch(() => undefined);
     // Fallback lists cross clients, so one changed client can change another's chain.

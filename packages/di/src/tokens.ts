@@ -31,7 +31,7 @@ export const TOKENS = {
   CacheStore: token<CacheStore | undefined>("CacheStore"),
   /** L1 + L2; absent when `cache.enabled` is false. */
   Cache: token<TieredCache<CachedAnswer> | undefined>("Cache"),
-  /** The response-cache middleware shared by every client (one set of statistics); absent when off. */
+  /** The response-cache middleware shared by every client (one set of statistics, one single-flight; each client uses a `withOptions` view); absent when off. */
   CacheMiddleware: token<CacheMiddleware | undefined>("CacheMiddleware"),
   Hooks: token<Hooks>("Hooks"),
   PluginManager: token<PluginManager>("PluginManager"),

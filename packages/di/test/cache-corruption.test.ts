@@ -44,16 +44,25 @@ ${integrity}`,
   return container;
 }
 
-/** The key the client's cache uses for `ask`, the store behind it, and a way to empty L1. */
-function internals(c: LLMContainer) {
+/**
+ * The client, its cache, the store behind it and the key of `ask` — learnt
+ * from a real call (`providerMetadata.cacheKey`), since the key is scoped to
+ * the provider instance — with L1 emptied so the next read goes to L2.
+ */
+async function internals(c: LLMContainer) {
   const client = c.clients.get("main");
   const cache = c.get(TOKENS.CacheMiddleware)!;
+  const first = await client.generate(ask);
+  await cache.flush();
+  const clearL1 = () => c.get(TOKENS.CacheL1).clear();
+  clearL1();
   return {
     client,
     cache,
-    key: cache.keyOf(ask, { provider: "openai", model: "gpt-4o-mini" }),
+    first,
+    key: String(first.providerMetadata?.cacheKey),
     store: c.get(TOKENS.CacheStore)!,
-    clearL1: () => c.get(TOKENS.CacheL1).clear(),
+    clearL1,
   };
 }
 
@@ -66,7 +75,7 @@ describe("poisoned L2 entries through createLLMContainer", () => {
       const c = await containerWith(`poison-${path.replace(/\W/g, "")}`);
       const reports: Array<{ key: string; level: string; reason: string }> = [];
       c.get(TOKENS.Hooks).hook("onCacheCorrupt", (payload) => void reports.push(payload));
-      const { client, cache, key, store } = internals(c);
+      const { client, cache, key, store } = await internals(c);
       await store.set(key, envelope(answer));
 
       const fresh = await client.generate(ask);
@@ -85,7 +94,7 @@ describe("poisoned L2 entries through createLLMContainer", () => {
 
   it("streams past a poisoned recorded stream", async () => {
     const c = await containerWith("poison-stream");
-    const { client, key, store, cache } = internals(c);
+    const { client, key, store, cache } = await internals(c);
     const poisoned = poisonedAnswers().find((p) => p.name.includes("finish lacks usage"))!;
     await store.set(key, envelope(poisoned.answer));
     let text = "";
@@ -101,11 +110,8 @@ describe("cache.integrity through createLLMContainer", () => {
 
   it("reads back its own signed entries from L2", async () => {
     const c = await containerWith("signed", signed);
-    const { client, cache, key, store, clearL1 } = internals(c);
-    const first = await client.generate(ask);
-    await cache.flush();
+    const { client, key, store, first } = await internals(c);
     expect(await store.get(key)).toMatch(/^h1\./);
-    clearL1();
     const hit = await client.generate(ask);
     expect(hit.origin).toMatchObject({ type: "cache", level: "l2" });
     expect(hit.text).toBe(first.text);
@@ -115,7 +121,7 @@ describe("cache.integrity through createLLMContainer", () => {
     const c = await containerWith("unsigned", signed);
     const reports: string[] = [];
     c.get(TOKENS.Hooks).hook("onCacheCorrupt", ({ reason }) => void reports.push(reason));
-    const { client, cache, key, store } = internals(c);
+    const { client, cache, key, store } = await internals(c);
     const planted = {
       v: 1,
       kind: "response",

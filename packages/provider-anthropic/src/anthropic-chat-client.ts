@@ -1,5 +1,6 @@
 import {
   type AssistantContentPart,
+  type CacheScope,
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
@@ -11,6 +12,7 @@ import {
   type JsonValue,
   type LLMClient,
   ParseError,
+  providerCacheScope,
   type ResponseFormat,
   type SendOptions,
   type StreamEvent,
@@ -74,10 +76,18 @@ function mapError(info: HttpErrorInfo) {
 export class AnthropicChatClient implements LLMClient {
   readonly provider = PROVIDER;
   readonly model?: string;
+  /** Who answers (endpoint, account headers, defaults), for response caches; no secret in it. */
+  readonly cacheScope: CacheScope;
   readonly #config: AnthropicChatClientConfig;
 
   constructor(config: AnthropicChatClientConfig) {
     this.#config = config;
+    this.cacheScope = providerCacheScope({
+      provider: PROVIDER,
+      baseURL: config.url,
+      headers: config.headers,
+      ...(config.defaults === undefined ? {} : { defaults: { ...config.defaults } }),
+    });
     if (config.model !== undefined) this.model = config.model;
   }
 

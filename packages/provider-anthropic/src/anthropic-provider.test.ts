@@ -141,3 +141,17 @@ describe("provider definition", () => {
     expect((await client.generate(hi)).text).toBe("registered");
   });
 });
+
+describe("cache scope", () => {
+  it("names the endpoint, API version and beta flags, without the key", () => {
+    const client = createAnthropic({
+      apiKey: "sk-ant-scope-1234567890",
+      headers: { "anthropic-beta": "output-128k-2025-02-19" },
+      env: {},
+    });
+    expect(client.cacheScope.instance).toBe(
+      `anthropic ${ANTHROPIC_DEFAULT_BASE_URL}/v1/messages anthropic-beta=output-128k-2025-02-19 anthropic-version=${ANTHROPIC_VERSION}`,
+    );
+    expect(client.cacheScope.instance).not.toContain("sk-ant-scope");
+  });
+});

@@ -1,4 +1,5 @@
 import {
+  type CacheScope,
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
@@ -8,6 +9,7 @@ import {
   type JsonObject,
   type JsonValue,
   type LLMClient,
+  providerCacheScope,
   type RequestDefaults,
   type SendOptions,
   type StreamEvent,
@@ -65,10 +67,18 @@ const GENERATION_CONFIG_KEYS = new Set([
 export class GeminiChatClient implements LLMClient {
   readonly provider = "gemini";
   readonly model?: string;
+  /** Who answers (endpoint, account headers, defaults), for response caches; no secret in it. */
+  readonly cacheScope: CacheScope;
   readonly #config: GeminiChatClientConfig;
 
   constructor(config: GeminiChatClientConfig) {
     this.#config = config;
+    this.cacheScope = providerCacheScope({
+      provider: this.provider,
+      baseURL: config.baseURL,
+      headers: config.headers,
+      ...(config.defaults === undefined ? {} : { defaults: { ...config.defaults } }),
+    });
     if (config.model !== undefined) this.model = config.model;
   }
 

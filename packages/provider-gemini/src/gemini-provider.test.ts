@@ -169,3 +169,16 @@ describe("provider definition", () => {
     }
   });
 });
+
+describe("cache scope", () => {
+  it("names the endpoint and the billing project, without the key", () => {
+    const client = createGemini({
+      apiKey: "AIza-scope-1234567890",
+      headers: { "X-Goog-User-Project": "billing-1" },
+    });
+    expect(client.cacheScope.instance).toBe(
+      `gemini ${GEMINI_DEFAULT_BASE_URL} x-goog-user-project=billing-1`,
+    );
+    expect(client.cacheScope.instance).not.toContain("AIza-scope");
+  });
+});

@@ -1,5 +1,6 @@
 import {
   type AssistantContentPart,
+  type CacheScope,
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
@@ -10,6 +11,7 @@ import {
   type JsonObject,
   type JsonValue,
   type LLMClient,
+  providerCacheScope,
   type RequestDefaults,
   type SendOptions,
   type StreamEvent,
@@ -53,10 +55,18 @@ const UPSTREAM = Object.freeze({ type: "upstream" as const });
 export class OllamaChatClient implements LLMClient {
   readonly provider = "ollama";
   readonly model?: string;
+  /** Who answers (endpoint, account headers, defaults), for response caches; no secret in it. */
+  readonly cacheScope: CacheScope;
   readonly #config: OllamaChatClientConfig;
 
   constructor(config: OllamaChatClientConfig) {
     this.#config = config;
+    this.cacheScope = providerCacheScope({
+      provider: this.provider,
+      baseURL: config.url,
+      headers: config.headers,
+      ...(config.defaults === undefined ? {} : { defaults: { ...config.defaults } }),
+    });
     if (config.model !== undefined) this.model = config.model;
   }
 

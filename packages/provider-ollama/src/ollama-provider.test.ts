@@ -141,3 +141,19 @@ describe("provider definition", () => {
     }
   });
 });
+
+describe("cache scope", () => {
+  it("names the server, so two Ollama hosts never share answers", () => {
+    const a = createOllama({ env: {} });
+    const b = createOllama({ baseURL: "http://other-host:11434", env: {} });
+    expect(a.cacheScope.instance).toBe(`ollama ${OLLAMA_DEFAULT_BASE_URL}/api/chat`);
+    expect(b.cacheScope.instance).toBe("ollama http://other-host:11434/api/chat");
+  });
+
+  it("includes request defaults, which change the answer", () => {
+    const a = createOllama({ env: {}, defaults: { temperature: 0 } });
+    expect(a.cacheScope.instance).toBe(
+      `ollama ${OLLAMA_DEFAULT_BASE_URL}/api/chat defaults={"temperature":0}`,
+    );
+  });
+});

@@ -1,5 +1,6 @@
 import {
   type AssistantContentPart,
+  type CacheScope,
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
@@ -11,6 +12,7 @@ import {
   type LLMClient,
   type LLMError,
   ParseError,
+  providerCacheScope,
   type ResponseFormat,
   type SendOptions,
   type StreamEvent,
@@ -75,11 +77,19 @@ const STREAM_OPTIONS = { include_usage: true } as const;
 export class OpenAIChatClient implements LLMClient {
   readonly provider: string;
   readonly model?: string;
+  /** Who answers (endpoint, account headers, defaults), for response caches; no secret in it. */
+  readonly cacheScope: CacheScope;
   readonly #config: OpenAIChatClientConfig;
   readonly #mapError: (info: HttpErrorInfo) => LLMError;
 
   constructor(config: OpenAIChatClientConfig) {
     this.#config = config;
+    this.cacheScope = providerCacheScope({
+      provider: config.provider,
+      baseURL: config.url,
+      headers: config.headers,
+      ...(config.defaults === undefined ? {} : { defaults: { ...config.defaults } }),
+    });
     this.provider = config.provider;
     if (config.model !== undefined) this.model = config.model;
     const provider = config.provider;

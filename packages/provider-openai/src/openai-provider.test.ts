@@ -154,3 +154,31 @@ describe("provider definition", () => {
     expect((await client.generate(hi)).text).toBe("registered");
   });
 });
+
+describe("cache scope", () => {
+  it("names the default endpoint when no baseURL is configured, without the key", () => {
+    const client = createOpenAI({ apiKey: "sk-scope-test-1234567890", env: {} });
+    expect(client.cacheScope.instance).toBe(`openai ${OPENAI_DEFAULT_BASE_URL}/chat/completions`);
+    expect(client.cacheScope.instance).not.toContain("sk-scope-test");
+  });
+
+  it("includes the organization and project, which select the account that answers", () => {
+    const client = createOpenAI({
+      apiKey: "sk-x",
+      baseURL: "HTTPS://API.OPENAI.COM:443/v1/",
+      organization: "org-1",
+      project: "proj_1",
+      env: {},
+    });
+    expect(client.cacheScope.instance).toBe(
+      `openai ${OPENAI_DEFAULT_BASE_URL}/chat/completions openai-organization=org-1 openai-project=proj_1`,
+    );
+  });
+
+  it("gives two keys one instance but different credential tags", () => {
+    const a = createOpenAI({ apiKey: "sk-a", env: {} }).cacheScope;
+    const b = createOpenAI({ apiKey: "sk-b", env: {} }).cacheScope;
+    expect(a.instance).toBe(b.instance);
+    expect(a.credentialTag("k")).not.toBe(b.credentialTag("k"));
+  });
+});

@@ -9,14 +9,24 @@ import type {
 } from "@llm/core";
 import { canonicalJson } from "./canonical-json.js";
 
-/** Bumped when the canonical form changes, so old keys can never alias new ones. */
-export const KEY_FORMAT_VERSION = 1;
+/**
+ * Bumped when the canonical form changes, so old keys can never alias new ones.
+ * 2: the provider instance (`scope`) joined the key; v1 entries, which were
+ * shared by every instance of a provider type, are never read again.
+ */
+export const KEY_FORMAT_VERSION = 2;
 
 export interface CanonicalRequestContext {
   /** Provider type, e.g. `"openai"`. */
   provider: string;
   /** The client's default model, used when the request names none (`request.model ?? model`). */
   model?: string;
+  /**
+   * Who answers: the client's `cacheScope.instance` (endpoint, account and
+   * deployment selectors — secret-free), plus a keyed credential tag under
+   * credential scope. Absent for a client that cannot say.
+   */
+  scope?: string;
 }
 
 /**
@@ -44,6 +54,7 @@ export interface CanonicalRequestContext {
  */
 export function canonicalRequest(request: ChatRequest, context: CanonicalRequestContext): string {
   let out = `{"v":${KEY_FORMAT_VERSION},"provider":${JSON.stringify(context.provider)}`;
+  if (context.scope !== undefined) out += `,"scope":${JSON.stringify(context.scope)}`;
   out += `,"model":${JSON.stringify(request.model ?? context.model ?? "")}`;
   out += `,"messages":${messages(request.messages)}`;
   if (request.tools !== undefined && request.tools.length > 0) {

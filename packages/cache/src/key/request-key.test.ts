@@ -8,8 +8,10 @@ import { requestKey } from "./request-key.js";
 
 const ctx = { provider: "openai", model: "gpt-4o-mini" };
 const base: ChatRequest = { messages: [{ role: "user", content: "What is 2 + 2?" }] };
-const key = (request: ChatRequest, extra: Partial<typeof ctx> & { namespace?: string } = {}) =>
-  requestKey(request, { ...ctx, ...extra });
+const key = (
+  request: ChatRequest,
+  extra: Partial<typeof ctx> & { namespace?: string; scope?: string } = {},
+) => requestKey(request, { ...ctx, ...extra });
 
 describe("requestKey", () => {
   it("is the SHA-256 hex of the canonical request", () => {
@@ -255,5 +257,21 @@ describe("canonicalJson", () => {
     expect(canonicalJson(() => 1)).toBe("null");
     expect(canonicalJson(Symbol("s"))).toBe("null");
     expect(canonicalJson({ f: () => 1, a: 1 })).toBe('{"a":1}');
+  });
+});
+
+describe("requestKey scope", () => {
+  it("differs between provider instances and writes the instance into the canonical form", () => {
+    const a = key(base, { scope: "openai https://a.test/v1" });
+    const b = key(base, { scope: "openai https://b.test/v1" });
+    expect(a).not.toBe(b);
+    expect(a).not.toBe(key(base));
+    expect(canonicalRequest(base, { ...ctx, scope: "openai https://a.test/v1" })).toContain(
+      '"scope":"openai https://a.test/v1"',
+    );
+  });
+
+  it("is format version 2, so unscoped v1 entries are never read again", () => {
+    expect(canonicalRequest(base, ctx).startsWith('{"v":2,')).toBe(true);
   });
 });

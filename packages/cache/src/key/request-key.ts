@@ -13,8 +13,10 @@ export interface RequestKeyOptions extends CanonicalRequestContext {
 
 /**
  * The cache key of a request: SHA-256 (hex) of its canonical JSON
- * (see `canonicalRequest` for what is normalised and what is not),
- * prefixed by `namespace:` when a namespace is given.
+ * (see `canonicalRequest` for what is normalised and what is not) — which
+ * includes the provider instance (`scope`) — prefixed by `namespace:` when a
+ * namespace is given. Nothing secret is ever in it: the scope carries a
+ * credential only as an HMAC tag (see `cacheKeyScope`).
  */
 export function requestKey(request: ChatRequest, options: RequestKeyOptions): string {
   const hash = createHash("sha256").update(canonicalRequest(request, options)).digest("hex");

@@ -1,19 +1,28 @@
-import type {
-  ChatRequest,
-  ChatResponse,
-  GenerateContext,
-  LLMClient,
-  Middleware,
-  ResponseOrigin,
-  StreamContext,
-  StreamEvent,
+import {
+  type ChatRequest,
+  type ChatResponse,
+  cacheHeaderRole,
+  type GenerateContext,
+  type LLMClient,
+  type Middleware,
+  type ResponseOrigin,
+  type StreamContext,
+  type StreamEvent,
 } from "@llm/core";
+import { type KeyScopeOptions, keyScope } from "../key/key-scope.js";
 import { requestKey } from "../key/request-key.js";
 import { type LLMCacheStats, LLMCacheStatsRecorder } from "../stats/llm-cache-stats.js";
 import type { PricingTable } from "../stats/pricing.js";
 import type { L1Cache } from "../tiered/l1-cache.js";
 import { type CorruptEntryEvent, TieredCache } from "../tiered/tiered-cache.js";
-import { type CachePolicy, callMode, defaultStorable, isDeterministic } from "./cache-policy.js";
+import {
+  type CacheCallMode,
+  type CachePolicy,
+  callMode,
+  defaultCacheable,
+  defaultStorable,
+  type SamplingRule,
+} from "./cache-policy.js";
 import {
   ANSWER_VERSION,
   answerToEvents,
@@ -25,16 +34,22 @@ import {
 import { Flight } from "./flight.js";
 import type { AnswerLimits } from "./validate-answer.js";
 
-export interface CacheMiddlewareOptions {
-  /** A `TieredCache` (L1 + L2) or a bare `SmartCache` (L1 only) of `CachedAnswer`s. */
-  cache: TieredCache<CachedAnswer> | L1Cache<CachedAnswer>;
+/**
+ * What may differ between clients that share one cache middleware
+ * (`withOptions`): how keys are scoped and what is stored for how long.
+ */
+export interface CacheClientOptions extends KeyScopeOptions, SamplingRule {
   /** Tenant / app namespace: prefixes every key (`"<namespace>:<sha256>"`). */
   namespace?: string;
   /** TTL of stored answers when the policy gives none. Default: the cache's own default. */
   ttlMs?: number;
+  /** Replaces the default policy's decisions (its `cacheable` wins over the sampling rule). */
   policy?: CachePolicy;
-  /** Also cache requests with `temperature > 0` (ignored when `policy.cacheable` is given). */
-  allowNonDeterministic?: boolean;
+}
+
+export interface CacheMiddlewareOptions extends CacheClientOptions {
+  /** A `TieredCache` (L1 + L2) or a bare `SmartCache` (L1 only) of `CachedAnswer`s. */
+  cache: TieredCache<CachedAnswer> | L1Cache<CachedAnswer>;
   /** Prices per model, for `stats().costSaved`. */
   pricing?: PricingTable;
   onHit?(event: CacheHitEvent): void;
@@ -70,9 +85,27 @@ export interface CacheMiddleware extends Middleware {
   readonly name: "cache";
   stats(): LLMCacheStats;
   /** The key a request gets when sent through `client` (the same one `origin.key` shows). */
-  keyOf(request: ChatRequest, client: Pick<LLMClient, "provider" | "model">): string;
+  keyOf(request: ChatRequest, client: Pick<LLMClient, "provider" | "model" | "cacheScope">): string;
+  /**
+   * A middleware for another client with its own namespace, TTL, policy and
+   * key scope, sharing this one's cache, single-flight and statistics:
+   * `stats()` of either counts both. Settings not given are this one's.
+   */
+  withOptions(options: CacheClientOptions): CacheMiddleware;
   /** Resolves when every background L2 write has finished (tests, shutdown). */
   flush(): Promise<void>;
+}
+
+/** The per-client half of a cache middleware (see `withOptions`). */
+interface ClientView {
+  readonly settings: CacheClientOptions;
+  readonly policy: CachePolicy | undefined;
+  readonly ttlMs: number | undefined;
+  cacheable(request: ChatRequest, options: GenerateContext["options"]): boolean;
+  storable(response: ChatResponse, request: ChatRequest): boolean;
+  keyOf(request: ChatRequest, client: Pick<LLMClient, "provider" | "model" | "cacheScope">): string;
+  /** Under credential scope a client that cannot say who it is gets no cached answer. */
+  needsScope: boolean;
 }
 
 interface Lookup {
@@ -89,8 +122,10 @@ interface Hit {
 /**
  * Caches the answers of an `LLMClient` (see README "cacheMiddleware").
  *
- * - Key: `requestKey` over the fields that change the answer; shown as
- *   `origin.key` on hits and `providerMetadata.cacheKey` on generated misses.
+ * - Key: `requestKey` over the fields that change the answer and the
+ *   provider instance that answers (`client.cacheScope`, optionally with a
+ *   keyed credential tag); shown as `origin.key` on hits and
+ *   `providerMetadata.cacheKey` on generated misses.
  * - Hits: `origin: { type: "cache", level, key, ageMs }`; a hit stream replays
  *   the recorded events with `start.origin` so marked.
  * - Misses: concurrent identical requests share ONE upstream call, generate
@@ -99,24 +134,38 @@ interface Hit {
  *   outage is absorbed by `TieredCache`.
  */
 export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddleware {
-  const { cache, namespace, policy } = options;
+  const { cache } = options;
   const tiered = cache instanceof TieredCache ? cache : undefined;
   const now = options.now ?? Date.now;
   const stats = new LLMCacheStatsRecorder(options.pricing);
   const flights = new Map<string, Flight>();
   const writes = new Set<Promise<void>>();
 
-  const cacheable =
-    policy?.cacheable?.bind(policy) ??
-    ((request: ChatRequest) => options.allowNonDeterministic === true || isDeterministic(request));
-  const storable = policy?.storable?.bind(policy) ?? defaultStorable;
-
-  const keyOf = (request: ChatRequest, client: Pick<LLMClient, "provider" | "model">): string =>
-    requestKey(request, {
-      provider: client.provider,
-      ...(client.model === undefined ? {} : { model: client.model }),
-      ...(namespace === undefined ? {} : { namespace }),
-    });
+  /**
+   * Per-client settings are computed once per view, never per call: the
+   * scope text is memoised per client build inside `keyScope`.
+   */
+  function viewOf(settings: CacheClientOptions): ClientView {
+    const { namespace, policy } = settings;
+    const scopeOf = keyScope(settings);
+    const sampling = defaultCacheable(settings);
+    return {
+      settings,
+      policy,
+      ttlMs: settings.ttlMs,
+      cacheable: policy?.cacheable?.bind(policy) ?? sampling,
+      storable: policy?.storable?.bind(policy) ?? defaultStorable,
+      needsScope: settings.scope === "credential",
+      // One small object per call; absent members are simply undefined.
+      keyOf: (request, client) =>
+        requestKey(request, {
+          provider: client.provider,
+          model: client.model,
+          scope: scopeOf(client),
+          namespace,
+        }),
+    };
+  }
 
   /**
    * The L1 half of a lookup, synchronous so that an L1 hit — the common
@@ -216,6 +265,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
 
   /** Stores a finished flight's answer if policy allows; removes the flight. */
   function land(
+    view: ClientView,
     key: string,
     flight: Flight,
     request: ChatRequest,
@@ -228,12 +278,12 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
       }
       const response = answerToResponse(answer, { type: "upstream" });
       stats.upstream(response.model, now() - flight.startedAt);
-      if (!storable(response, request)) {
+      if (!view.storable(response, request)) {
         stats.notStored++;
         return;
       }
-      const ttlMs = policy?.ttlMs?.(request, response) ?? options.ttlMs;
-      const tags = policy?.tags?.(request, response);
+      const ttlMs = view.policy?.ttlMs?.(request, response) ?? view.ttlMs;
+      const tags = view.policy?.tags?.(request, response);
       const setOptions = {
         ...(ttlMs === undefined ? {} : { ttlMs }),
         ...(tags?.length ? { tags } : {}),
@@ -251,7 +301,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     }
   }
 
-  function startGenerate(key: string, ctx: GenerateContext): Flight {
+  function startGenerate(view: ClientView, key: string, ctx: GenerateContext): Flight {
     const flight = new Flight("generate", now());
     flights.set(key, flight);
     stats.upstreamCalls++;
@@ -271,17 +321,17 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
           response: { ...rest, origin: { type: "upstream" } },
         };
         flight.succeed(response);
-        land(key, flight, ctx.request, answer);
+        land(view, key, flight, ctx.request, answer);
       },
       (error: unknown) => {
         flight.fail(error);
-        land(key, flight, ctx.request, undefined);
+        land(view, key, flight, ctx.request, undefined);
       },
     );
     return flight;
   }
 
-  function startStream(key: string, ctx: StreamContext): Flight {
+  function startStream(view: ClientView, key: string, ctx: StreamContext): Flight {
     const flight = new Flight("stream", now());
     flights.set(key, flight);
     stats.upstreamCalls++;
@@ -299,7 +349,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
         }
       } catch (error) {
         flight.fail(error);
-        land(key, flight, ctx.request, undefined);
+        land(view, key, flight, ctx.request, undefined);
         return;
       }
       flight.succeed();
@@ -308,6 +358,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
       const lastStart = flight.events.findLastIndex((event) => event.type === "start");
       const complete = finished && !failedInBand && lastStart >= 0;
       land(
+        view,
         key,
         flight,
         ctx.request,
@@ -341,29 +392,53 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     return { ...response, providerMetadata: { ...response.providerMetadata, cacheKey: key } };
   }
 
-  return {
+  /**
+   * Not cached: the caller said so, the policy says so, (credential scope)
+   * nobody is identified, or the call's own headers may switch who answers.
+   */
+  const passes = (
+    view: ClientView,
+    ctx: GenerateContext | StreamContext,
+    mode: CacheCallMode,
+  ): boolean =>
+    mode === "bypass" ||
+    !view.cacheable(ctx.request, ctx.options) ||
+    (view.needsScope && ctx.client.cacheScope === undefined) ||
+    (ctx.options.headers !== undefined && switchesAccount(ctx.options.headers, view.needsScope));
+
+  const flush = async () => {
+    while (writes.size > 0) await Promise.all([...writes]);
+  };
+
+  const snapshot = (): LLMCacheStats => {
+    const out = stats.snapshot();
+    if (tiered) {
+      // Entries the TieredCache refused (L2 damage, forgery, its validate) never reach us.
+      const levels = tiered.stats();
+      out.corrupt += levels.l1.corrupt + levels.l2.corrupt;
+    }
+    return out;
+  };
+
+  // One middleware per client over one shared state (cache, flights, stats),
+  // rather than one middleware reading per-client settings on every call:
+  // the per-client part is fixed when the client is built, so a call pays
+  // nothing to find it, and clients whose keys coincide (same instance and
+  // namespace) still share single-flight and entries.
+  const middlewareOf = (view: ClientView): CacheMiddleware => ({
     name: "cache",
-    stats() {
-      const snapshot = stats.snapshot();
-      if (tiered) {
-        // Entries the TieredCache refused (L2 damage, forgery, its validate) never reach us.
-        const levels = tiered.stats();
-        snapshot.corrupt += levels.l1.corrupt + levels.l2.corrupt;
-      }
-      return snapshot;
-    },
-    keyOf,
-    async flush() {
-      while (writes.size > 0) await Promise.all([...writes]);
-    },
+    stats: snapshot,
+    keyOf: view.keyOf,
+    withOptions: (overrides) => middlewareOf(viewOf(inherit(view.settings, overrides))),
+    flush,
 
     async wrapGenerate(ctx: GenerateContext): Promise<ChatResponse> {
       const mode = callMode(ctx.options);
-      if (mode === "bypass" || !cacheable(ctx.request, ctx.options)) {
+      if (passes(view, ctx, mode)) {
         stats.bypassed++;
         return ctx.next();
       }
-      const key = keyOf(ctx.request, ctx.client);
+      const key = view.keyOf(ctx.request, ctx.client);
       const found = read(key, ctx.request, mode);
       const hit = found instanceof Promise ? await found : found;
       if (hit !== undefined) return hit.response;
@@ -375,22 +450,34 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
         stats.joined(response.model, response.usage);
         return response;
       }
-      return generateFrom(startGenerate(key, ctx), key, ctx.options.signal);
+      return generateFrom(startGenerate(view, key, ctx), key, ctx.options.signal);
     },
 
     wrapStream(ctx: StreamContext): AsyncIterable<StreamEvent> {
-      return streamThrough(ctx);
+      return streamThrough(view, ctx);
     },
-  };
+  });
 
-  async function* streamThrough(ctx: StreamContext): AsyncGenerator<StreamEvent> {
+  const {
+    cache: _cache,
+    pricing: _pricing,
+    onHit: _onHit,
+    onMiss: _onMiss,
+    onCorrupt: _onCorrupt,
+    limits: _limits,
+    now: _now,
+    ...settings
+  } = options;
+  return middlewareOf(viewOf(settings));
+
+  async function* streamThrough(view: ClientView, ctx: StreamContext): AsyncGenerator<StreamEvent> {
     const mode = callMode(ctx.options);
-    if (mode === "bypass" || !cacheable(ctx.request, ctx.options)) {
+    if (passes(view, ctx, mode)) {
       stats.bypassed++;
       yield* ctx.next();
       return;
     }
-    const key = keyOf(ctx.request, ctx.client);
+    const key = view.keyOf(ctx.request, ctx.client);
     const found = read(key, ctx.request, mode);
     const hit = found instanceof Promise ? await found : found;
     if (hit !== undefined) {
@@ -399,7 +486,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     }
     const running = flights.get(key);
     missed(key, ctx.request, running !== undefined);
-    const flight = running ?? startStream(key, ctx);
+    const flight = running ?? startStream(view, key, ctx);
     const detach = flight.attach();
     try {
       if (flight.kind === "generate") {
@@ -421,6 +508,27 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
 }
 
 const noop = () => {};
+
+/**
+ * Per-call headers are not in the client's precomputed scope, so a call whose
+ * headers select another account (or, under credential scope, carry another
+ * credential) is not served from, nor stored under, the client's entries.
+ */
+function switchesAccount(headers: Record<string, string>, credentialScope: boolean): boolean {
+  for (const name in headers) {
+    const role = cacheHeaderRole(name);
+    if (role === "account" || (credentialScope && role === "credential")) return true;
+  }
+  return false;
+}
+
+/** `overrides` over `base`, where a member given as `undefined` inherits too. */
+function inherit(base: CacheClientOptions, overrides: CacheClientOptions): CacheClientOptions {
+  const merged: Record<string, unknown> = { ...base };
+  for (const [name, value] of Object.entries(overrides))
+    if (value !== undefined) merged[name] = value;
+  return merged as CacheClientOptions;
+}
 
 function streamAnswer(flight: Flight): CachedAnswer {
   return { v: ANSWER_VERSION, kind: "stream", storedAt: 0, events: flight.events };

@@ -1,4 +1,4 @@
-import type { CallOptions, ChatRequest, ChatResponse } from "@llm/core";
+import { asksForVariety, type CallOptions, type ChatRequest, type ChatResponse } from "@llm/core";
 
 /** Decides what the cache middleware may serve from and write to the cache. */
 export interface CachePolicy {
@@ -27,14 +27,35 @@ export function callMode(options: CallOptions): CacheCallMode {
 }
 
 /**
- * The default: a request is cacheable when its answer is meant to be
- * repeatable — `temperature` is 0 or not set. Without a temperature the
- * caller asked for no variety, and adding a cache is already an opt-in; a
- * request with `temperature > 0` asks for a different answer each time, so
- * it is only cached with `allowNonDeterministic: true`.
+ * Which requests the default policy caches — the sampling rule of llm-kit
+ * (written once, in `@llm/core`'s `asksForVariety`):
+ *
+ * - cached unless the caller asked for variety: an explicit `temperature > 0`,
+ *   or several candidates (`n` / `candidateCount` > 1). Opt in to caching
+ *   those with `allowNonDeterministic: true`.
+ * - an UNSET temperature is cached. The provider then samples at its default
+ *   (1.0 for OpenAI, Anthropic and Gemini, 0.8 for Ollama), but the caller
+ *   asked for no particular variety, and the answer to a question is what a
+ *   cache is for: the cache turns that sampling into one fixed answer for the
+ *   entry's lifetime. Opt out with `cacheUnsetTemperature: false`.
  */
+export interface SamplingRule {
+  /** Also cache requests that ask for variety (`temperature > 0`, `n > 1`). Default false. */
+  allowNonDeterministic?: boolean;
+  /** Cache requests that leave `temperature` unset (the provider's sampling default). Default true. */
+  cacheUnsetTemperature?: boolean;
+}
+
+export function defaultCacheable(rule: SamplingRule): (request: ChatRequest) => boolean {
+  const variety = rule.allowNonDeterministic === true;
+  const unset = rule.cacheUnsetTemperature !== false;
+  return (request) =>
+    (unset || request.temperature !== undefined) && (variety || !asksForVariety(request));
+}
+
+/** True when the default policy caches `request` (the rule above, with its defaults). */
 export function isDeterministic(request: ChatRequest): boolean {
-  return request.temperature === undefined || request.temperature === 0;
+  return !asksForVariety(request);
 }
 
 export const defaultStorable = (response: ChatResponse): boolean =>

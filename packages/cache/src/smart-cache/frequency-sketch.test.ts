@@ -26,10 +26,16 @@ describe("FrequencySketch", () => {
     const hot = hashKey("hot");
     for (let i = 0; i < 12; i++) sketch.increment(hot);
     // Fill the sample with distinct keys until one halving happens.
+    // (A filler may share a counter with the hot key: compare with its estimate just before.)
     let n = 0;
-    while (sketch.resets === 0) sketch.increment(hashKey(`filler-${n++}`));
+    let before = 0;
+    while (sketch.resets === 0) {
+      before = sketch.frequency(hot);
+      sketch.increment(hashKey(`filler-${n++}`));
+    }
     expect(n).toBeLessThan(640);
-    expect(sketch.frequency(hot)).toBe(6);
+    expect(before).toBeGreaterThanOrEqual(12);
+    expect([before >>> 1, (before + 1) >>> 1]).toContain(sketch.frequency(hot));
   });
 
   it("grows its table on demand and forgets counts when it does", () => {

@@ -197,6 +197,39 @@ describe("TieredCache", () => {
     expect(loads).toBe(1);
   });
 
+  it("answers a load invalidated while in flight but stores it in neither level, as SmartCache does", async () => {
+    const store = new MemoryStore();
+    const { cache, l1 } = setup(store);
+    let finish: ((value: string) => void) | undefined;
+    const loading = cache.getOrLoad(
+      "k",
+      () => new Promise<string>((resolve) => (finish = resolve)),
+    );
+    await waitUntil(() => finish !== undefined);
+    await cache.delete("k");
+    finish?.("stale");
+    expect(await loading).toBe("stale");
+    expect(l1.peek("k")).toBeUndefined();
+    expect(await store.get("k")).toBeUndefined();
+    // A later caller starts a fresh load instead of joining the abandoned one.
+    expect(await cache.getOrLoad("k", async () => "fresh")).toBe("fresh");
+    expect(await cache.get("k")).toBe("fresh");
+  });
+
+  it("drops a load in flight when its tag or prefix is invalidated", async () => {
+    const { cache, l1 } = setup(new MemoryStore());
+    const finishers: Array<(value: string) => void> = [];
+    const load = () => new Promise<string>((resolve) => finishers.push(resolve));
+    const tagged = cache.getOrLoad("a:1", load, { tags: ["t"] });
+    const prefixed = cache.getOrLoad("b:1", load);
+    await waitUntil(() => finishers.length === 2);
+    await cache.invalidateTag("t");
+    await cache.invalidatePrefix("b:");
+    for (const finish of finishers) finish("stale");
+    expect(await Promise.all([tagged, prefixed])).toEqual(["stale", "stale"]);
+    expect([l1.peek("a:1"), l1.peek("b:1")]).toEqual([undefined, undefined]);
+  });
+
   it("does not promote a value read from L2 while the key was being invalidated", async () => {
     const store = new MemoryStore();
     const { cache, l1 } = setup(store);

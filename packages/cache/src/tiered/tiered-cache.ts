@@ -1,3 +1,4 @@
+import { SingleFlight } from "../smart-cache/single-flight.js";
 import type { CacheStore, StoreInvalidation } from "../store/cache-store.js";
 import { CacheEntryCorruptError } from "./cache-entry-corrupt-error.js";
 import { EntryIntegrity, type EntryIntegrityOptions, unsignedBody } from "./entry-integrity.js";
@@ -112,7 +113,7 @@ export class TieredCache<V> {
   readonly #onCorrupt: ((event: CorruptEntryEvent) => void) | undefined;
   readonly #maxEntryBytes: number;
   readonly #integrity: EntryIntegrity | undefined;
-  readonly #loads = new Map<string, Promise<V>>();
+  readonly #flights = new SingleFlight<V>();
   readonly #pending: StoreInvalidation[] = [];
   /** Bumped by every invalidation, so an L2 read that raced one does not promote a stale value. */
   #epoch = 0;
@@ -255,7 +256,9 @@ export class TieredCache<V> {
 
   /**
    * The cached value, or `loader()`'s — called once however many callers
-   * ask for a missing key at the same time — which is then stored.
+   * ask for a missing key at the same time — which is then stored, unless the
+   * key was invalidated while it loaded (the same single-flight rule as
+   * SmartCache: see `SingleFlight`).
    */
   async getOrLoad(
     key: string,
@@ -264,24 +267,18 @@ export class TieredCache<V> {
   ): Promise<V> {
     const hit = await this.lookup(key);
     if (hit !== undefined) return hit.value;
-    const running = this.#loads.get(key);
-    if (running !== undefined) return running;
-    const load = (async () => {
-      try {
-        const value = await loader();
-        await this.set(key, value, options);
-        return value;
-      } finally {
-        this.#loads.delete(key);
-      }
-    })();
-    this.#loads.set(key, load);
-    return load;
+    return (
+      this.#flights.running(key) ??
+      this.#flights.start(key, loader, (value) => this.set(key, value, options), {
+        tags: options.tags,
+      })
+    );
   }
 
   /** Deletes from both levels (and, through the store, from other processes' L1). */
   async delete(key: string): Promise<boolean> {
     this.#epoch++;
+    this.#flights.abandon(key);
     const local = this.l1.delete(key);
     const remote = await this.#invalidateL2({ type: "key", key });
     return local || remote > 0;
@@ -290,6 +287,7 @@ export class TieredCache<V> {
   /** Deletes every key starting with `prefix` in both levels; counts per level. */
   async invalidatePrefix(prefix: string): Promise<{ l1: number; l2: number }> {
     this.#epoch++;
+    this.#flights.abandonPrefix(prefix);
     const l1 = this.l1.invalidatePrefix(prefix);
     return { l1, l2: await this.#invalidateL2({ type: "prefix", prefix }) };
   }
@@ -297,12 +295,14 @@ export class TieredCache<V> {
   /** Deletes every entry stored with `tag` in both levels; counts per level. */
   async invalidateTag(tag: string): Promise<{ l1: number; l2: number }> {
     this.#epoch++;
+    this.#flights.abandonTag(tag);
     const l1 = this.l1.invalidateTag(tag);
     return { l1, l2: await this.#invalidateL2({ type: "tag", tag }) };
   }
 
   async clear(): Promise<void> {
     this.#epoch++;
+    this.#flights.abandonAll();
     this.l1.clear();
     await this.#invalidateL2({ type: "clear" });
   }

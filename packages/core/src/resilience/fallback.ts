@@ -1,3 +1,4 @@
+import { type CacheScope, combineCacheScopes } from "../cache-scope.js";
 import type { CallOptions, LLMClient } from "../client.js";
 import { AbortError, AuthenticationError, CircuitOpenError } from "../errors/errors.js";
 import { isLLMError } from "../errors/llm-error.js";
@@ -47,7 +48,8 @@ export function defaultFallbackOn(error: unknown): boolean {
  * before any content reached the consumer (the events a failed attempt
  * produced before its first content are dropped, so the consumer sees one
  * stream). When every client fails, the last error is thrown.
- * `provider` and `model` are the primary's.
+ * `provider` and `model` are the primary's; `cacheScope` covers every
+ * member (any of them may answer), and is absent if one member has none.
  */
 export function fallbackClient(clients: LLMClient[], options: FallbackOptions = {}): LLMClient {
   const primary = clients[0];
@@ -65,9 +67,11 @@ export function fallbackClient(clients: LLMClient[], options: FallbackOptions = 
   const notify = (index: number, error: unknown) =>
     options.onFallback?.({ from: index, to: index + 1, error, client: clients[index + 1]! });
 
+  const cacheScope = combineCacheScopes(clients.map((client) => client.cacheScope));
   return {
     provider: primary.provider,
     ...(primary.model === undefined ? {} : { model: primary.model }),
+    ...(cacheScope === undefined ? {} : { cacheScope }),
     async generate(request: ChatRequest, callOptions: CallOptions = {}): Promise<ChatResponse> {
       for (let index = 0; ; index++) {
         const client = clients[index]!;
@@ -120,6 +124,8 @@ export function fallbackMiddleware(...args: Array<LLMClient | FallbackOptions>):
     wrapStream({ request, options: callOptions, client }) {
       return fallbackClient([client, ...fallbacks], options).stream(request, callOptions);
     },
+    cacheScope: (inner: CacheScope | undefined) =>
+      combineCacheScopes([inner, ...fallbacks.map((client) => client.cacheScope)]),
   };
 }
 

@@ -3,6 +3,7 @@ import { AbortError, CircuitOpenError } from "../errors/errors.js";
 import { isLLMError } from "../errors/llm-error.js";
 import type { Middleware, StreamContext } from "../middleware.js";
 import type { ChatRequest } from "../request.js";
+import { replaysIdentically } from "../sampling.js";
 import type { StreamEvent } from "../stream-event.js";
 import { ReplayDiverged, recordedAttempt, resumeStream, ShownContent } from "./resume-stream.js";
 import { abortableSleep } from "./sleep.js";
@@ -52,10 +53,12 @@ export interface RetryOptions {
    * `retryStreamsAfterContent`, a diverging replay is shown as a restart
    * instead). A resume pays for the whole answer again upstream.
    *
-   * - `"deterministic"` (default): only requests with `temperature: 0`, whose
-   *   replay is expected to match. Others (temperature unset or above 0) would
-   *   almost always diverge — a wasted call before the same error — so they
-   *   fail exactly as without this option.
+   * - `"deterministic"` (default): only requests whose replay is expected to
+   *   match — `replaysIdentically`: `temperature: 0` set explicitly (see the
+   *   sampling rule in `sampling.ts`). Others (temperature unset, i.e. the
+   *   provider's sampling default, or above 0) would almost always diverge —
+   *   a wasted call before the same error — so they fail exactly as without
+   *   this option.
    * - `"always"`: any request (an upstream known to be deterministic, a seed).
    * - `false`: never.
    */
@@ -128,7 +131,7 @@ export function retryMiddleware(options: RetryOptions = {}): Middleware {
     async *wrapStream({ request, options: callOptions, next }): AsyncGenerator<StreamEvent> {
       const resumable =
         resumeStreams === "always" ||
-        (resumeStreams === "deterministic" && request.temperature === 0);
+        (resumeStreams === "deterministic" && replaysIdentically(request));
       if (resumable) {
         yield* resumingStream(request, callOptions, next);
         return;

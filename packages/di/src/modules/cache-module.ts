@@ -63,9 +63,17 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
         const cache = ctx.get(TOKENS.Cache);
         if (!cache) return undefined;
         const hooks = ctx.get(TOKENS.Hooks);
+        const config = ctx.get(TOKENS.Config).cache;
+        // ONE middleware over the one TieredCache, so single-flight and
+        // `stats()` span every client; each client is built with its own
+        // `withOptions` view of it (see build-client.ts). These settings are
+        // the global ones, for a caller that uses this middleware directly.
         return cacheMiddleware({
           cache,
-          allowNonDeterministic: ctx.get(TOKENS.Config).cache.policy.allowNonDeterministic,
+          scope: config.scope,
+          ...(config.scopeSecret === undefined ? {} : { scopeSecret: config.scopeSecret }),
+          allowNonDeterministic: config.policy.allowNonDeterministic,
+          cacheUnsetTemperature: config.policy.cacheUnsetTemperature,
           // Checked first so that a hit with no handler allocates no payload.
           onHit: ({ key, level, ageMs, request }) => {
             if (hooks.has("onCacheHit"))

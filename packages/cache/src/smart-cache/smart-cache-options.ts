@@ -1,0 +1,105 @@
+import { ConfigError, type MemoryBudget } from "@llm/core";
+import type { SmartCacheCodec } from "./codecs.js";
+
+export type EvictionReason = "capacity" | "expired" | "deleted" | "shrink" | "rejected";
+export type SmartCachePolicy = "w-tinylfu" | "lru";
+/**
+ * How the window adapts: "shadow-lru" (default) nudges it one entry at a time by comparing
+ * each lookup with a shadow LRU of key hashes; "hill-climber" is Caffeine's sampled climber.
+ */
+export type SmartCacheAdaptation = "shadow-lru" | "hill-climber";
+
+export interface SmartCacheOptions<V> {
+  /** Upper bound on entries. At least one of `maxEntries` / `maxBytes` is required. */
+  maxEntries?: number;
+  /** Upper bound on the bytes of all entries, as `sizeOf` accounts them. */
+  maxBytes?: number;
+  /** Bytes of one entry (value and key). Default: a conservative estimate of the V8 heap it occupies. */
+  sizeOf?: (value: V, key: string) => number;
+  /** Default time to live; `set()` and `getOrLoad()` may override it per entry. 0 / absent: no expiry. */
+  ttlMs?: number;
+  /** Default "w-tinylfu"; "lru" is plain recency, for comparison. */
+  policy?: SmartCachePolicy;
+  /** Adapt the admission window to the workload (default true). */
+  adaptive?: boolean;
+  /** The adaptation method (default "shadow-lru"); see `SmartCacheAdaptation`. */
+  adaptation?: SmartCacheAdaptation;
+  /** The admission window's starting share of capacity (default 0.01, at most 0.8). */
+  initialWindowFraction?: number;
+  /** How long past its TTL an entry may still be served by `getOrLoad` while it is refreshed in the background. */
+  staleWhileRevalidateMs?: number;
+  /** Registers the cache as a MemoryConsumer so memory pressure can shrink it. */
+  memory?: MemoryBudget;
+  name?: string;
+  /** MemoryConsumer priority: lower is shrunk first. Default 0. */
+  priority?: number;
+  /** Clock in milliseconds, injectable for tests. Default `performance.now()`. */
+  now?: () => number;
+  /**
+   * Store values encoded (e.g. `compressedJsonCodec()`): less heap per entry, a decode per
+   * hit. Without a custom `sizeOf`, an entry's bytes are those of its encoded form.
+   */
+  codec?: SmartCacheCodec<V>;
+  /** Called once for every entry that leaves the cache, with why. */
+  onEvict?: (key: string, value: V, reason: EvictionReason) => void;
+}
+
+export interface SmartCacheSetOptions {
+  ttlMs?: number;
+  tags?: string[];
+  /** Bytes of the entry, instead of `sizeOf`. */
+  size?: number;
+}
+
+export interface SmartCacheLoadOptions {
+  ttlMs?: number;
+  tags?: string[];
+}
+
+/** Throws a ConfigError naming every invalid option (path and reason). */
+export function validateOptions<V>(options: SmartCacheOptions<V>): void {
+  const issues: Array<{ path: string; message: string }> = [];
+  const positive = (path: string, value: number | undefined) => {
+    if (value !== undefined && !(Number.isFinite(value) && value > 0)) {
+      issues.push({ path, message: `must be a positive finite number, got ${String(value)}` });
+    }
+  };
+  if (options.maxEntries === undefined && options.maxBytes === undefined) {
+    issues.push({ path: "maxEntries", message: "set maxEntries, maxBytes or both" });
+  }
+  positive("maxEntries", options.maxEntries);
+  positive("maxBytes", options.maxBytes);
+  if (options.ttlMs !== undefined && !(options.ttlMs >= 0)) {
+    issues.push({ path: "ttlMs", message: `must be >= 0, got ${String(options.ttlMs)}` });
+  }
+  if (options.staleWhileRevalidateMs !== undefined && !(options.staleWhileRevalidateMs >= 0)) {
+    issues.push({
+      path: "staleWhileRevalidateMs",
+      message: `must be >= 0, got ${String(options.staleWhileRevalidateMs)}`,
+    });
+  }
+  if (options.policy !== undefined && options.policy !== "lru" && options.policy !== "w-tinylfu") {
+    issues.push({
+      path: "policy",
+      message: `must be "w-tinylfu" or "lru", got ${String(options.policy)}`,
+    });
+  }
+  if (
+    options.adaptation !== undefined &&
+    options.adaptation !== "shadow-lru" &&
+    options.adaptation !== "hill-climber"
+  ) {
+    issues.push({
+      path: "adaptation",
+      message: `must be "shadow-lru" or "hill-climber", got ${String(options.adaptation)}`,
+    });
+  }
+  const initial = options.initialWindowFraction;
+  if (initial !== undefined && !(initial > 0 && initial <= 1)) {
+    issues.push({
+      path: "initialWindowFraction",
+      message: `must be in (0, 1], got ${String(initial)}`,
+    });
+  }
+  if (issues.length > 0) throw new ConfigError("Invalid SmartCache options", { issues });
+}
