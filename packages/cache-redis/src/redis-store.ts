@@ -8,6 +8,11 @@ import type {
 } from "@llm/cache";
 import { ConfigError } from "@llm/core";
 import { Redis, type RedisOptions } from "ioredis";
+import {
+  type StoreState,
+  type StoreStateChange,
+  watchConnectionState,
+} from "./connection-state.js";
 import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
 
@@ -24,12 +29,17 @@ export interface RedisStoreOptions {
   namespace: string;
   /** A command without a reply within this many ms fails. Default 250. */
   commandTimeoutMs?: number;
-  /** Longest pause between reconnection attempts, ms. Default 1 000. */
+  /** Longest pause between reconnection attempts, ms (so a recovered Redis is found within it). Default 1 000. */
   reconnectMaxDelayMs?: number;
   /** Listen for other processes' invalidations (a second connection). Default true. */
   subscribe?: boolean;
   /** Connection errors and malformed messages; they are also the caller's failures to count. */
   onError?: (error: unknown) => void;
+  /**
+   * The connection went down or came back: called once per transition, never
+   * per failed command or reconnection attempt (see `state`).
+   */
+  onStateChange?: (change: StoreStateChange) => void;
   /** Extra ioredis options for connections created from `url`. */
   redisOptions?: RedisOptions;
 }
@@ -76,6 +86,7 @@ export class RedisStore implements CacheStore {
   readonly #listeners = new Set<InvalidationListener>();
   readonly #subscribed: Promise<void>;
   readonly #onError: (error: unknown) => void;
+  readonly #connection: { readonly state: StoreState | undefined };
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
@@ -106,6 +117,11 @@ export class RedisStore implements CacheStore {
     this.#ownsClient = options.client === undefined;
     const client = options.client ?? new Redis(options.url!, failFast);
     client.on("error", this.#onError);
+    this.#connection = watchConnectionState(
+      client,
+      options.onStateChange ?? (() => {}),
+      () => this.#closed,
+    );
     client.defineCommand("llmCacheSet", { lua: SET_SCRIPT });
     client.defineCommand("llmCacheDelete", { lua: DELETE_SCRIPT });
     client.defineCommand("llmCacheDeleteTag", { lua: DELETE_TAG_SCRIPT });
@@ -124,6 +140,11 @@ export class RedisStore implements CacheStore {
       () => undefined,
       (error: unknown) => this.#onError(error),
     );
+  }
+
+  /** `"up"` or `"down"` since the last transition; `undefined` before the first connection settles. */
+  get state(): StoreState | undefined {
+    return this.#connection.state;
   }
 
   /** Resolves once the connection is ready and the invalidation channel subscribed. */

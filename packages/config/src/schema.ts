@@ -30,6 +30,20 @@ export const timeoutsSchema = z.strictObject({
   idleMs: duration().optional(),
 });
 
+/** Bounds on what a provider may send back; unset ones take @llm/core's `DEFAULT_RESPONSE_LIMITS`. */
+export const limitsSchema = z.strictObject({
+  /** Longest SSE / NDJSON line (default 1 MiB). */
+  maxLineBytes: size().optional(),
+  /** Largest SSE event (default 8 MiB). */
+  maxEventBytes: size().optional(),
+  /** Largest non-streamed response body (default 32 MiB). */
+  maxBodyBytes: size().optional(),
+  /** Whole-stream deadline when no `timeouts.totalMs` applies (default 10 min; 0 = none). */
+  streamTotalMs: duration().optional(),
+  /** Longest wait between two stream events; keep-alive pings do not count (default 5 min; 0 = none). */
+  streamIdleMs: duration().optional(),
+});
+
 export const retriesSchema = z.strictObject({
   maxAttempts: int(1).default(3),
   baseDelayMs: duration().default(250),
@@ -115,6 +129,7 @@ export const clientSchema = z.strictObject({
   /** Names of other clients tried in order when this one fails. */
   fallbacks: z.array(z.string().min(1)).optional(),
   timeouts: timeoutsSchema.optional(),
+  limits: limitsSchema.optional(),
   retries: retriesSchema.optional(),
   circuitBreaker: circuitBreakerSchema.optional(),
   cache: clientCacheSchema.optional(),
@@ -214,6 +229,10 @@ export const poolSchema = z.strictObject({
   /** Requests waiting for a socket before new ones are rejected. */
   maxQueue: int(0).optional(),
   queueTimeoutMs: duration().optional(),
+  /** How long shutdown lets in-flight requests finish before failing them (default 5 s). */
+  closeTimeoutMs: duration().optional(),
+  /** Largest body the pool's `text()` / `json()` read (default 32 MiB). */
+  maxBodyBytes: size().optional(),
 });
 
 export const memorySchema = z
@@ -384,4 +403,5 @@ export type PluginEntry = z.output<typeof pluginEntrySchema>;
 export type HooksConfig = z.output<typeof hooksSchema>;
 export type RetriesConfig = z.output<typeof retriesSchema>;
 export type TimeoutsConfig = z.output<typeof timeoutsSchema>;
+export type LimitsConfig = z.output<typeof limitsSchema>;
 export type CircuitBreakerConfig = z.output<typeof circuitBreakerSchema>;

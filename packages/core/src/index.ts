@@ -70,6 +70,13 @@ export type {
   ToolCallEvent,
   UsageEvent,
 } from "./stream-event.js";
+export {
+  DEFAULT_RESPONSE_LIMITS,
+  type ParserLimits,
+  type ResolvedResponseLimits,
+  type ResponseLimits,
+  resolveResponseLimits,
+} from "./streaming/limits.js";
 export { NDJSONParser, parseNDJSON } from "./streaming/ndjson-parser.js";
 export { readWithSignal, toAbortError } from "./streaming/read-with-signal.js";
 export {

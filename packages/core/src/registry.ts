@@ -2,6 +2,7 @@ import type { LLMClient } from "./client.js";
 import { ConfigError } from "./errors/errors.js";
 import type { JsonValue } from "./json.js";
 import type { Secret } from "./secret.js";
+import type { ResponseLimits } from "./streaming/limits.js";
 import type { Transport } from "./transport.js";
 
 /** Settings every provider understands; each provider package extends them. */
@@ -18,6 +19,8 @@ export interface ProviderSettings {
   defaults?: Record<string, JsonValue>;
   /** Environment to read keys from; defaults to `process.env`. */
   env?: Record<string, string | undefined>;
+  /** Bounds on answers: line, event and body sizes, stream deadlines (`DEFAULT_RESPONSE_LIMITS`). */
+  limits?: ResponseLimits;
 }
 
 /** What a provider package exports as `provider`, so a registry (or a plugin) can install it. */

@@ -57,7 +57,7 @@ export function buildClient(name: string, context: ClientBuildContext): LLMClien
       ? attempts[0]!
       : fallbackClient(attempts, {
           onFallback: ({ error, from, to }) =>
-            void context.hooks.callHook("onFallback", {
+            context.hooks.notify("onFallback", {
               client: name,
               from: order[from]!,
               to: order[to]!,
@@ -95,7 +95,7 @@ function resilientProvider(
         baseDelayMs: retries.baseDelayMs,
         maxDelayMs: retries.maxDelayMs,
         onRetry: ({ attempt, error, delayMs }) =>
-          void context.hooks.callHook("onRetry", {
+          context.hooks.notify("onRetry", {
             client: name,
             attempt,
             error: toLLMError(error),
@@ -128,6 +128,7 @@ function providerSettings(config: ClientConfig, transport: Transport): ProviderS
   if (config.apiKey !== undefined) settings.apiKey = config.apiKey;
   // The config holds the URL as a SecretURL (a `?key=` must not print); the provider needs the real one.
   if (config.baseURL !== undefined) settings.baseURL = config.baseURL.reveal();
+  if (config.limits !== undefined) settings.limits = config.limits;
   if (config.headers !== undefined) {
     settings.headers = Object.fromEntries(
       Object.entries(config.headers).map(([k, v]) => [k, v instanceof Secret ? v.reveal() : v]),

@@ -10,6 +10,8 @@ export interface CacheStoreContext {
   conditions: readonly string[];
   /** Store types contributed by plugins. */
   pluginStores: ReadonlyMap<string, CacheStoreFactory>;
+  /** The store's connection went down or came back (once per transition; Redis reports it). */
+  onStoreState?: (change: { state: "up" | "down"; error?: Error }) => void;
 }
 
 type L2Config = Readonly<LLMConfig["cache"]["l2"]>;
@@ -41,6 +43,7 @@ export async function createCacheStore(
           url: string;
           namespace: string;
           password?: string;
+          onStateChange?: (change: { state: "up" | "down"; error?: Error }) => void;
         }) => CacheStore & {
           ready(): Promise<void>;
         };
@@ -49,6 +52,7 @@ export async function createCacheStore(
         url: l2.url.reveal(),
         namespace: l2.namespace,
         ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
+        ...(context.onStoreState ? { onStateChange: context.onStoreState } : {}),
       });
       await readyWithin(store, REDIS_READY_TIMEOUT_MS);
       return store;

@@ -16,6 +16,7 @@ import { memoryModule } from "./modules/memory-module.js";
 import { pluginsModule } from "./modules/plugins-module.js";
 import { poolModule } from "./modules/pool-module.js";
 import { providersModule } from "./modules/providers-module.js";
+import { reportStoreState } from "./report-store-state.js";
 import { TOKENS } from "./tokens.js";
 
 export type ConfigLoadOptions = NonNullable<Parameters<typeof ConfigManager.load>[0]>;
@@ -97,7 +98,7 @@ export async function createLLMContainer(
 
     const hooks = container.get(TOKENS.Hooks);
     const offConfig = manager.onChange(({ changes }) => {
-      void hooks.callHook("onConfigChange", { changes });
+      hooks.notify("onConfigChange", { changes });
     });
     container.onDeactivation(TOKENS.Hooks, () => offConfig());
 
@@ -111,10 +112,12 @@ export async function createLLMContainer(
     await plugins.load(pluginSpecs);
     await plugins.start();
 
-    const store = await createCacheStore(manager.get().cache.l2, {
+    const l2 = manager.get().cache.l2;
+    const store = await createCacheStore(l2, {
       baseDir,
       conditions,
       pluginStores: plugins.cacheStores,
+      onStoreState: reportStoreState(hooks, l2.type),
     });
     container.load(poolModule(), memoryModule(), cacheModule(store), clientsModule());
     await options.configure?.(container);

@@ -85,6 +85,18 @@ export interface ConfigChangePayload {
   changes: ReadonlyArray<{ path: string }>;
 }
 
+/**
+ * A cache store (the L2, e.g. Redis) became unreachable or came back. Called
+ * once per transition, never per failed command.
+ */
+export interface CacheStoreStatePayload {
+  /** The store's name, e.g. `"redis"`. */
+  store: string;
+  state: "up" | "down";
+  /** Why it went down (absent for `"up"`); messages are redacted. */
+  error?: Error;
+}
+
 type MaybePromise<T> = T | Promise<T>;
 
 /**
@@ -114,6 +126,7 @@ export interface HookMap {
   onCacheMiss: (payload: CacheMissPayload) => MaybePromise<void>;
   onCacheCorrupt: (payload: CacheCorruptPayload) => MaybePromise<void>;
   onConfigChange: (payload: ConfigChangePayload) => MaybePromise<void>;
+  onCacheStoreState: (payload: CacheStoreStatePayload) => MaybePromise<void>;
 }
 
 export type HookName = keyof HookMap & string;

@@ -165,6 +165,34 @@ export class Hooks {
     if (pending) return Promise.all(pending).then(() => undefined);
   }
 
+  /**
+   * Fire-and-forget, for notifications nobody awaits (retries, fallbacks,
+   * cache hits, config changes): every handler starts, as in parallel mode,
+   * and nothing is returned. A handler that throws, rejects or times out is
+   * reported to the `onHandlerError` listeners — also one registered with
+   * `onError: "propagate"`, since there is no caller here to propagate to. So a
+   * notification can never become an unhandled rejection, nor stop the
+   * handlers after the failing one.
+   */
+  notify<K extends HookName>(name: K, payload: HookPayload<K>): void {
+    const list = this.#list(name);
+    if (list === undefined) return;
+    for (const registration of list) {
+      let outcome: unknown;
+      try {
+        outcome = this.#invoke(name, registration, payload);
+      } catch (error) {
+        this.#report(toHookError(name, registration, error));
+        continue;
+      }
+      if (isThenable(outcome)) {
+        Promise.resolve(outcome).then(undefined, (error: unknown) =>
+          this.#report(toHookError(name, registration, error)),
+        );
+      }
+    }
+  }
+
   /** Bail: handlers run in order until one returns something other than `undefined`. */
   callHookBail<K extends HookName, R = unknown>(
     name: K,
@@ -226,16 +254,13 @@ export class Hooks {
   }
 
   #fail(name: string, registration: Registration, error: unknown): undefined {
-    const hookError =
-      error instanceof HookError
-        ? error
-        : new HookError(
-            name,
-            registration.name,
-            error instanceof Error ? error.message : String(error),
-            error,
-          );
+    const hookError = toHookError(name, registration, error);
     if (registration.policy === "propagate") throw hookError;
+    this.#report(hookError);
+    return undefined;
+  }
+
+  #report(hookError: HookError): void {
     for (const listener of this.#errorListeners) {
       try {
         listener(hookError);
@@ -243,8 +268,17 @@ export class Hooks {
         // A failing error listener must not turn an isolated failure into a crash.
       }
     }
-    return undefined;
   }
+}
+
+function toHookError(name: string, registration: Registration, error: unknown): HookError {
+  if (error instanceof HookError) return error;
+  return new HookError(
+    name,
+    registration.name,
+    error instanceof Error ? error.message : String(error),
+    error,
+  );
 }
 
 function withTimeout(

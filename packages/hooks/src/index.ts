@@ -5,6 +5,7 @@ export type {
   CacheCorruptPayload,
   CacheHitPayload,
   CacheMissPayload,
+  CacheStoreStatePayload,
   CallInfo,
   ConfigChangePayload,
   ErrorPayload,

@@ -223,15 +223,25 @@ export class ConnectionPool implements Transport {
   }
 
   /**
-   * Graceful: refuses new requests, lets queued and in-flight ones finish (bodies
-   * included), then closes the sockets.
+   * Graceful, with a deadline: refuses new requests and lets queued and
+   * in-flight ones finish (bodies included) for up to `timeoutMs` (default the
+   * pool's `closeTimeoutMs`, 5 s; 0 = no deadline), then closes the sockets.
+   * Whatever is still running at the deadline fails with `PoolClosedError`
+   * ("closed") and its socket is destroyed, so a hung server cannot hold
+   * `close()` — nor a container's `dispose()` — for the 10-minute header timeout.
+   * Every call returns the first call's promise.
    */
-  close(): Promise<void> {
+  close(options: { timeoutMs?: number } = {}): Promise<void> {
     if (this.#closing) return this.#closing;
     if (this.#state === "destroyed") return Promise.resolve();
     this.#state = "closed";
+    const timeoutMs = options.timeoutMs ?? this.options.closeTimeoutMs;
     this.#closing = (async () => {
-      await Promise.all(this.#states.map((s) => s.gate.whenIdle()));
+      const idle = Promise.all(this.#states.map((s) => s.gate.whenIdle()));
+      if (!(await settlesWithin(idle, timeoutMs))) {
+        await this.#terminate("closed");
+        return;
+      }
       await Promise.all([
         ...this.#states.flatMap((s) => (s.pool ? [s.pool.close()] : [])),
         this.#proxyAgent?.close(),
@@ -240,15 +250,40 @@ export class ConnectionPool implements Transport {
     return this.#closing;
   }
 
-  /** Immediate: fails queued requests with `PoolClosedError` and aborts in-flight ones (→ `NetworkError`). */
+  /** Immediate: fails queued and in-flight requests (bodies being read included) with `PoolClosedError`. */
   async destroy(): Promise<void> {
     if (this.#state === "destroyed") return;
+    await this.#terminate("destroyed");
+  }
+
+  async #terminate(how: "closed" | "destroyed"): Promise<void> {
     this.#state = "destroyed";
-    for (const s of this.#states) s.gate.rejectAll(new PoolClosedError(s.origin, "destroyed"));
+    for (const s of this.#states) s.gate.rejectAll(new PoolClosedError(s.origin, how));
+    // undici hands the error given to destroy() to every request it still holds.
+    const reason = (origin: string) => new PoolClosedError(origin, how);
     await Promise.all([
-      ...this.#states.flatMap((s) => (s.pool && !s.pool.destroyed ? [s.pool.destroy()] : [])),
-      this.#proxyAgent?.destroy(),
+      ...this.#states.flatMap((s) =>
+        s.pool && !s.pool.destroyed ? [s.pool.destroy(reason(s.origin))] : [],
+      ),
+      this.#proxyAgent?.destroy(reason("the proxy")),
     ]);
+  }
+}
+
+/** True when `work` settles within `ms` (0: waits however long it takes). */
+async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
+  if (ms <= 0 || !Number.isFinite(ms)) {
+    await work;
+    return true;
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const expired = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([work.then(() => true as const), expired]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

@@ -39,6 +39,14 @@ export interface ConnectionPoolOptions {
   dns?: boolean | DnsCacheOptions;
   /** `"env"`: honour HTTP_PROXY / HTTPS_PROXY / NO_PROXY; or explicit proxy URLs. */
   proxy?: "env" | ProxyOptions;
+  /**
+   * How long `close()` lets in-flight and queued requests finish before it
+   * fails them with `PoolClosedError` and destroys the sockets. 0 = wait for
+   * them however long they take.
+   */
+  closeTimeoutMs?: number;
+  /** Largest body `text()` / `json()` will read; past it they throw `LimitExceededError`. Streamed bodies are not bounded here. */
+  maxBodyBytes?: number;
 }
 
 export interface ResolvedPoolOptions {
@@ -55,6 +63,8 @@ export interface ResolvedPoolOptions {
   maxConcurrentStreams: number;
   dnsTtlMs: number;
   proxy: ProxyOptions | undefined;
+  closeTimeoutMs: number;
+  maxBodyBytes: number;
 }
 
 export const POOL_DEFAULTS = {
@@ -70,6 +80,8 @@ export const POOL_DEFAULTS = {
   allowH2: false,
   maxConcurrentStreams: 100,
   dnsTtlMs: 30_000,
+  closeTimeoutMs: 5_000,
+  maxBodyBytes: 32 * 1024 * 1024,
 } as const;
 
 const NUMERIC_KEYS = [
@@ -83,6 +95,8 @@ const NUMERIC_KEYS = [
   ["maxQueue", 0],
   ["queueTimeoutMs", 0],
   ["maxConcurrentStreams", 1],
+  ["closeTimeoutMs", 0],
+  ["maxBodyBytes", 1],
 ] as const;
 
 /** Fills defaults and validates; every problem is reported at once as a `ConfigError`. */
@@ -124,5 +138,7 @@ export function resolvePoolOptions(options: ConnectionPoolOptions = {}): Resolve
     maxConcurrentStreams: options.maxConcurrentStreams ?? POOL_DEFAULTS.maxConcurrentStreams,
     dnsTtlMs,
     proxy,
+    closeTimeoutMs: options.closeTimeoutMs ?? POOL_DEFAULTS.closeTimeoutMs,
+    maxBodyBytes: options.maxBodyBytes ?? POOL_DEFAULTS.maxBodyBytes,
   };
 }

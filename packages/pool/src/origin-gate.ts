@@ -1,4 +1,4 @@
-import { AbortError } from "@llm/core";
+import { AbortError, onAbort } from "@llm/core";
 import { PoolQueueFullError, PoolTimeoutError } from "./errors.js";
 import type { WaitHistogram } from "./wait-histogram.js";
 
@@ -7,8 +7,8 @@ interface Waiter {
   reject: (error: Error) => void;
   enqueuedAt: number;
   timer: NodeJS.Timeout | undefined;
-  signal: AbortSignal | undefined;
-  onAbort: (() => void) | undefined;
+  /** Unregisters the waiter's abort listener. */
+  offAbort: (() => void) | undefined;
   done: boolean;
 }
 
@@ -64,8 +64,7 @@ export class OriginGate {
         reject,
         enqueuedAt: performance.now(),
         timer: undefined,
-        signal,
-        onAbort: undefined,
+        offAbort: undefined,
         done: false,
       };
       if (this.queueTimeoutMs > 0 && Number.isFinite(this.queueTimeoutMs)) {
@@ -76,17 +75,15 @@ export class OriginGate {
         waiter.timer.unref();
       }
       if (signal) {
-        waiter.onAbort = () =>
+        waiter.offAbort = onAbort(signal, () =>
           this.#drop(
             waiter,
             new AbortError(
               `Request to ${this.origin} was aborted while waiting in the pool queue`,
-              {
-                cause: signal.reason,
-              },
+              { cause: signal.reason },
             ),
-          );
-        signal.addEventListener("abort", waiter.onAbort, { once: true });
+          ),
+        );
       }
       this.#queue.push(waiter);
       this.queued++;
@@ -152,7 +149,7 @@ export class OriginGate {
     waiter.done = true;
     this.queued--;
     if (waiter.timer) clearTimeout(waiter.timer);
-    if (waiter.signal && waiter.onAbort) waiter.signal.removeEventListener("abort", waiter.onAbort);
+    waiter.offAbort?.();
     if (error) waiter.reject(error);
     else waiter.resolve();
   }

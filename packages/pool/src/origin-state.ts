@@ -44,6 +44,7 @@ export class OriginState implements ResponseOwner {
   readonly connectTimeoutMs: number;
   readonly headersTimeoutMs: number;
   readonly bodyTimeoutMs: number;
+  readonly maxBodyBytes: number;
   connectionsOpened = 0;
   requestsServed = 0;
   errors = 0;
@@ -70,6 +71,7 @@ export class OriginState implements ResponseOwner {
     this.connectTimeoutMs = options.connectTimeoutMs;
     this.headersTimeoutMs = options.headersTimeoutMs;
     this.bodyTimeoutMs = options.bodyTimeoutMs;
+    this.maxBodyBytes = options.maxBodyBytes;
     pool?.on("connect", () => {
       this.connectionsOpened++;
     });

@@ -1,6 +1,8 @@
 import {
   AbortError,
+  LimitExceededError,
   type LLMError,
+  onAbort,
   ParseError,
   type TransportRequest,
   type TransportResponse,
@@ -11,6 +13,8 @@ import type { ErrorContext } from "./map-undici-error.js";
 /** What a response needs from the origin that serves it. */
 export interface ResponseOwner extends ErrorContext {
   readonly dispatcher: Dispatcher;
+  /** Bound on what `text()` / `json()` read. */
+  readonly maxBodyBytes: number;
   /** Called exactly once per dispatched request, when undici is done with it. */
   readonly release: () => void;
   requestsServed: number;
@@ -63,7 +67,7 @@ export class PoolResponse
   #reject: ((error: Error) => void) | undefined;
   #abort: ((reason?: Error) => void) | undefined;
   #resume: (() => void) | undefined;
-  #onSignalAbort: (() => void) | undefined;
+  #offSignalAbort: (() => void) | undefined;
 
   #chunks: Buffer[] = [];
   #head = 0;
@@ -94,9 +98,9 @@ export class PoolResponse
           this.onError(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
           return;
         }
-        this.#onSignalAbort = () =>
-          this.#abort?.(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
-        signal.addEventListener("abort", this.#onSignalAbort, { once: true });
+        this.#offSignalAbort = onAbort(signal, () =>
+          this.#abort?.(signal.reason instanceof Error ? signal.reason : new Error("aborted")),
+        );
       }
       owner.dispatcher.dispatch(
         {
@@ -189,8 +193,7 @@ export class PoolResponse
   #finish(): void {
     if (this.#released) return;
     this.#released = true;
-    const signal = this.#request.signal;
-    if (signal && this.#onSignalAbort) signal.removeEventListener("abort", this.#onSignalAbort);
+    this.#offSignalAbort?.();
     this.#owner.release();
   }
 
@@ -235,7 +238,14 @@ export class PoolResponse
     return chunk;
   }
 
+  /** The whole body as text; past the pool's `maxBodyBytes` it stops reading and throws `LimitExceededError`. */
   async text(): Promise<string> {
+    const max = this.#owner.maxBodyBytes;
+    const declared = Number(this.headers["content-length"]);
+    if (declared > max || this.#buffered > max) {
+      await this.cancel();
+      throw this.#tooLarge(Math.max(declared || 0, this.#buffered));
+    }
     // Common case for JSON: the whole body arrived with the headers; decode it in one go.
     if (this.#ended && this.#error === undefined) {
       const chunks = this.#head === 0 ? this.#chunks : this.#chunks.slice(this.#head);
@@ -250,10 +260,26 @@ export class PoolResponse
     for (;;) {
       const { done, value } = await this.next();
       if (done) break;
-      parts.push(value as Buffer);
       bytes += value.length;
+      if (bytes > max) {
+        parts.length = 0;
+        await this.cancel();
+        throw this.#tooLarge(bytes);
+      }
+      parts.push(value as Buffer);
     }
     return decodeUtf8(parts, bytes);
+  }
+
+  #tooLarge(bytes: number): LimitExceededError {
+    const q = this.#request.url.indexOf("?");
+    const url = q === -1 ? this.#request.url : this.#request.url.slice(0, q);
+    return new LimitExceededError(
+      "bodyBytes",
+      this.#owner.maxBodyBytes,
+      bytes,
+      `${this.#request.method} ${url} response body`,
+    );
   }
 
   async json(): Promise<unknown> {

@@ -1,4 +1,4 @@
-import { AbortError, NetworkError } from "@llm/core";
+import { AbortError } from "@llm/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionPool, PoolClosedError } from "../src/index.js";
 import {
@@ -124,7 +124,7 @@ describe("close and destroy", () => {
     expect(pool.stats(s.origin)?.connected).toBe(0);
   });
 
-  it("destroy() fails in-flight requests with NetworkError and queued ones with PoolClosedError", async () => {
+  it("destroy() fails in-flight and queued requests with PoolClosedError", async () => {
     const held = heldHandler();
     const s = await server(held.handler);
     pool = new ConnectionPool({ connections: 1 });
@@ -138,9 +138,9 @@ describe("close and destroy", () => {
     await pool.destroy();
     await pool.destroy();
     const [a, b] = await Promise.all([inFlight, queued]);
-    expect(a).toBeInstanceOf(NetworkError);
-    expect((a as NetworkError).retryable).toBe(false);
-    expect((a as NetworkError).message).toContain("destroyed");
+    expect(a).toBeInstanceOf(PoolClosedError);
+    expect((a as PoolClosedError).retryable).toBe(false);
+    expect((a as PoolClosedError).message).toContain("destroyed");
     expect(b).toBeInstanceOf(PoolClosedError);
     expect(await pool.close()).toBeUndefined();
   });

@@ -14,6 +14,7 @@ import {
   ParseError,
   providerCacheScope,
   type ResponseFormat,
+  type ResponseLimits,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -56,6 +57,8 @@ export interface AnthropicChatClientConfig {
   /** Static headers (`x-api-key`, `anthropic-version`, custom), built once. */
   headers: Record<string, string>;
   transport: Transport;
+  /** Bounds on answers (`ResponseLimits`); unset ones take core's defaults. */
+  limits?: ResponseLimits;
   defaults?: AnthropicRequestDefaults;
 }
 
@@ -160,6 +163,7 @@ export class AnthropicChatClient implements LLMClient {
       headers: this.#config.headers,
       body,
       mapError,
+      ...(this.#config.limits === undefined ? {} : { limits: this.#config.limits }),
     };
   }
 }

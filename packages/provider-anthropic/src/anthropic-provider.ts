@@ -59,6 +59,7 @@ export function createAnthropic(settings: AnthropicProviderSettings = {}): Anthr
       (settings.fetch ? createFetchTransport({ fetch: settings.fetch }) : defaultTransport()),
   };
   if (settings.model !== undefined) config.model = settings.model;
+  if (settings.limits !== undefined) config.limits = settings.limits;
   if (settings.defaults !== undefined)
     config.defaults = readRequestDefaults(PROVIDER, settings.defaults, DEFAULT_KEYS);
   return new AnthropicChatClient(config);

@@ -11,6 +11,7 @@ import {
   type LLMClient,
   providerCacheScope,
   type RequestDefaults,
+  type ResponseLimits,
   type SendOptions,
   type StreamEvent,
   type Transport,
@@ -39,6 +40,8 @@ export interface GeminiChatClientConfig {
   /** Static headers (`x-goog-api-key`, custom), built once. */
   headers: Record<string, string>;
   transport: Transport;
+  /** Bounds on answers (`ResponseLimits`); unset ones take core's defaults. */
+  limits?: ResponseLimits;
   defaults?: GeminiRequestDefaults;
 }
 
@@ -192,6 +195,7 @@ export class GeminiChatClient implements LLMClient {
       headers: this.#config.headers,
       body,
       mapError: mapGeminiError,
+      ...(this.#config.limits === undefined ? {} : { limits: this.#config.limits }),
     };
   }
 }

@@ -47,6 +47,7 @@ export function createGemini(settings: GeminiProviderSettings = {}): GeminiChatC
   }
   return new GeminiChatClient({
     ...(settings.model === undefined ? {} : { model: settings.model }),
+    ...(settings.limits === undefined ? {} : { limits: settings.limits }),
     baseURL,
     headers,
     transport: settings.transport ?? defaultTransport(),

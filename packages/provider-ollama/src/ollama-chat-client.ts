@@ -13,6 +13,7 @@ import {
   type LLMClient,
   providerCacheScope,
   type RequestDefaults,
+  type ResponseLimits,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -42,6 +43,8 @@ export interface OllamaChatClientConfig {
   /** Static headers (optional bearer for a proxy, custom), built once. */
   headers: Record<string, string>;
   transport: Transport;
+  /** Bounds on answers (`ResponseLimits`); unset ones take core's defaults. */
+  limits?: ResponseLimits;
   defaults?: OllamaRequestDefaults;
 }
 
@@ -168,6 +171,7 @@ export class OllamaChatClient implements LLMClient {
       headers: this.#config.headers,
       body,
       mapError: (info) => mapOllamaError(info, model),
+      ...(this.#config.limits === undefined ? {} : { limits: this.#config.limits }),
     };
   }
 }

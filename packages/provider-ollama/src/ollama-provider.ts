@@ -45,6 +45,7 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaChatC
   }
   return new OllamaChatClient({
     ...(settings.model === undefined ? {} : { model: settings.model }),
+    ...(settings.limits === undefined ? {} : { limits: settings.limits }),
     url: `${baseURL}/api/chat`,
     headers,
     transport: settings.transport ?? defaultTransport(),

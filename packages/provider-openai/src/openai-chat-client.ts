@@ -14,6 +14,7 @@ import {
   ParseError,
   providerCacheScope,
   type ResponseFormat,
+  type ResponseLimits,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -57,6 +58,8 @@ export interface OpenAIChatClientConfig {
   /** Static headers (auth, organization, custom), built once. */
   headers: Record<string, string>;
   transport: Transport;
+  /** Bounds on answers (`ResponseLimits`); unset ones take core's defaults. */
+  limits?: ResponseLimits;
   defaults?: OpenAIRequestDefaults;
   /** Send `stream_options: { include_usage: true }` on streams. */
   streamOptions: boolean;
@@ -178,6 +181,7 @@ export class OpenAIChatClient implements LLMClient {
       headers: config.headers,
       body,
       mapError: this.#mapError,
+      ...(config.limits === undefined ? {} : { limits: config.limits }),
     };
   }
 

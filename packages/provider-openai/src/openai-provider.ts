@@ -93,6 +93,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIChatC
     providerOptionKeys: name === PROVIDER ? [PROVIDER] : [PROVIDER, name],
   };
   if (settings.model !== undefined) config.model = settings.model;
+  if (settings.limits !== undefined) config.limits = settings.limits;
   if (settings.defaults !== undefined)
     config.defaults = readRequestDefaults(name, settings.defaults, DEFAULT_KEYS);
   return new OpenAIChatClient(config);

@@ -1,4 +1,4 @@
-import { AbortError, type ChatResponse, type StreamEvent } from "@llm/core";
+import { AbortError, type ChatResponse, onAbort, type StreamEvent } from "@llm/core";
 
 /**
  * One upstream call shared by every identical request that arrives while it
@@ -90,11 +90,11 @@ export class Flight {
   #nextEvent(signal: AbortSignal | undefined): Promise<void> {
     if (signal === undefined) return this.#changed;
     if (signal.aborted) return Promise.reject(abortError(signal));
+    // Through core's `onAbort`: every caller waiting on a shared signal costs it no listener.
     return new Promise<void>((resolve, reject) => {
-      const onAbort = () => reject(abortError(signal));
-      signal.addEventListener("abort", onAbort, { once: true });
+      const off = onAbort(signal, () => reject(abortError(signal)));
       this.#changed.then(() => {
-        signal.removeEventListener("abort", onAbort);
+        off();
         resolve();
       });
     });

@@ -9,7 +9,10 @@ export interface StoreGuardOptions {
   failureThreshold?: number;
   /** First pause after the circuit opens; doubles on each failed probe. Default 1 000 ms. */
   backoffMs?: number;
-  /** Cap of the doubling pause. Default 30 000 ms. */
+  /**
+   * Cap of the doubling pause. Default 5 000 ms: a store that comes back is
+   * used again within seconds, and one probe per 5 s costs a dead store nothing.
+   */
   maxBackoffMs?: number;
   now?: () => number;
 }
@@ -58,7 +61,7 @@ export class StoreGuard {
     this.#timeoutMs = options.timeoutMs ?? 250;
     this.#threshold = options.failureThreshold ?? 3;
     this.#baseBackoff = options.backoffMs ?? 1_000;
-    this.#maxBackoff = options.maxBackoffMs ?? 30_000;
+    this.#maxBackoff = options.maxBackoffMs ?? DEFAULT_MAX_BACKOFF_MS;
     this.#now = options.now ?? Date.now;
     this.#backoff = this.#baseBackoff;
   }
@@ -135,3 +138,4 @@ export class StoreGuard {
 }
 
 const TIMED_OUT = Symbol("timed out");
+const DEFAULT_MAX_BACKOFF_MS = 5_000;

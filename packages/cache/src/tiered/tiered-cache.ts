@@ -21,7 +21,7 @@ export interface TieredCacheOptions<V> {
   codec?: ValueCodec<V>;
   /** TTL when `set` gives none. Default: none in L2, L1's own default in L1. */
   ttlMs?: number;
-  /** Deadline and circuit of L2 calls (default 250 ms timeout, open after 3 failures, 1 s → 30 s back-off). */
+  /** Deadline and circuit of L2 calls (default 250 ms timeout, open after 3 failures, 1 s → 5 s back-off). */
   l2Guard?: StoreGuardOptions;
   /** Told about every L2 failure (already counted); for logs. Never throws into a request. */
   onError?: (error: unknown, operation: string) => void;

@@ -164,3 +164,40 @@ export class CircuitOpenError extends LLMError {
     this.retryAfterMs = retryAfterMs;
   }
 }
+
+/** Which bound an input crossed. */
+export type LimitName = "lineBytes" | "eventBytes" | "bodyBytes";
+
+/**
+ * An input from outside (a stream line, an SSE event, a response body) grew
+ * past its configured bound. Reading stops as soon as the bound is passed, so
+ * the memory held is at most the limit. Not retryable: the same request would
+ * get the same oversized answer.
+ */
+export class LimitExceededError extends LLMError {
+  override readonly code: string = "LIMIT_EXCEEDED";
+  /** The bound that was crossed, as named in `ResponseLimits` (`maxLineBytes` → `lineBytes`). */
+  readonly limit: LimitName;
+  /** The configured maximum. */
+  readonly max: number;
+  /** How much had arrived when reading stopped (more than `max`; the rest was never read). */
+  readonly value: number;
+  /** Where: e.g. `SSE line 3`, `openai response body`. */
+  readonly where: string;
+  constructor(
+    limit: LimitName,
+    max: number,
+    value: number,
+    where: string,
+    options: LLMErrorOptions = {},
+  ) {
+    super(`${where} exceeds the ${limit} limit of ${max} (got at least ${value})`, {
+      ...options,
+      retryable: false,
+    });
+    this.limit = limit;
+    this.max = max;
+    this.value = value;
+    this.where = where;
+  }
+}

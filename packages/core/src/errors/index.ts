@@ -7,6 +7,8 @@ export {
   ContentFilterError,
   ContextLengthError,
   InvalidRequestError,
+  LimitExceededError,
+  type LimitName,
   NetworkError,
   ParseError,
   ProviderError,

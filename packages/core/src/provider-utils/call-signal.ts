@@ -1,6 +1,7 @@
 import type { CallOptions } from "../client.js";
 import { TimeoutError } from "../errors/errors.js";
 import { toAbortError } from "../streaming/read-with-signal.js";
+import { onAbort } from "./abort-listeners.js";
 
 /**
  * The signal one call runs under: the caller's `signal`, the `timeoutMs`
@@ -10,17 +11,25 @@ import { toAbortError } from "../streaming/read-with-signal.js";
  */
 export interface CallSignal {
   signal: AbortSignal | undefined;
-  /** Aborts the call (the consumer broke out of the stream). */
-  abort(): void;
+  /** Aborts the call (the consumer broke out of the stream, or a stream limit fired). */
+  abort(reason?: unknown): void;
   /** Detaches from the caller's signal and clears the deadline timer. */
   dispose(): void;
 }
 
 const NOOP: CallSignal = { signal: undefined, abort() {}, dispose() {} };
 
-export function openCallSignal(options: CallOptions | undefined, ownAbort: boolean): CallSignal {
+/**
+ * `defaultTimeoutMs` is the deadline used when the call sets no `timeoutMs`
+ * (streams pass `ResponseLimits.streamTotalMs`; 0 or undefined: none).
+ */
+export function openCallSignal(
+  options: CallOptions | undefined,
+  ownAbort: boolean,
+  defaultTimeoutMs?: number,
+): CallSignal {
   const caller = options?.signal;
-  const timeoutMs = options?.timeoutMs;
+  const timeoutMs = options?.timeoutMs ?? (defaultTimeoutMs ? defaultTimeoutMs : undefined);
   if (!ownAbort && timeoutMs === undefined) {
     return caller === undefined ? NOOP : { signal: caller, abort() {}, dispose() {} };
   }
@@ -31,16 +40,15 @@ export function openCallSignal(options: CallOptions | undefined, ownAbort: boole
     timer = setTimeout(() => controller.abort(new TimeoutError("total", timeoutMs)), timeoutMs);
     timer.unref?.();
   }
-  const onCallerAbort = caller ? () => controller.abort(caller.reason) : undefined;
-  if (caller && onCallerAbort) caller.addEventListener("abort", onCallerAbort, { once: true });
+  const offCaller = caller ? onAbort(caller, () => controller.abort(caller.reason)) : undefined;
   return {
     signal: controller.signal,
-    abort() {
-      if (!controller.signal.aborted) controller.abort();
+    abort(reason?: unknown) {
+      if (!controller.signal.aborted) controller.abort(reason);
     },
     dispose() {
       clearTimeout(timer);
-      if (caller && onCallerAbort) caller.removeEventListener("abort", onCallerAbort);
+      offCaller?.();
     },
   };
 }

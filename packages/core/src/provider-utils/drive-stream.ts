@@ -1,11 +1,13 @@
 import type { CallOptions } from "../client.js";
 import type { JsonValue } from "../json.js";
 import type { StreamEvent } from "../stream-event.js";
+import { resolveResponseLimits } from "../streaming/limits.js";
 import { NDJSONParser } from "../streaming/ndjson-parser.js";
 import { type SSEEvent, SSEParser } from "../streaming/sse-parser.js";
 import type { Transport } from "../transport.js";
 import { withCallOptions } from "./call-json.js";
 import { openCallSignal } from "./call-signal.js";
+import { IdleWatch } from "./idle-watch.js";
 import { type SendOptions, sendStream } from "./send.js";
 
 /**
@@ -61,6 +63,11 @@ const NO_FAILURE: unique symbol = Symbol("no failure");
  * its request's signal aborts (core's fetch transport and `@llm/pool` both
  * do, with `AbortError` or the signal's `LLMError` reason), and a race would
  * cost a promise per chunk.
+ *
+ * Bounded by `plan.send.limits` (see `ResponseLimits`): line and event sizes
+ * (`LimitExceededError`), a whole-stream deadline when the call sets no
+ * `timeoutMs`, and an idle limit that only frames with content reset, so a
+ * server sending keep-alive pings forever is cut (`TimeoutError` "total" / "idle").
  */
 export async function* driveStream<F extends StreamFraming>(
   transport: Transport,
@@ -69,9 +76,13 @@ export async function* driveStream<F extends StreamFraming>(
   prepare: () => StreamPlan<FrameOf<F>>,
 ): AsyncGenerator<StreamEvent, void, undefined> {
   const plan = prepare();
+  const limits = resolveResponseLimits(plan.send.limits);
   // Our own abort, not just the body iterator's return(): cancelling a fetch body may let the
   // response run on (to reuse the socket) while the model keeps generating tokens we pay for.
-  const call = openCallSignal(options, true);
+  const call = openCallSignal(options, true, limits.streamTotalMs);
+  const idleMs = options?.idleTimeoutMs ?? limits.streamIdleMs;
+  // The transport's body timeout counts any byte, pings included; this one counts frames.
+  const idle = idleMs > 0 ? new IdleWatch(idleMs, (error) => call.abort(error)) : undefined;
   let completed = false;
   let body: AsyncIterator<Uint8Array> | undefined;
   try {
@@ -81,20 +92,18 @@ export async function* driveStream<F extends StreamFraming>(
     // SSE: the parser strips a leading BOM itself, exactly once; NDJSON lets the decoder do it.
     const sse = framing === "sse";
     const decoder = sse ? new TextDecoder("utf-8", { ignoreBOM: true }) : new TextDecoder("utf-8");
-    const parser: FrameParser<unknown> = sse ? new SSEParser() : new NDJSONParser();
+    const parser: FrameParser<unknown> = sse ? new SSEParser(limits) : new NDJSONParser(limits);
     const out: StreamEvent[] = [];
     // A manual loop, not `for await`: on an early exit the finally below must abort BEFORE the
     // body is returned — a transport detaches from the signal once its body is closed.
     body = result.body[Symbol.asyncIterator]();
+    idle?.start();
     while (true) {
       const next = await body.next();
       if (next.done) break;
-      const failure = feed(
-        handler,
-        parser.feed(decoder.decode(next.value, { stream: true })),
-        sse,
-        out,
-      );
+      const frames = parser.feed(decoder.decode(next.value, { stream: true }));
+      if (frames.length > 0) idle?.touch();
+      const failure = feed(handler, frames, sse, out);
       for (let i = 0; i < out.length; i++) yield out[i] as StreamEvent;
       out.length = 0;
       if (failure !== NO_FAILURE) throw failure;
@@ -106,6 +115,7 @@ export async function* driveStream<F extends StreamFraming>(
     if (failure !== NO_FAILURE) throw failure;
     completed = true;
   } finally {
+    idle?.stop();
     // Breaking out of `for await` (or failing) lands here with `completed` false: end the request.
     if (!completed) {
       call.abort();

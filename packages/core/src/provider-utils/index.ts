@@ -1,3 +1,4 @@
+export { onAbort } from "./abort-listeners.js";
 export { type ReadAPIKeyOptions, readAPIKey } from "./api-key.js";
 export { normalizeBaseURL } from "./base-url.js";
 export { callJSON } from "./call-json.js";
@@ -22,6 +23,7 @@ export { type SafeParseResult, safeParseJSON } from "./safe-parse-json.js";
 export {
   type JSONResult,
   MAX_ERROR_BODY_BYTES,
+  readBodyWithin,
   readBounded,
   type SendOptions,
   type StreamResult,

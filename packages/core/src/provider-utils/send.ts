@@ -1,5 +1,6 @@
-import { ParseError } from "../errors/errors.js";
+import { LimitExceededError, ParseError } from "../errors/errors.js";
 import type { LLMError } from "../errors/llm-error.js";
+import { DEFAULT_RESPONSE_LIMITS, type ResponseLimits } from "../streaming/limits.js";
 import type { HttpMethod, Transport, TransportResponse } from "../transport.js";
 import { type HttpErrorInfo, httpErrorFromResponse } from "./http-error.js";
 import { safeParseJSON } from "./safe-parse-json.js";
@@ -19,6 +20,8 @@ export interface SendOptions {
   signal?: AbortSignal;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
+  /** Size and time bounds on the answer; each unset one takes its default (`DEFAULT_RESPONSE_LIMITS`). */
+  limits?: ResponseLimits;
   /** Maps a non-2xx answer to an error; defaults to `httpErrorFromResponse`. */
   mapError?: (info: HttpErrorInfo) => LLMError;
 }
@@ -35,11 +38,16 @@ export interface StreamResult {
   headers: Record<string, string>;
 }
 
-/** Sends a request and parses a JSON answer. Non-2xx → `mapError`; bad JSON → `ParseError`. */
+/**
+ * Sends a request and parses a JSON answer. Non-2xx → `mapError`; bad JSON →
+ * `ParseError`; a body over `limits.maxBodyBytes` → `LimitExceededError`.
+ */
 export async function sendJSON(transport: Transport, options: SendOptions): Promise<JSONResult> {
   const response = await send(transport, options);
-  const text = await response.text();
-  const parsed = safeParseJSON(text, `response body of ${options.provider} ${pathOf(options.url)}`);
+  const where = `response body of ${options.provider} ${pathOf(options.url)}`;
+  const maxBytes = options.limits?.maxBodyBytes ?? DEFAULT_RESPONSE_LIMITS.maxBodyBytes;
+  const text = await readBodyWithin(response, maxBytes, where);
+  const parsed = safeParseJSON(text, where);
   if (!parsed.ok) {
     throw new ParseError(`${options.provider} returned a body that is not JSON`, {
       where: parsed.error.where,
@@ -114,6 +122,51 @@ export async function readBounded(response: TransportResponse, limit: number): P
   } catch {
     return text + decoder.decode();
   }
+}
+
+/**
+ * Reads a whole body, failing with `LimitExceededError` as soon as it passes
+ * `maxBytes` (at once when `content-length` already says so): what was read
+ * is dropped and the rest is never read, so memory stays within the bound.
+ */
+export async function readBodyWithin(
+  response: TransportResponse,
+  maxBytes: number,
+  where: string,
+): Promise<string> {
+  const declared = Number(response.headers["content-length"]);
+  if (declared > maxBytes) {
+    await response.cancel().catch(() => undefined);
+    throw new LimitExceededError("bodyBytes", maxBytes, declared, where);
+  }
+  const chunks: Uint8Array[] = [];
+  let bytes = 0;
+  const iterator = response.body[Symbol.asyncIterator]();
+  while (true) {
+    const { done, value } = await iterator.next();
+    if (done) break;
+    bytes += value.byteLength;
+    if (bytes > maxBytes) {
+      chunks.length = 0;
+      await iterator.return?.().catch(() => undefined);
+      throw new LimitExceededError("bodyBytes", maxBytes, bytes, where);
+    }
+    chunks.push(value);
+  }
+  return decodeUtf8(chunks, bytes);
+}
+
+function decodeUtf8(chunks: Uint8Array[], bytes: number): string {
+  const decoder = new TextDecoder();
+  if (chunks.length === 0) return "";
+  if (chunks.length === 1) return decoder.decode(chunks[0]);
+  const all = new Uint8Array(bytes);
+  let offset = 0;
+  for (const chunk of chunks) {
+    all.set(chunk, offset);
+    offset += chunk.byteLength;
+  }
+  return decoder.decode(all);
 }
 
 function pathOf(url: string): string {

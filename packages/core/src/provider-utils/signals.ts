@@ -1,3 +1,5 @@
+import { onAbort } from "./abort-listeners.js";
+
 /** A combined signal plus the function that detaches it from its sources. */
 export interface LinkedSignal {
   signal: AbortSignal;
@@ -19,14 +21,15 @@ export function linkSignals(...signals: Array<AbortSignal | undefined>): LinkedS
     controller.abort(already.reason);
     return { signal: controller.signal, dispose: noop };
   }
-  const onAbort = (event: Event) => {
-    dispose();
-    controller.abort((event.target as AbortSignal).reason);
-  };
+  const offs = sources.map((source) =>
+    onAbort(source, () => {
+      dispose();
+      controller.abort(source.reason);
+    }),
+  );
   const dispose = () => {
-    for (const source of sources) source.removeEventListener("abort", onAbort);
+    for (const off of offs) off();
   };
-  for (const source of sources) source.addEventListener("abort", onAbort, { once: true });
   return { signal: controller.signal, dispose };
 }
 

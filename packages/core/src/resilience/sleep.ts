@@ -1,3 +1,4 @@
+import { onAbort } from "../provider-utils/abort-listeners.js";
 import { toAbortError } from "../streaming/read-with-signal.js";
 
 /**
@@ -10,14 +11,15 @@ export function abortableSleep(ms: number, signal?: AbortSignal): Promise<void> 
   if (signal?.aborted) return Promise.reject(toAbortError(signal));
   if (ms <= 0) return Promise.resolve();
   return new Promise<void>((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(toAbortError(signal as AbortSignal));
-    };
     const timer = setTimeout(() => {
-      signal?.removeEventListener("abort", onAbort);
+      off?.();
       resolve();
     }, ms);
-    signal?.addEventListener("abort", onAbort, { once: true });
+    const off = signal
+      ? onAbort(signal, () => {
+          clearTimeout(timer);
+          reject(toAbortError(signal));
+        })
+      : undefined;
   });
 }

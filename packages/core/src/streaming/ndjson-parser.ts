@@ -1,6 +1,7 @@
-import { ParseError } from "../errors/errors.js";
+import { LimitExceededError, ParseError } from "../errors/errors.js";
 import type { JsonValue } from "../json.js";
 import { redactSecrets } from "../redact.js";
+import { DEFAULT_RESPONSE_LIMITS, type ParserLimits } from "./limits.js";
 import { PendingText } from "./pending-text.js";
 import { readWithSignal } from "./read-with-signal.js";
 import type { ParseStreamOptions } from "./sse-parser.js";
@@ -11,11 +12,25 @@ const EXCERPT_LENGTH = 60;
  * Incremental newline-delimited JSON parser. Lines end with LF (a trailing CR
  * is dropped); blank lines are skipped but counted, so `ParseError.where`
  * names the line an editor would show.
+ *
+ * Bounded: a line longer than `maxLineBytes` (UTF-16 code units of decoded
+ * text) throws `LimitExceededError` as soon as the text crossing the bound
+ * arrives; it is never stored.
  */
 export class NDJSONParser {
+  readonly #maxLine: number;
   /** Text after the last LF (it holds none), kept as parts until one arrives. */
   readonly #pending = new PendingText();
   #line = 0;
+
+  constructor(limits: ParserLimits = {}) {
+    this.#maxLine = limits.maxLineBytes ?? DEFAULT_RESPONSE_LIMITS.maxLineBytes;
+  }
+
+  /** Text held while waiting for a line end (never more than `maxLineBytes`). */
+  get bufferedLength(): number {
+    return this.#pending.length;
+  }
 
   /** Feeds decoded text; returns the values of the lines it completed. Throws `ParseError`. */
   feed(text: string): JsonValue[] {
@@ -25,6 +40,7 @@ export class NDJSONParser {
     // stash text without one (a long line in many chunks stays O(n)).
     let lf = text.indexOf("\n");
     if (lf === -1) {
+      this.#checkLine(this.#pending.length + text.length);
       this.#pending.push(text);
       return values;
     }
@@ -37,7 +53,10 @@ export class NDJSONParser {
       pos = lf + 1;
       lf = buf.indexOf("\n", pos);
     }
-    if (pos < buf.length) this.#pending.push(buf.slice(pos));
+    if (pos < buf.length) {
+      this.#checkLine(buf.length - pos);
+      this.#pending.push(buf.slice(pos));
+    }
     return values;
   }
 
@@ -49,7 +68,19 @@ export class NDJSONParser {
     return values;
   }
 
+  #checkLine(length: number): void {
+    if (length > this.#maxLine) {
+      throw new LimitExceededError(
+        "lineBytes",
+        this.#maxLine,
+        length,
+        `NDJSON line ${this.#line + 1}`,
+      );
+    }
+  }
+
   #parseLine(buf: string, start: number, end: number, values: JsonValue[]): void {
+    this.#checkLine(end - start);
     this.#line++;
     const line = buf.slice(start, end).trim();
     if (line.length === 0) return;
@@ -75,7 +106,7 @@ export async function* parseNDJSON(
   options: ParseStreamOptions = {},
 ): AsyncGenerator<JsonValue, void, undefined> {
   const decoder = new TextDecoder("utf-8");
-  const parser = new NDJSONParser();
+  const parser = new NDJSONParser(options);
   // Without a signal, read the body directly: one async-generator layer less per chunk.
   const source = options.signal ? readWithSignal(body, options.signal) : body;
   for await (const chunk of source) {

@@ -1,5 +1,6 @@
 import { AbortError } from "../errors/errors.js";
 import { LLMError } from "../errors/llm-error.js";
+import { onAbort } from "../provider-utils/abort-listeners.js";
 
 /**
  * Iterates `body`, throwing `AbortError` as soon as `signal` aborts — also
@@ -15,10 +16,9 @@ export async function* readWithSignal(
   }
   if (signal.aborted) throw toAbortError(signal, "The stream was aborted");
   const iterator = body[Symbol.asyncIterator]();
-  let onAbort: (() => void) | undefined;
+  let off: (() => void) | undefined;
   const aborted = new Promise<never>((_, reject) => {
-    onAbort = () => reject(toAbortError(signal, "The stream was aborted"));
-    signal.addEventListener("abort", onAbort, { once: true });
+    off = onAbort(signal, () => reject(toAbortError(signal, "The stream was aborted")));
   });
   // Keep an unobserved rejection from crashing the process.
   aborted.catch(() => {});
@@ -36,7 +36,7 @@ export async function* readWithSignal(
       yield result.value;
     }
   } finally {
-    if (onAbort) signal.removeEventListener("abort", onAbort);
+    off?.();
     if (!done) {
       // While a read is still pending, return() would queue behind it (maybe forever):
       // request it without waiting; the aborted transport ends that read.

@@ -1,3 +1,5 @@
+import { LimitExceededError } from "../errors/errors.js";
+import { DEFAULT_RESPONSE_LIMITS, type ParserLimits } from "./limits.js";
 import { PendingText } from "./pending-text.js";
 import { readWithSignal } from "./read-with-signal.js";
 
@@ -28,8 +30,18 @@ const COLON = 58;
  * One deliberate leniency: `end()` dispatches a final block that was not
  * followed by a blank line (the spec discards it). Providers that forget the
  * last blank line would otherwise lose their final chunk.
+ *
+ * Bounded: a line longer than `maxLineBytes` or an event whose data grows
+ * past `maxEventBytes` throws `LimitExceededError` as soon as the text that
+ * crosses the bound arrives — it is never stored, so the parser holds at most
+ * the limit (sizes are counted in UTF-16 code units of the decoded text:
+ * bytes, for the ASCII JSON that LLM APIs send).
  */
 export class SSEParser {
+  readonly #maxLine: number;
+  readonly #maxEvent: number;
+  /** Lines seen, for the `where` of a limit error. */
+  #lines = 0;
   /** Text after the last line end (it holds none), kept as parts until one arrives. */
   readonly #pending = new PendingText();
   /** The previous chunk ended with CR: an LF at the start of the next one belongs to it. */
@@ -40,6 +52,16 @@ export class SSEParser {
   #hasData = false;
   #lastEventId = "";
   #retry: number | undefined;
+
+  constructor(limits: ParserLimits = {}) {
+    this.#maxLine = limits.maxLineBytes ?? DEFAULT_RESPONSE_LIMITS.maxLineBytes;
+    this.#maxEvent = limits.maxEventBytes ?? DEFAULT_RESPONSE_LIMITS.maxEventBytes;
+  }
+
+  /** Text held while waiting for a line end (never more than `maxLineBytes`). */
+  get bufferedLength(): number {
+    return this.#pending.length;
+  }
 
   /** Feeds decoded text; returns the events completed by it. */
   feed(text: string): SSEEvent[] {
@@ -60,6 +82,7 @@ export class SSEParser {
     let lf = chunk.indexOf("\n");
     let cr = chunk.indexOf("\r");
     if (lf === -1 && cr === -1) {
+      this.#checkLine(this.#pending.length + chunk.length);
       if (chunk.length > 0) this.#pending.push(chunk);
       return events;
     }
@@ -90,7 +113,10 @@ export class SSEParser {
       this.#line(buf, pos, end, events);
       pos = next;
     }
-    if (pos < length) this.#pending.push(pos === 0 ? buf : buf.slice(pos));
+    if (pos < length) {
+      this.#checkLine(length - pos);
+      this.#pending.push(pos === 0 ? buf : buf.slice(pos));
+    }
     return events;
   }
 
@@ -104,7 +130,20 @@ export class SSEParser {
     return events;
   }
 
+  #checkLine(length: number): void {
+    if (length > this.#maxLine) {
+      throw new LimitExceededError(
+        "lineBytes",
+        this.#maxLine,
+        length,
+        `SSE line ${this.#lines + 1}`,
+      );
+    }
+  }
+
   #line(buf: string, start: number, end: number, events: SSEEvent[]): void {
+    this.#checkLine(end - start);
+    this.#lines++;
     if (start === end) {
       this.#dispatch(events);
       return;
@@ -126,6 +165,14 @@ export class SSEParser {
     }
     switch (field) {
       case "data":
+        if ((this.#hasData ? this.#data.length + 1 : 0) + value.length > this.#maxEvent) {
+          throw new LimitExceededError(
+            "eventBytes",
+            this.#maxEvent,
+            this.#data.length + 1 + value.length,
+            `SSE event ending at line ${this.#lines}`,
+          );
+        }
         if (this.#hasData) this.#data += `\n${value}`;
         else {
           this.#data = value;
@@ -170,7 +217,7 @@ function isAsciiDigits(value: string): boolean {
   return true;
 }
 
-export interface ParseStreamOptions {
+export interface ParseStreamOptions extends ParserLimits {
   /** Stops reading and throws `AbortError` (or the signal's `LLMError` reason) when aborted. */
   signal?: AbortSignal;
 }
@@ -186,7 +233,7 @@ export async function* parseSSE(
 ): AsyncGenerator<SSEEvent, void, undefined> {
   // ignoreBOM: the parser strips a leading BOM itself, exactly once.
   const decoder = new TextDecoder("utf-8", { ignoreBOM: true });
-  const parser = new SSEParser();
+  const parser = new SSEParser(options);
   // Without a signal, read the body directly: one async-generator layer less per chunk.
   const source = options.signal ? readWithSignal(body, options.signal) : body;
   for await (const chunk of source) {

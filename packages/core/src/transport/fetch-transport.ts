@@ -1,5 +1,6 @@
 import { AbortError, NetworkError, ParseError, TimeoutError } from "../errors/errors.js";
 import { LLMError } from "../errors/llm-error.js";
+import { onAbort } from "../provider-utils/abort-listeners.js";
 import type { Transport, TransportRequest, TransportResponse } from "../transport.js";
 
 export interface FetchTransportOptions {
@@ -39,9 +40,9 @@ async function fetchRequest(
   // One controller per request: the caller's abort and our timeouts all end it.
   const controller = new AbortController();
   let timedOut: TimeoutError | undefined;
-  const onCallerAbort = () => controller.abort(callerSignal?.reason);
-  callerSignal?.addEventListener("abort", onCallerAbort, { once: true });
-  const detach = () => callerSignal?.removeEventListener("abort", onCallerAbort);
+  const detach = callerSignal
+    ? onAbort(callerSignal, () => controller.abort(callerSignal.reason))
+    : () => {};
 
   const failure = (cause: unknown, phase: string): LLMError => {
     if (timedOut) return timedOut;

@@ -74,14 +74,9 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
           ...(config.scopeSecret === undefined ? {} : { scopeSecret: config.scopeSecret }),
           allowNonDeterministic: config.policy.allowNonDeterministic,
           cacheUnsetTemperature: config.policy.cacheUnsetTemperature,
-          // Checked first so that a hit with no handler allocates no payload.
-          onHit: ({ key, level, ageMs, request }) => {
-            if (hooks.has("onCacheHit"))
-              void hooks.callHook("onCacheHit", { key, level, ageMs, request });
-          },
-          onMiss: ({ key, request }) => {
-            if (hooks.has("onCacheMiss")) void hooks.callHook("onCacheMiss", { key, request });
-          },
+          onHit: ({ key, level, ageMs, request }) =>
+            hooks.notify("onCacheHit", { key, level, ageMs, request }),
+          onMiss: ({ key, request }) => hooks.notify("onCacheMiss", { key, request }),
           onCorrupt: reportCorrupt(hooks),
         });
       })
@@ -96,4 +91,4 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
 const reportCorrupt =
   (hooks: Hooks) =>
   ({ key, level, reason }: CorruptEntryEvent): void =>
-    void Promise.resolve(hooks.callHook("onCacheCorrupt", { key, level, reason })).catch(() => {});
+    hooks.notify("onCacheCorrupt", { key, level, reason });

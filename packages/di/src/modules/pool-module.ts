@@ -7,7 +7,9 @@ export function poolModule(): ContainerModule {
     bind(TOKENS.ConnectionPool)
       .toDynamicValue((ctx) => new ConnectionPool(ctx.get(TOKENS.Config).pool))
       .inSingletonScope()
-      .onDeactivation((pool) => pool.close());
+      // Bounded: in-flight calls get `pool.closeTimeoutMs` (default 5 s), then fail with
+      // PoolClosedError, so a hung upstream cannot hold `dispose()`.
+      .onDeactivation((pool) => pool.close({ timeoutMs: pool.options.closeTimeoutMs }));
     bind(TOKENS.Transport).toDynamicValue((ctx) => ctx.get(TOKENS.ConnectionPool));
   });
 }
