@@ -21,7 +21,13 @@ export {
   isDeterministic,
   type SamplingRule,
 } from "./middleware/cache-policy.js";
-export { ANSWER_VERSION, type CachedAnswer, isCachedAnswer } from "./middleware/cached-answer.js";
+export {
+  ANSWER_VERSION,
+  type CachedAnswer,
+  cachedAnswerProblem,
+  isCachedAnswer,
+} from "./middleware/cached-answer.js";
+export { type AnswerLimits, answerProblem } from "./middleware/validate-answer.js";
 export {
   compressedJsonCodec,
   jsonCodec,
@@ -49,10 +55,14 @@ export type {
   StoreSetOptions,
 } from "./store/cache-store.js";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
+export { CacheEntryCorruptError } from "./tiered/cache-entry-corrupt-error.js";
+export type { EntryIntegrityOptions, IntegritySecret } from "./tiered/entry-integrity.js";
 export { ENVELOPE_VERSION, type ValueCodec } from "./tiered/envelope.js";
 export type { L1Cache } from "./tiered/l1-cache.js";
 export type { GuardCounters, GuardState, StoreGuardOptions } from "./tiered/store-guard.js";
 export {
+  type CorruptEntryEvent,
+  DEFAULT_MAX_ENTRY_BYTES,
   TieredCache,
   type TieredCacheOptions,
   type TieredCacheStats,

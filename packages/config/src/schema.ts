@@ -165,10 +165,31 @@ export const l2CacheSchema = z.discriminatedUnion("type", [
   z.strictObject({ type: z.literal("none") }),
 ]);
 
+/** HMAC keys for L2 entries: long enough that guessing one is not an option. */
+const integritySecret = () =>
+  secret().refine((value) => value.reveal().length >= 16, {
+    message: "must be at least 16 characters",
+  });
+
+/**
+ * What the cache accepts when it reads an entry back from L2. With a
+ * `secret`, entries are signed (HMAC-SHA256) and unsigned or forged ones are
+ * refused — for stores other processes can write to.
+ */
+export const cacheIntegritySchema = z.strictObject({
+  /** Signs every L2 entry written, verifies every entry read. Env: `LLM__CACHE__INTEGRITY__SECRET`. */
+  secret: integritySecret().optional(),
+  /** Old secrets still accepted when reading, during a rotation (never used to sign). */
+  previousSecrets: z.array(integritySecret()).default([]),
+  /** Largest L2 entry read back; a bigger one is treated as damaged. */
+  maxEntryBytes: size().default(8 * 1024 * 1024),
+});
+
 export const cacheSchema = z.strictObject({
   enabled: boolish().default(true),
   l1: l1CacheSchema.prefault({}),
   l2: l2CacheSchema.default({ type: "none" }),
+  integrity: cacheIntegritySchema.prefault({}),
   /** Default key scope of every client (`clients.<name>.cache.scope` overrides it). */
   scope: cacheScope.default("instance"),
   /**

@@ -19,6 +19,17 @@ describe("requestDefaultsMiddleware", () => {
     });
   });
 
+  it("fills a member the request set to undefined, without touching the caller's request", async () => {
+    const mw = requestDefaultsMiddleware("openai", { temperature: 0, maxTokens: 100 })!;
+    const own: ChatRequest = { ...request, temperature: undefined };
+    const out = await mw.transformRequest!(own, {});
+    expect(out.temperature).toBe(0);
+    expect(out.maxTokens).toBe(100);
+    expect(out.messages).toBe(request.messages);
+    expect(own).toEqual({ ...request, temperature: undefined });
+    expect("maxTokens" in own).toBe(false);
+  });
+
   it("sends unknown params as provider options, under the request's own", async () => {
     const mw = requestDefaultsMiddleware("openai", {
       temperature: 0,

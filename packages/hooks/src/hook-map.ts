@@ -68,6 +68,19 @@ export interface CacheMissPayload {
   request?: ChatRequest;
 }
 
+/**
+ * A cache entry read back unusable — damaged, forged, too big or of another
+ * version. It was served as a miss and deleted; the call went upstream.
+ * Reported once per bad entry. Never carries the entry's content.
+ */
+export interface CacheCorruptPayload {
+  key: string;
+  /** Where it was found: `"l1"` or `"l2"`. */
+  level: string;
+  /** The first thing wrong, by path: `response.toolCalls[0]: expected object, got null`. */
+  reason: string;
+}
+
 export interface ConfigChangePayload {
   changes: ReadonlyArray<{ path: string }>;
 }
@@ -111,6 +124,7 @@ export interface HookMap {
   onFallback: (payload: FallbackPayload) => MaybePromise<void>;
   onCacheHit: (payload: CacheHitPayload) => MaybePromise<void>;
   onCacheMiss: (payload: CacheMissPayload) => MaybePromise<void>;
+  onCacheCorrupt: (payload: CacheCorruptPayload) => MaybePromise<void>;
   onConfigChange: (payload: ConfigChangePayload) => MaybePromise<void>;
   onCacheStoreState: (payload: CacheStoreStatePayload) => MaybePromise<void>;
 }

@@ -2,6 +2,7 @@ import {
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
+  type GenerateContext,
   isLLMError,
   LLMError,
   type Middleware,
@@ -73,21 +74,30 @@ export function hooksMiddleware(hooks: Hooks, options: HooksMiddlewareOptions = 
     });
   };
 
+  const generateWithHooks = async ({
+    request,
+    options: callOptions,
+    client,
+    next,
+  }: GenerateContext): Promise<ChatResponse> => {
+    const call = newCall(client.provider, "generate", options.clientName);
+    const finalRequest = await rewrite(call, request, callOptions);
+    try {
+      const response = await next(finalRequest, callOptions);
+      await answered(call, finalRequest, response);
+      return response;
+    } catch (error) {
+      await failed(call, finalRequest, error);
+      throw error;
+    }
+  };
+
   return {
     name: "hooks",
 
-    async wrapGenerate({ request, options: callOptions, client, next }) {
-      if (idle()) return next();
-      const call = newCall(client.provider, "generate", options.clientName);
-      const finalRequest = await rewrite(call, request, callOptions);
-      try {
-        const response = await next(finalRequest, callOptions);
-        await answered(call, finalRequest, response);
-        return response;
-      } catch (error) {
-        await failed(call, finalRequest, error);
-        throw error;
-      }
+    // Not async: with no handler the call passes straight through, without a promise of its own.
+    wrapGenerate(ctx) {
+      return idle() ? ctx.next() : generateWithHooks(ctx);
     },
 
     wrapStream({ request, options: callOptions, client, next }) {

@@ -110,6 +110,22 @@ describe("Hooks dispatch modes", () => {
     expect(hooks.callHook("testNumber", 1)).toBe(20);
   });
 
+  it("hands every onCacheCorrupt handler the same key, level and reason", async () => {
+    const hooks = new Hooks();
+    const seen: string[] = [];
+    hooks.hook(
+      "onCacheCorrupt",
+      ({ key, level, reason }) => void seen.push(`${key} ${level} ${reason}`),
+    );
+    hooks.hook("onCacheCorrupt", ({ reason }) => void seen.push(reason));
+    const payload = { key: "k", level: "l2", reason: "response.usage: expected object, got null" };
+    expect(await hooks.callHook("onCacheCorrupt", payload)).toEqual(payload);
+    expect(seen).toEqual([
+      "k l2 response.usage: expected object, got null",
+      "response.usage: expected object, got null",
+    ]);
+  });
+
   it("runs parallel handlers concurrently and waits for all", async () => {
     const hooks = new Hooks();
     const order: string[] = [];

@@ -2,6 +2,7 @@ export { HookError, HookOrderError, HookTimeoutError } from "./hook-errors.js";
 export type {
   AfterResponsePayload,
   BeforeRequestPayload,
+  CacheCorruptPayload,
   CacheHitPayload,
   CacheMissPayload,
   CacheStoreStatePayload,

@@ -21,6 +21,7 @@ const folds: Record<string, Fold> = {
   onFallback: (payload) => payload,
   onCacheHit: (payload) => payload,
   onCacheMiss: (payload) => payload,
+  onCacheCorrupt: (payload) => payload,
   onConfigChange: (payload) => payload,
 };
 

@@ -1,10 +1,13 @@
 import { type ChatRequest, compose, type LLMClient, type StreamEvent } from "@llm/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { drain, FakeClient } from "../../test/fake-client.js";
+import { compressedJsonCodec } from "../smart-cache/codecs.js";
 import { SmartCache } from "../smart-cache/smart-cache.js";
 import { MemoryStore } from "../store/memory-store.js";
 import { waitUntil } from "../store/store-conformance.js";
+import type { CorruptEntryEvent } from "../tiered/tiered-cache.js";
 import { TieredCache } from "../tiered/tiered-cache.js";
+import { poisonedAnswers } from "./answer-samples.js";
 import {
   type CacheMiddleware,
   type CacheMiddlewareOptions,
@@ -304,7 +307,61 @@ describe("cacheMiddleware policy", () => {
   });
 });
 
+describe("cacheMiddleware over a compressed L1", () => {
+  it("serves hot hits whose parts no consumer can change for the next caller", async () => {
+    l1 = new SmartCache<CachedAnswer>({ maxEntries: 100, codec: compressedJsonCodec() });
+    tiered = new TieredCache({ l1 });
+    build();
+    await client.generate(ask("hi"));
+    const hits = [];
+    for (let i = 0; i < 4; i++) hits.push(await client.generate(ask("hi")));
+    for (const hit of hits) {
+      expect(hit.origin).toMatchObject({ type: "cache", level: "l1" });
+      expect(() => hit.content.push({ type: "text", text: "tampered" })).toThrow(TypeError);
+    }
+    expect((await client.generate(ask("hi"))).content).toEqual([
+      { type: "text", text: "Answer to: hi" },
+    ]);
+    expect(fake.calls).toBe(1);
+  });
+});
+
 describe("cacheMiddleware robustness", () => {
+  describe.each(poisonedAnswers())("a poisoned L2 entry: $name", ({ answer, path }) => {
+    const envelope = (data: unknown) => JSON.stringify({ v: 1, at: 1, exp: null, tags: [], data });
+
+    it("is a miss for generate, counted, reported once with its path, and replaced", async () => {
+      const reports: CorruptEntryEvent[] = [];
+      build({ onCorrupt: (event) => reports.push(event) });
+      const key = mw.keyOf(ask("hi"), fake);
+      await store.set(key, envelope(answer));
+      const response = await client.generate(ask("hi"));
+      expect(response.origin).toEqual({ type: "upstream" });
+      expect(response.text).toBe("Answer to: hi");
+      expect(mw.stats().corrupt).toBe(1);
+      expect(reports).toEqual([
+        { key, level: "l2", reason: expect.stringMatching(`^${path.replace(/[[\].]/g, "\\$&")}`) },
+      ]);
+      await mw.flush();
+      expect((await client.generate(ask("hi"))).origin).toMatchObject({ type: "cache" });
+      expect(fake.calls).toBe(1);
+      expect(reports).toHaveLength(1);
+    });
+
+    it("is a miss for stream, and the fresh recording replaces it", async () => {
+      const key = mw.keyOf(ask("hi"), fake);
+      await store.set(key, envelope(answer));
+      const events = await drain(client.stream(ask("hi")));
+      expect(events.at(-1)).toMatchObject({ type: "finish" });
+      expect(mw.stats().corrupt).toBe(1);
+      await mw.flush();
+      l1.clear();
+      const replay = await drain(client.stream(ask("hi")));
+      expect(replay[0]).toMatchObject({ type: "start", origin: { type: "cache", level: "l2" } });
+      expect(fake.calls).toBe(1);
+    });
+  });
+
   it("serves a miss, counts it and replaces a corrupt entry", async () => {
     const key = mw.keyOf(ask("hi"), fake);
     await tiered.set(key, {

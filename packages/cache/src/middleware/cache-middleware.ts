@@ -14,7 +14,7 @@ import { requestKey } from "../key/request-key.js";
 import { type LLMCacheStats, LLMCacheStatsRecorder } from "../stats/llm-cache-stats.js";
 import type { PricingTable } from "../stats/pricing.js";
 import type { L1Cache } from "../tiered/l1-cache.js";
-import { TieredCache } from "../tiered/tiered-cache.js";
+import { type CorruptEntryEvent, TieredCache } from "../tiered/tiered-cache.js";
 import {
   type CacheCallMode,
   type CachePolicy,
@@ -28,10 +28,11 @@ import {
   answerToEvents,
   answerToResponse,
   type CachedAnswer,
-  isCachedAnswer,
+  cachedAnswerProblem,
   responseToEvents,
 } from "./cached-answer.js";
 import { Flight } from "./flight.js";
+import type { AnswerLimits } from "./validate-answer.js";
 
 /**
  * What may differ between clients that share one cache middleware
@@ -53,6 +54,15 @@ export interface CacheMiddlewareOptions extends CacheClientOptions {
   pricing?: PricingTable;
   onHit?(event: CacheHitEvent): void;
   onMiss?(event: CacheMissEvent): void;
+  /**
+   * Told once about each entry read back unusable by the middleware's own
+   * check (a `TieredCache` reports what it refuses from L2 through its own
+   * `onCorrupt`). The entry is then a miss, deleted, and counted in
+   * `stats().corrupt`.
+   */
+  onCorrupt?(event: CorruptEntryEvent): void;
+  /** Bounds on a stored answer (events, parts, tool calls, JSON depth); defaults in `AnswerLimits`. */
+  limits?: AnswerLimits;
   now?: () => number;
 }
 
@@ -100,7 +110,7 @@ interface ClientView {
 
 interface Lookup {
   answer: CachedAnswer;
-  level: string;
+  level: "l1" | "l2";
 }
 
 interface Hit {
@@ -157,24 +167,62 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     };
   }
 
-  async function lookup(key: string): Promise<Lookup | undefined> {
+  /**
+   * The L1 half of a lookup, synchronous so that an L1 hit — the common
+   * case — costs no promise. On `undefined`, ask L2 (`lookupRemote`).
+   */
+  function lookupLocal(key: string): Lookup | undefined {
     let value: unknown;
-    let level = "l1";
-    if (tiered) {
-      const hit = await tiered.lookup(key);
-      if (hit === undefined) return undefined;
-      value = hit.value;
-      level = hit.level;
-    } else {
-      value = cache.get(key);
-      if (value === undefined) return undefined;
+    try {
+      if (tiered) {
+        const hit = tiered.lookupL1(key);
+        if (hit === undefined) return undefined;
+        value = hit.value;
+      } else {
+        value = cache.get(key);
+        if (value === undefined) return undefined;
+      }
+    } catch (error) {
+      // Only a bare L1 whose codec cannot decode its own entry gets here (TieredCache absorbs it).
+      dropCorrupt(
+        key,
+        "l1",
+        `entry did not decode (${error instanceof Error ? error.name : "error"})`,
+      );
+      return undefined;
     }
-    if (isCachedAnswer(value)) return { answer: value, level };
-    // Damaged or written by another version: a miss, and out it goes.
-    stats.corrupt++;
-    if (tiered) track(tiered.delete(key).then(noop, noop));
-    else cache.delete(key);
+    return accept(key, value, "l1");
+  }
+
+  async function lookupRemote(key: string): Promise<Lookup | undefined> {
+    const hit = await tiered?.lookupL2(key);
+    return hit === undefined ? undefined : accept(key, hit.value, hit.level);
+  }
+
+  /** Checked in depth once per object: a trusted in-memory object costs a WeakSet lookup. */
+  function accept(key: string, value: unknown, level: "l1" | "l2"): Lookup | undefined {
+    const problem = cachedAnswerProblem(value, options.limits);
+    if (problem === undefined) return { answer: value as CachedAnswer, level };
+    dropCorrupt(key, level, problem);
     return undefined;
+  }
+
+  /** Damaged or written by another version: a miss, counted, reported once, and out it goes. */
+  function dropCorrupt(key: string, level: "l1" | "l2", reason: string): void {
+    stats.corrupt++;
+    try {
+      options.onCorrupt?.({ key, level, reason });
+    } catch {
+      // a reporting callback must not fail the call
+    }
+    if (tiered) track(tiered.delete(key).then(noop, noop));
+    else {
+      try {
+        cache.delete(key);
+      } catch {
+        // its eviction listener may decode it again; it is gone all the same
+      }
+    }
   }
 
   function track(write: Promise<void>): void {
@@ -182,11 +230,26 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     void write.finally(() => writes.delete(write));
   }
 
-  /** Reads the cache; counts and reports a hit. */
-  async function read(key: string, request: ChatRequest, mode: string): Promise<Hit | undefined> {
+  /**
+   * Reads the cache; counts and reports a hit. Returns the hit itself when
+   * L1 has it (no promise on the hot path), else a promise for the L2 read.
+   */
+  function read(
+    key: string,
+    request: ChatRequest,
+    mode: string,
+  ): Hit | undefined | Promise<Hit | undefined> {
     stats.lookups++;
-    const hit = mode === "refresh" ? undefined : await lookup(key);
-    if (hit === undefined) return undefined;
+    if (mode === "refresh") return undefined;
+    const local = lookupLocal(key);
+    if (local !== undefined) return hitFrom(key, request, local);
+    if (!tiered?.l2) return undefined;
+    return lookupRemote(key).then((remote) =>
+      remote === undefined ? undefined : hitFrom(key, request, remote),
+    );
+  }
+
+  function hitFrom(key: string, request: ChatRequest, hit: Lookup): Hit {
     const ageMs = Math.max(0, now() - hit.answer.storedAt);
     const origin: ResponseOrigin = { type: "cache", level: hit.level, key, ageMs };
     const response = answerToResponse(hit.answer, origin);
@@ -347,6 +410,16 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     while (writes.size > 0) await Promise.all([...writes]);
   };
 
+  const snapshot = (): LLMCacheStats => {
+    const out = stats.snapshot();
+    if (tiered) {
+      // Entries the TieredCache refused (L2 damage, forgery, its validate) never reach us.
+      const levels = tiered.stats();
+      out.corrupt += levels.l1.corrupt + levels.l2.corrupt;
+    }
+    return out;
+  };
+
   // One middleware per client over one shared state (cache, flights, stats),
   // rather than one middleware reading per-client settings on every call:
   // the per-client part is fixed when the client is built, so a call pays
@@ -354,7 +427,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
   // namespace) still share single-flight and entries.
   const middlewareOf = (view: ClientView): CacheMiddleware => ({
     name: "cache",
-    stats: () => stats.snapshot(),
+    stats: snapshot,
     keyOf: view.keyOf,
     withOptions: (overrides) => middlewareOf(viewOf(inherit(view.settings, overrides))),
     flush,
@@ -366,7 +439,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
         return ctx.next();
       }
       const key = view.keyOf(ctx.request, ctx.client);
-      const hit = await read(key, ctx.request, mode);
+      const found = read(key, ctx.request, mode);
+      const hit = found instanceof Promise ? await found : found;
       if (hit !== undefined) return hit.response;
 
       const running = flights.get(key);
@@ -389,6 +463,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     pricing: _pricing,
     onHit: _onHit,
     onMiss: _onMiss,
+    onCorrupt: _onCorrupt,
+    limits: _limits,
     now: _now,
     ...settings
   } = options;
@@ -402,7 +478,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
       return;
     }
     const key = view.keyOf(ctx.request, ctx.client);
-    const hit = await read(key, ctx.request, mode);
+    const found = read(key, ctx.request, mode);
+    const hit = found instanceof Promise ? await found : found;
     if (hit !== undefined) {
       yield* answerToEvents(hit.answer, hit.origin);
       return;

@@ -1,5 +1,6 @@
-import type { ChatResponse, FinishReason, ResponseOrigin, StreamEvent } from "@llm/core";
+import type { ChatResponse, ResponseOrigin, StreamEvent } from "@llm/core";
 import { StreamAccumulator } from "@llm/core";
+import { type AnswerLimits, answerProblem } from "./validate-answer.js";
 
 /** Bumped when the stored shape changes; an entry of another version reads as a miss. */
 export const ANSWER_VERSION = 1;
@@ -13,59 +14,33 @@ export type CachedAnswer =
   | { v: typeof ANSWER_VERSION; kind: "response"; storedAt: number; response: ChatResponse }
   | { v: typeof ANSWER_VERSION; kind: "stream"; storedAt: number; events: StreamEvent[] };
 
-const FINISH_REASONS = new Set<FinishReason>([
-  "stop",
-  "length",
-  "tool-calls",
-  "content-filter",
-  "error",
-  "other",
-]);
-const REPLAYABLE = new Set([
-  "start",
-  "text-delta",
-  "reasoning-delta",
-  "tool-call-delta",
-  "tool-call",
-  "usage",
-  "finish",
-]);
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
+/**
+ * Answers this process has validated or built itself. An L1 hit returns the
+ * same object again and again (uncompressed L1, or the hot decoded set of a
+ * compressed one), and checking it in depth on every hit would cost more
+ * than the hit: an object is checked once, when it first comes out of bytes.
+ */
+const trusted = new WeakSet<object>();
 
 /**
- * Whether `value` is a well-formed answer of this version. Used on every
- * value read back from a cache: a damaged or foreign entry must be a miss,
- * never a crash in the middle of a request.
+ * Why `value` cannot be served as a `CachedAnswer` (see `answerProblem`), or
+ * `undefined` when it can. Cheap for an object already checked or built
+ * here; an in-depth check otherwise — which then marks it trusted.
  */
-export function isCachedAnswer(value: unknown): value is CachedAnswer {
-  if (!isObject(value) || value.v !== ANSWER_VERSION || typeof value.storedAt !== "number")
-    return false;
-  if (value.kind === "response") return isResponse(value.response);
-  if (value.kind === "stream") {
-    const events = value.events;
-    return (
-      Array.isArray(events) &&
-      events.length > 0 &&
-      events.every((e) => isObject(e) && typeof e.type === "string" && REPLAYABLE.has(e.type)) &&
-      isObject(events[0]) &&
-      events[0].type === "start"
-    );
-  }
-  return false;
+export function cachedAnswerProblem(value: unknown, limits?: AnswerLimits): string | undefined {
+  if (typeof value === "object" && value !== null && trusted.has(value)) return undefined;
+  const problem = answerProblem(value, limits);
+  if (problem === undefined) trusted.add(value as object);
+  return problem;
 }
 
-function isResponse(r: unknown): r is ChatResponse {
-  return (
-    isObject(r) &&
-    typeof r.text === "string" &&
-    Array.isArray(r.content) &&
-    Array.isArray(r.toolCalls) &&
-    isObject(r.usage) &&
-    typeof r.finishReason === "string" &&
-    FINISH_REASONS.has(r.finishReason as FinishReason)
-  );
+/**
+ * Whether `value` is a well-formed answer of this version, checked in depth.
+ * Used on every value read back from a cache: a damaged or foreign entry must
+ * be a miss, never a crash in the middle of a request.
+ */
+export function isCachedAnswer(value: unknown): value is CachedAnswer {
+  return cachedAnswerProblem(value) === undefined;
 }
 
 /** The answer as `generate` returns it, with `origin` set. */

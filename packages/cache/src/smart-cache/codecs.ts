@@ -1,4 +1,5 @@
 import { deflateRawSync, inflateRawSync, constants as zlib } from "node:zlib";
+import { HotValues, type HotValuesOptions } from "./hot-values.js";
 
 /**
  * How SmartCache stores values when memory matters more than a few microseconds per hit:
@@ -19,16 +20,45 @@ export function jsonCodec<V>(): SmartCacheCodec<V> {
   };
 }
 
+export interface CompressedJsonCodecOptions {
+  /** zlib level, 1 (fastest) to 9 (smallest). Default: zlib's default (6). */
+  level?: number;
+  /**
+   * Keep the decoded value of the hottest entries (see `HotValues`), so a
+   * repeated hit skips the inflate and the parse. Bounded in entries and
+   * estimated bytes; `false` decodes on every hit. Default: 256 entries, 4 MiB.
+   */
+  hot?: HotValuesOptions | false;
+}
+
+/** A codec that can report how its hot set is doing (tests, benches). */
+export interface CompressedJsonCodec<V> extends SmartCacheCodec<V> {
+  readonly hot: HotValues<V> | undefined;
+}
+
 /**
  * JSON, deflated, held as a Latin-1 string (each compressed byte one character). LLM answers
  * are prose and repeat themselves (a response's `text` and its `content` parts carry the same
- * words), so this typically stores a response in a third of its object size; a hit costs an
- * inflate and a `JSON.parse` (tens of microseconds — nothing next to the model call it saves).
+ * words), so this typically stores a response in a third of its object size. A cold hit costs
+ * an inflate and a `JSON.parse` (tens of microseconds); a hot one — an entry hit again while
+ * it is among the most recently hit — returns its kept, deep-frozen decoded value.
  */
-export function compressedJsonCodec<V>(options: { level?: number } = {}): SmartCacheCodec<V> {
+export function compressedJsonCodec<V>(
+  options: CompressedJsonCodecOptions = {},
+): CompressedJsonCodec<V> {
   const level = options.level ?? zlib.Z_DEFAULT_COMPRESSION;
+  const hot = options.hot === false ? undefined : new HotValues<V>(options.hot);
+  const inflate = (data: string): string =>
+    inflateRawSync(Buffer.from(data, "latin1")).toString("utf8");
   return {
+    hot,
     encode: (value) => deflateRawSync(JSON.stringify(value), { level }).toString("latin1"),
-    decode: (data) => JSON.parse(inflateRawSync(Buffer.from(data, "latin1")).toString("utf8")) as V,
+    decode(data) {
+      if (hot === undefined) return JSON.parse(inflate(data)) as V;
+      const kept = hot.get(data);
+      if (kept !== undefined) return kept;
+      const json = inflate(data);
+      return hot.offer(data, JSON.parse(json) as V, json.length);
+    },
   };
 }

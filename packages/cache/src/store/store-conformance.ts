@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { CacheStore, StoreInvalidation } from "./cache-store.js";
+import { readPathConformance } from "./read-path-conformance.js";
 
 export interface StoreConformanceOptions {
   /** A fresh, EMPTY store (unique namespace / file per call). */
@@ -198,6 +199,10 @@ export function describeCacheStore(name: string, options: StoreConformanceOption
     it("closes more than once without error", async () => {
       await store.close();
       await expect(store.close()).resolves.toBeUndefined();
+    });
+
+    describe("the cache read path over it", () => {
+      readPathConformance(() => store);
     });
   });
 }

@@ -34,6 +34,18 @@ describe("TieredCache", () => {
     expect(await cache.lookup("k")).toEqual({ value: { a: 1 }, level: "l1" });
   });
 
+  it("splits a lookup into a synchronous L1 half and an L2 half, counted as one lookup", async () => {
+    const store = new MemoryStore();
+    const { cache, l1 } = setup(store);
+    await cache.set("k", { a: 1 });
+    expect(cache.lookupL1("k")).toEqual({ value: { a: 1 }, level: "l1" });
+    l1.clear();
+    expect(cache.lookupL1("k")).toBeUndefined();
+    expect(await cache.lookupL2("k")).toMatchObject({ value: { a: 1 }, level: "l2" });
+    expect(cache.stats().l1).toMatchObject({ hits: 1, misses: 1 });
+    expect(cache.stats().l2).toMatchObject({ hits: 1, misses: 0 });
+  });
+
   it("answers from L2 when L1 lost the entry, and promotes it to L1", async () => {
     const store = new MemoryStore();
     const { cache, l1 } = setup(store);

@@ -1,6 +1,14 @@
 import { SingleFlight } from "../smart-cache/single-flight.js";
 import type { CacheStore, StoreInvalidation } from "../store/cache-store.js";
-import { decodeEnvelope, encodeEnvelope, jsonCodec, type ValueCodec } from "./envelope.js";
+import { CacheEntryCorruptError } from "./cache-entry-corrupt-error.js";
+import { EntryIntegrity, type EntryIntegrityOptions, unsignedBody } from "./entry-integrity.js";
+import {
+  decodeEnvelope,
+  type Envelope,
+  encodeEnvelope,
+  jsonCodec,
+  type ValueCodec,
+} from "./envelope.js";
 import type { L1Cache } from "./l1-cache.js";
 import { type GuardCounters, StoreGuard, type StoreGuardOptions } from "./store-guard.js";
 
@@ -17,6 +25,22 @@ export interface TieredCacheOptions<V> {
   l2Guard?: StoreGuardOptions;
   /** Told about every L2 failure (already counted); for logs. Never throws into a request. */
   onError?: (error: unknown, operation: string) => void;
+  /**
+   * Checks a value decoded from L2 before it is served or promoted into L1:
+   * returns why it is unusable (naming the bad path), or `undefined`. For the
+   * cache middleware's answers: `answerProblem`.
+   */
+  validate?: (value: V) => string | undefined;
+  /**
+   * Told once about every entry that was read back damaged, forged, too big or
+   * refused by `validate` (it is then counted, deleted and served as a miss).
+   * The event names the key, the level and the reason — never the content.
+   */
+  onCorrupt?: (event: CorruptEntryEvent) => void;
+  /** Longest stored text read from L2, in characters; a longer entry is corrupt. Default 8 MiB. */
+  maxEntryBytes?: number;
+  /** Sign L2 entries with HMAC-SHA256 and refuse unsigned or forged ones (shared stores). */
+  integrity?: EntryIntegrityOptions;
   now?: () => number;
 }
 
@@ -24,6 +48,17 @@ export interface TieredSetOptions {
   ttlMs?: number;
   tags?: readonly string[];
 }
+
+/** An entry read back unusable: what `onCorrupt` is told. */
+export interface CorruptEntryEvent {
+  key: string;
+  level: "l1" | "l2";
+  /** The first thing wrong, by path: `response.toolCalls[0]: expected object, got null`. */
+  reason: string;
+}
+
+/** Default bound of one L2 entry (characters of stored text). */
+export const DEFAULT_MAX_ENTRY_BYTES = 8 * 1024 * 1024;
 
 /** A hit, and where it came from. */
 export interface TieredHit<V> {
@@ -34,13 +69,14 @@ export interface TieredHit<V> {
 }
 
 export interface TieredCacheStats {
-  l1: { hits: number; misses: number };
+  /** `corrupt`: L1 entries whose codec could not decode them (dropped, served as misses). */
+  l1: { hits: number; misses: number; corrupt: number };
   l2: GuardCounters & {
     enabled: boolean;
     hits: number;
     misses: number;
     writes: number;
-    /** Entries that did not decode (damaged, other version, codec refused): served as misses and deleted. */
+    /** Entries that did not decode (damaged, forged, too big, other version, refused): served as misses and deleted. */
     corrupt: number;
   };
   /** Invalidations other processes published and we applied to L1. */
@@ -73,6 +109,10 @@ export class TieredCache<V> {
   readonly #now: () => number;
   readonly #onError: ((error: unknown, operation: string) => void) | undefined;
   readonly #unsubscribe: (() => void) | undefined;
+  readonly #validate: ((value: V) => string | undefined) | undefined;
+  readonly #onCorrupt: ((event: CorruptEntryEvent) => void) | undefined;
+  readonly #maxEntryBytes: number;
+  readonly #integrity: EntryIntegrity | undefined;
   readonly #flights = new SingleFlight<V>();
   readonly #pending: StoreInvalidation[] = [];
   /** Bumped by every invalidation, so an L2 read that raced one does not promote a stale value. */
@@ -85,6 +125,7 @@ export class TieredCache<V> {
     l2Misses: 0,
     writes: 0,
     corrupt: 0,
+    l1Corrupt: 0,
     remote: 0,
   };
 
@@ -95,6 +136,10 @@ export class TieredCache<V> {
     this.#ttlMs = options.ttlMs;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError;
+    this.#validate = options.validate;
+    this.#onCorrupt = options.onCorrupt;
+    this.#maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_ENTRY_BYTES;
+    this.#integrity = options.integrity ? new EntryIntegrity(options.integrity) : undefined;
     this.#guard = new StoreGuard({ now: this.#now, ...options.l2Guard });
     this.#guard.onRecover = () => void this.#replayInvalidations();
     this.#unsubscribe = this.l2?.subscribe?.((invalidation) => this.#applyRemote(invalidation));
@@ -107,12 +152,37 @@ export class TieredCache<V> {
 
   /** Like `get`, but says which level answered. */
   async lookup(key: string): Promise<TieredHit<V> | undefined> {
-    const local = this.l1.get(key);
+    return this.lookupL1(key) ?? this.lookupL2(key);
+  }
+
+  /**
+   * The L1 half of `lookup`, synchronous: a hit costs no promise. When it
+   * returns `undefined`, finish with `lookupL2` (which counts as the same lookup).
+   */
+  lookupL1(key: string): TieredHit<V> | undefined {
+    let local: V | undefined;
+    try {
+      local = this.l1.get(key);
+    } catch (error) {
+      // An L1 codec that cannot decode its own entry: drop it, never fail the call.
+      try {
+        this.l1.delete(key);
+      } catch {
+        // its eviction listener decodes it again; it is gone all the same
+      }
+      this.#corrupt(key, "l1", `entry did not decode (${errorName(error)})`);
+      local = undefined;
+    }
     if (local !== undefined) {
       this.#counts.l1Hits++;
       return { value: local, level: "l1" };
     }
     this.#counts.l1Misses++;
+    return undefined;
+  }
+
+  /** The L2 half of `lookup`, after `lookupL1` missed. Never throws because of L2. */
+  async lookupL2(key: string): Promise<TieredHit<V> | undefined> {
     if (this.l2 === undefined) return undefined;
 
     const epoch = this.#epoch;
@@ -127,16 +197,15 @@ export class TieredCache<V> {
       this.#counts.l2Misses++;
       return undefined;
     }
-    let envelope: ReturnType<typeof decodeEnvelope<V>>;
-    try {
-      envelope = decodeEnvelope(outcome.value, this.#codec);
-    } catch (error) {
-      this.#counts.corrupt++;
+    const read = this.#decode(key, outcome.value);
+    if ("problem" in read) {
       this.#counts.l2Misses++;
-      this.#onError?.(error, "decode");
+      this.#onError?.(new CacheEntryCorruptError(key, "l2", read.problem), "decode");
+      this.#corrupt(key, "l2", read.problem);
       void this.#guard.run(() => store.delete(key));
       return undefined;
     }
+    const envelope = read.envelope;
     const remaining =
       envelope.expiresAt === undefined ? undefined : envelope.expiresAt - this.#now();
     if (remaining !== undefined && remaining <= 0) {
@@ -170,6 +239,7 @@ export class TieredCache<V> {
         { storedAt: now, expiresAt: ttlMs === undefined ? undefined : now + ttlMs, tags, value },
         this.#codec,
       );
+      if (this.#integrity) text = this.#integrity.sign(key, text);
     } catch (error) {
       this.#onError?.(error, "encode");
       return;
@@ -240,7 +310,7 @@ export class TieredCache<V> {
   stats(): TieredCacheStats {
     const c = this.#counts;
     return {
-      l1: { hits: c.l1Hits, misses: c.l1Misses },
+      l1: { hits: c.l1Hits, misses: c.l1Misses, corrupt: c.l1Corrupt },
       l2: {
         ...this.#guard.snapshot(),
         enabled: this.l2 !== undefined,
@@ -311,6 +381,47 @@ export class TieredCache<V> {
     }
   }
 
+  /** Stored text → envelope, through every check; a reason instead when any fails. */
+  #decode(key: string, stored: unknown): { envelope: Envelope<V> } | { problem: string } {
+    if (typeof stored !== "string")
+      return { problem: `entry: expected text, got ${typeof stored}` };
+    if (stored.length > this.#maxEntryBytes)
+      return { problem: `entry: ${stored.length} characters, more than ${this.#maxEntryBytes}` };
+    let body = stored;
+    if (this.#integrity) {
+      const opened = this.#integrity.open(key, stored);
+      if ("problem" in opened) return opened;
+      body = opened.body;
+    } else {
+      body = unsignedBody(stored);
+    }
+    let envelope: Envelope<V>;
+    try {
+      envelope = decodeEnvelope(body, this.#codec);
+    } catch (error) {
+      // JSON.parse quotes the text it choked on: report the kind of failure only.
+      const why =
+        error instanceof SyntaxError
+          ? "not valid JSON"
+          : error instanceof Error
+            ? error.message
+            : typeof error;
+      return { problem: `envelope: ${why}` };
+    }
+    const problem = this.#validate?.(envelope.value);
+    return problem === undefined ? { envelope } : { problem };
+  }
+
+  #corrupt(key: string, level: "l1" | "l2", reason: string): void {
+    if (level === "l1") this.#counts.l1Corrupt++;
+    else this.#counts.corrupt++;
+    try {
+      this.#onCorrupt?.({ key, level, reason });
+    } catch {
+      // A reporting callback must not turn a miss into a failed call.
+    }
+  }
+
   #reportFailure(outcome: { reason: string; error?: unknown }, operation: string): void {
     if (outcome.reason === "open") return; // not attempted: nothing new to report
     this.#onError?.(outcome.error ?? new Error(`L2 ${operation} timed out`), operation);
@@ -330,3 +441,6 @@ async function applyToStore(store: CacheStore, invalidation: StoreInvalidation):
       return 0;
   }
 }
+
+/** The error's class only: a parser's message may quote the entry. */
+const errorName = (error: unknown): string => (error instanceof Error ? error.name : typeof error);

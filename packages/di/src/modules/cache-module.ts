@@ -1,11 +1,14 @@
 import {
   type CachedAnswer,
   type CacheStore,
+  type CorruptEntryEvent,
+  cachedAnswerProblem,
   cacheMiddleware,
   compressedJsonCodec,
   SmartCache,
   TieredCache,
 } from "@llm/cache";
+import type { Hooks } from "@llm/hooks";
 import { ContainerModule } from "inversify";
 import { TOKENS } from "../tokens.js";
 
@@ -36,9 +39,22 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
         const config = ctx.get(TOKENS.Config).cache;
         if (!config.enabled) return undefined;
         const l2 = ctx.get(TOKENS.CacheStore);
+        const { secret, previousSecrets, maxEntryBytes } = config.integrity;
         return new TieredCache<CachedAnswer>({
           l1: ctx.get(TOKENS.CacheL1),
           ...(l2 ? { l2 } : {}),
+          // Answers from L2 are checked in depth before they are served or promoted.
+          validate: (value) => cachedAnswerProblem(value),
+          onCorrupt: reportCorrupt(ctx.get(TOKENS.Hooks)),
+          maxEntryBytes,
+          ...(secret
+            ? {
+                integrity: {
+                  secret: secret.reveal(),
+                  previousSecrets: previousSecrets.map((s) => s.reveal()),
+                },
+              }
+            : {}),
         });
       })
       .inSingletonScope();
@@ -61,6 +77,7 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
           onHit: ({ key, level, ageMs, request }) =>
             hooks.notify("onCacheHit", { key, level, ageMs, request }),
           onMiss: ({ key, request }) => hooks.notify("onCacheMiss", { key, request }),
+          onCorrupt: reportCorrupt(hooks),
         });
       })
       .inSingletonScope()
@@ -69,3 +86,9 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
       });
   });
 }
+
+/** A corrupt entry, once, to `onCacheCorrupt` handlers (a failing handler is the hooks' business). */
+const reportCorrupt =
+  (hooks: Hooks) =>
+  ({ key, level, reason }: CorruptEntryEvent): void =>
+    hooks.notify("onCacheCorrupt", { key, level, reason });
