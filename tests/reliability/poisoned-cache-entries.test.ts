@@ -121,6 +121,8 @@ describe.each<L2>(["sqlite", "redis"])(
       r = await rig(l2, `shapes-${l2}`);
     });
     afterAll(async () => {
+      // The Redis at 127.0.0.1:6379 is shared with every other suite: leave nothing behind.
+      await r?.llm.get(TOKENS.CacheStore)?.clear();
       await r?.llm.dispose();
     });
 
@@ -179,6 +181,8 @@ describe.each<L2>(["sqlite", "redis"])(
       r = await rig(l2, `signed-${l2}`, true);
     });
     afterAll(async () => {
+      // The Redis at 127.0.0.1:6379 is shared with every other suite: leave nothing behind.
+      await r?.llm.get(TOKENS.CacheStore)?.clear();
       await r?.llm.dispose();
     });
 

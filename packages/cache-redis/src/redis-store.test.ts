@@ -55,7 +55,14 @@ describe("RedisStore", () => {
     const store = await open();
     await store.set("k", "v", { tags: ["t"] });
     const raw = new Redis(SHARED_REDIS);
-    const [, keys] = await raw.scan("0", "MATCH", `${store.namespace}:*`, "COUNT", 1000);
+    // Every SCAN page: one page holds only a share of a shared Redis's keys.
+    const keys: string[] = [];
+    let cursor = "0";
+    do {
+      const [next, page] = await raw.scan(cursor, "MATCH", `${store.namespace}:*`, "COUNT", 1000);
+      keys.push(...page);
+      cursor = next;
+    } while (cursor !== "0");
     raw.disconnect();
     expect(keys.sort()).toEqual([
       `${store.namespace}:e:k`,
