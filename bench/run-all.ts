@@ -145,6 +145,14 @@ async function main(): Promise<number> {
   mkdirSync(dir, { recursive: true });
   const loadAtStart = loadavg()[0] ?? 0;
   const commit = headCommit(rootDir);
+  // The tree as measured, read before this run writes its own results (which would make any
+  // run look dirty): the code and the data the benches read, not the results folder.
+  const dirtyAtStart = hasLocalChanges(rootDir, [
+    "bench",
+    "packages",
+    "apps",
+    ":(exclude)bench/results",
+  ]);
   const benches = discover();
   if (only) {
     const known = new Set(benches.flatMap((b) => [b.area, b.path]));
@@ -224,7 +232,7 @@ async function main(): Promise<number> {
     renderReport({
       quick,
       commit,
-      dirty: hasLocalChanges(rootDir, ["bench", "packages"]),
+      dirty: dirtyAtStart,
       date: new Date().toISOString(),
       machine: machine(),
       loadAtStart,
