@@ -1,3 +1,5 @@
+import { LimitExceededError } from "../errors/errors.js";
+
 /**
  * Bounds on what a provider may send back. Every input from outside has one,
  * so a broken or hostile upstream cannot grow the process's memory or hold a
@@ -54,4 +56,14 @@ export interface ParserLimits {
   maxLineBytes?: number;
   /** SSE only. Default `DEFAULT_RESPONSE_LIMITS.maxEventBytes`. */
   maxEventBytes?: number;
+}
+
+/**
+ * Throws when a stream line is longer than `max`. Shared by the SSE and NDJSON parsers;
+ * `format` and the 0-based `line` number only build the message when the limit is crossed.
+ */
+export function checkLineLength(max: number, length: number, format: string, line: number): void {
+  if (length > max) {
+    throw new LimitExceededError("lineBytes", max, length, `${format} line ${line + 1}`);
+  }
 }

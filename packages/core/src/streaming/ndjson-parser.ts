@@ -1,7 +1,7 @@
-import { LimitExceededError, ParseError } from "../errors/errors.js";
+import { ParseError } from "../errors/errors.js";
 import type { JsonValue } from "../json.js";
 import { redactSecrets } from "../redact.js";
-import { DEFAULT_RESPONSE_LIMITS, type ParserLimits } from "./limits.js";
+import { checkLineLength, DEFAULT_RESPONSE_LIMITS, type ParserLimits } from "./limits.js";
 import { PendingText } from "./pending-text.js";
 import { readWithSignal } from "./read-with-signal.js";
 import type { ParseStreamOptions } from "./sse-parser.js";
@@ -69,14 +69,7 @@ export class NDJSONParser {
   }
 
   #checkLine(length: number): void {
-    if (length > this.#maxLine) {
-      throw new LimitExceededError(
-        "lineBytes",
-        this.#maxLine,
-        length,
-        `NDJSON line ${this.#line + 1}`,
-      );
-    }
+    checkLineLength(this.#maxLine, length, "NDJSON", this.#line);
   }
 
   #parseLine(buf: string, start: number, end: number, values: JsonValue[]): void {

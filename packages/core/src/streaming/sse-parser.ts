@@ -1,5 +1,5 @@
 import { LimitExceededError } from "../errors/errors.js";
-import { DEFAULT_RESPONSE_LIMITS, type ParserLimits } from "./limits.js";
+import { checkLineLength, DEFAULT_RESPONSE_LIMITS, type ParserLimits } from "./limits.js";
 import { PendingText } from "./pending-text.js";
 import { readWithSignal } from "./read-with-signal.js";
 
@@ -131,14 +131,7 @@ export class SSEParser {
   }
 
   #checkLine(length: number): void {
-    if (length > this.#maxLine) {
-      throw new LimitExceededError(
-        "lineBytes",
-        this.#maxLine,
-        length,
-        `SSE line ${this.#lines + 1}`,
-      );
-    }
+    checkLineLength(this.#maxLine, length, "SSE", this.#lines);
   }
 
   #line(buf: string, start: number, end: number, events: SSEEvent[]): void {
