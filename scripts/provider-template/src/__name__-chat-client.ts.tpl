@@ -1,5 +1,6 @@
 import {
   type AssistantContentPart,
+  type CacheScope,
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
@@ -11,6 +12,7 @@ import {
   NetworkError,
   ParseError,
   parseSSE,
+  providerCacheScope,
   type SendOptions,
   type StreamEvent,
   sendJSON,
@@ -46,10 +48,21 @@ const UPSTREAM = Object.freeze({ type: "upstream" as const });
 export class __Name__ChatClient implements LLMClient {
   readonly provider = "__name__";
   readonly model?: string;
+  /**
+   * Who answers (endpoint, account-selecting headers), for response caches: keys are scoped
+   * to it, so two accounts or servers never share an answer. Credentials are kept out of it
+   * (see @llm/core's `providerCacheScope`).
+   */
+  readonly cacheScope: CacheScope;
   readonly #config: __Name__ChatClientConfig;
 
   constructor(config: __Name__ChatClientConfig) {
     this.#config = config;
+    this.cacheScope = providerCacheScope({
+      provider: this.provider,
+      baseURL: config.url,
+      headers: config.headers,
+    });
     if (config.model !== undefined) this.model = config.model;
   }
 

@@ -27,6 +27,15 @@ describe("create__Name__", () => {
     expect(mock.requests.at(-1)?.headers["x-team"]).toBe("a");
   });
 
+  it("scopes cached answers to its endpoint and account headers, never to its key", () => {
+    const a = create__Name__({ baseURL: "https://a.example/v1", apiKey: "key-one-0123456789", model: "m" });
+    const b = create__Name__({ baseURL: "https://b.example/v1", apiKey: "key-one-0123456789", model: "m" });
+    const rotated = create__Name__({ baseURL: "https://a.example/v1/", apiKey: "key-two-0123456789", model: "m" });
+    expect(a.cacheScope?.instance).not.toBe(b.cacheScope?.instance);
+    expect(rotated.cacheScope?.instance).toBe(a.cacheScope?.instance);
+    expect(JSON.stringify(a.cacheScope)).not.toContain("key-one");
+  });
+
   it("rejects a bad baseURL with a ConfigError at path baseURL", () => {
     expect(() => create__Name__({ baseURL: "not a url", apiKey: "k" })).toThrow(ConfigError);
   });
