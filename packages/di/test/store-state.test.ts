@@ -1,11 +1,11 @@
 import type { ChildProcess } from "node:child_process";
+import { freePort, startPrivateRedis, stopPrivateRedis } from "@llm/cache-redis/testing";
 import type { CacheStoreStatePayload } from "@llm/hooks";
 import { Hooks } from "@llm/hooks";
 import { afterEach, describe, expect, it } from "vitest";
 import { createLLMContainer, type LLMContainer, TOKENS } from "../src/index.js";
 import { reportStoreState } from "../src/report-store-state.js";
 import { packageDir, sourceConditions, tempDir } from "./helpers.js";
-import { freePort, startPrivateRedis, stopPrivateRedis } from "./private-redis.js";
 
 const tmp = tempDir();
 let redis: ChildProcess | undefined;

@@ -1,6 +1,12 @@
+/**
+ * `@llm/cache-redis/testing`: a private, throw-away `redis-server` for tests that kill
+ * and restart Redis — never the shared instance a suite may also use. One implementation
+ * for this package's tests, @llm/di's and the reliability suite's.
+ */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 
+/** A port nobody listens on right now (the OS picks it). */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -13,7 +19,10 @@ export async function freePort(): Promise<number> {
   });
 }
 
-/** A private, throwaway redis-server on `port` (never the shared one), ready to serve. */
+/**
+ * Starts `redis-server` on `port` with no persistence (a restart comes back empty, like a
+ * replaced cache node) and resolves once it accepts connections.
+ */
 export async function startPrivateRedis(port: number): Promise<ChildProcess> {
   const child = spawn(
     "redis-server",
@@ -37,6 +46,7 @@ export async function startPrivateRedis(port: number): Promise<ChildProcess> {
   return child;
 }
 
+/** SIGKILL: the server vanishes mid-command, as in a crash. Resolves once it has exited. */
 export async function stopPrivateRedis(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = new Promise((resolve) => child.once("exit", resolve));
