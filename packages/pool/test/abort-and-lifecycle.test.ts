@@ -5,24 +5,15 @@ import {
   endlessStream,
   heldHandler,
   jsonHandler,
-  startServer,
-  type TestServer,
+  serversClosedAfterEach,
   waitFor,
 } from "./servers.js";
 
-let servers: TestServer[] = [];
+const server = serversClosedAfterEach();
 let pool: ConnectionPool | undefined;
 afterEach(async () => {
   await pool?.destroy();
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
 });
-
-async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(handler);
-  servers.push(s);
-  return s;
-}
 
 describe("abort and cancel", () => {
   it("frees the connection when a stream is aborted mid-body, so the next request runs", async () => {

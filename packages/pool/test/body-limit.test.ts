@@ -1,21 +1,13 @@
 import { LimitExceededError } from "@llm/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionPool, POOL_DEFAULTS } from "../src/index.js";
-import { jsonHandler, startServer, type TestServer } from "./servers.js";
+import { jsonHandler, serversClosedAfterEach } from "./servers.js";
 
-let servers: TestServer[] = [];
+const server = serversClosedAfterEach();
 let pool: ConnectionPool | undefined;
 afterEach(async () => {
   await pool?.destroy();
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
 });
-
-async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(handler);
-  servers.push(s);
-  return s;
-}
 
 describe("text() and json() body limit", () => {
   it("bounds bodies at 32 MiB by default", () => {

@@ -1,20 +1,12 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionPool, POOL_DEFAULTS, PoolClosedError } from "../src/index.js";
-import { endlessStream, heldHandler, startServer, type TestServer, waitFor } from "./servers.js";
+import { endlessStream, heldHandler, serversClosedAfterEach, waitFor } from "./servers.js";
 
-let servers: TestServer[] = [];
+const server = serversClosedAfterEach();
 let pool: ConnectionPool | undefined;
 afterEach(async () => {
   await pool?.destroy();
-  await Promise.all(servers.map((s) => s.close()));
-  servers = [];
 });
-
-async function server(handler: Parameters<typeof startServer>[0]): Promise<TestServer> {
-  const s = await startServer(handler);
-  servers.push(s);
-  return s;
-}
 
 describe("close() with a deadline", () => {
   it("waits 5 s by default before failing what is still running", () => {

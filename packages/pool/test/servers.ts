@@ -1,5 +1,6 @@
 import http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { afterEach } from "vitest";
 
 export interface TestServer {
   origin: string;
@@ -41,6 +42,23 @@ export async function startServer(handler: http.RequestListener): Promise<TestSe
         for (const socket of sockets) socket.destroy();
         server.close(() => resolve());
       }),
+  };
+}
+
+/**
+ * A `server(handler)` whose servers are closed after each test. Call it at the top of a
+ * test file, before the file registers its pool's `afterEach`: vitest runs after-hooks in
+ * reverse order, so the pool is destroyed before its servers close.
+ */
+export function serversClosedAfterEach(): (handler: http.RequestListener) => Promise<TestServer> {
+  const open: TestServer[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((s) => s.close()));
+  });
+  return async (handler) => {
+    const s = await startServer(handler);
+    open.push(s);
+    return s;
   };
 }
 
