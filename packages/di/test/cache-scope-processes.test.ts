@@ -1,8 +1,7 @@
-import { execFileSync, spawn } from "node:child_process";
-import { join } from "node:path";
+import { execFileSync } from "node:child_process";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { packageDir, tempDir } from "./helpers.js";
+import { packageDir, runFixture, tempDir } from "./helpers.js";
 
 /**
  * Issue #11 item 1 across processes: containers in separate processes share
@@ -70,31 +69,12 @@ interface Answer {
 
 /** One question in a fresh process; async spawn, since the servers live in this one. */
 async function askInChild(client: string, question: string): Promise<Answer> {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=@llm/source",
-      "--import",
-      "tsx",
-      join(packageDir, "test", "fixtures", "ask-once.ts"),
-      config,
-      packageDir,
-      client,
-      question,
-    ],
-    { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d;
-  });
-  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearTimeout(killer);
+  const { status, stdout, stderr } = await runFixture("ask-once.ts", [
+    config,
+    packageDir,
+    client,
+    question,
+  ]);
   expect({ status, stderr }).toEqual({ status: 0, stderr: "" });
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Answer;
 }

@@ -1,7 +1,13 @@
-import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, expect, it } from "vitest";
-import { fourProviderYaml, type Mocks, packageDir, startMocks, tempDir } from "./helpers.js";
+import {
+  fourProviderYaml,
+  type Mocks,
+  packageDir,
+  runFixture,
+  startMocks,
+  tempDir,
+} from "./helpers.js";
 
 let mocks: Mocks;
 const tmp = tempDir();
@@ -22,31 +28,7 @@ it("leaves an empty event loop after dispose: the process exits by itself", asyn
     )}memory: { sampleIntervalMs: 50 }\n`,
   );
   // No process.exit anywhere: if a socket, timer or watcher survived dispose, this would hang until the timeout.
-  // Async spawn: the testkit servers live in this process and must keep answering.
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=@llm/source",
-      "--import",
-      "tsx",
-      join(packageDir, "test", "fixtures", "dispose-and-exit.ts"),
-      config,
-      packageDir,
-    ],
-    { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (d: Buffer) => {
-    stdout += d;
-  });
-  child.stderr.on("data", (d: Buffer) => {
-    stderr += d;
-  });
-  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
-  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearTimeout(killer);
-  const run = { stdout, stderr, status };
+  const run = await runFixture("dispose-and-exit.ts", [config, packageDir]);
   expect(run.stderr).toBe("");
   expect(run.stdout.trim()).toBe("served:openai");
   expect(run.status).toBe(0);

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
@@ -81,4 +82,41 @@ cache:
   enabled: true
   l2: { type: none }
 ${extra}`;
+}
+
+export interface FixtureRun {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `test/fixtures/<file>` in a fresh Node process from source (tsx, the `@llm/source`
+ * condition), killed after 30 s. An async spawn: the mock servers the fixture talks to live
+ * in this process and must keep answering while it runs.
+ */
+export async function runFixture(file: string, args: readonly string[]): Promise<FixtureRun> {
+  const child = spawn(
+    process.execPath,
+    [
+      "--conditions=@llm/source",
+      "--import",
+      "tsx",
+      join(packageDir, "test", "fixtures", file),
+      ...args,
+    ],
+    { cwd: packageDir, stdio: ["ignore", "pipe", "pipe"] },
+  );
+  let stdout = "";
+  let stderr = "";
+  child.stdout.on("data", (d: Buffer) => {
+    stdout += d;
+  });
+  child.stderr.on("data", (d: Buffer) => {
+    stderr += d;
+  });
+  const killer = setTimeout(() => child.kill("SIGKILL"), 30_000);
+  const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
+  clearTimeout(killer);
+  return { status, stdout, stderr };
 }
