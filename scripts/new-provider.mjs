@@ -91,10 +91,14 @@ function packageJson(root, names) {
     "types",
     "files",
     "scripts",
+    "engines",
+    "publishConfig",
   ]) {
     if (reference[key] !== undefined) pkg[key] = reference[key];
   }
-  pkg.dependencies = { "@llm/core": "workspace:*" };
+  pkg.repository = { ...reference.repository, directory: `packages/provider-${names.name}` };
+  // workspace:^ is published as ^<version>: runtime dependencies are caret ranges.
+  pkg.dependencies = { "@llm/core": "workspace:^" };
   pkg.devDependencies = { "@llm/testkit": "workspace:*" };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
