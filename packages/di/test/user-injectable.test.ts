@@ -35,7 +35,9 @@ beforeAll(async () => {
     config: { files: [file], env: {} },
     baseDir: packageDir,
     conditions: sourceConditions,
-    configure: (container) => container.bind(Summarizer).toSelf(),
+    configure: (container) => {
+      container.bind(Summarizer).toSelf();
+    },
   });
 });
 afterAll(async () => {
