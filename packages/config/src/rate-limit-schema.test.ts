@@ -3,6 +3,33 @@ import { loadConfig } from "./load-config.js";
 
 const client = { provider: "openai", model: "gpt-4o-mini" };
 
+describe("a Redis Cluster L2", () => {
+  it("takes startup nodes instead of a url, kept secret, and refuses both or neither", async () => {
+    const config = await loadConfig({
+      env: {},
+      overrides: {
+        cache: {
+          l2: { type: "redis", cluster: ["redis://:pw@10.0.0.1:7000", "redis://10.0.0.2:7000"] },
+        },
+      },
+    });
+    const l2 = config.cache.l2;
+    expect(l2.type === "redis" && l2.cluster?.map((node) => node.reveal())).toEqual([
+      "redis://:pw@10.0.0.1:7000",
+      "redis://10.0.0.2:7000",
+    ]);
+    expect(JSON.stringify(l2)).not.toContain(":pw@");
+    for (const l2Input of [
+      { type: "redis" as const },
+      { type: "redis" as const, url: "redis://a", cluster: ["redis://b"] },
+    ]) {
+      await expect(loadConfig({ env: {}, overrides: { cache: { l2: l2Input } } })).rejects.toThrow(
+        /cache\.l2.*either url or cluster/s,
+      );
+    }
+  });
+});
+
 describe("rate limits", () => {
   it("reads clients.<name>.rateLimit with defaults, and a memory store by default", async () => {
     const config = await loadConfig({

@@ -203,13 +203,22 @@ export const l2CacheSchema = z.discriminatedUnion("type", [
     path: z.string().min(1),
     maxBytes: size().optional(),
   }),
-  z.strictObject({
-    type: z.literal("redis"),
-    /** A `SecretURL`: `redis://:password@host` prints redacted. */
-    url: secretURL({ anyString: true }),
-    namespace: z.string().min(1).default("llm"),
-    password: secret().optional(),
-  }),
+  z
+    .strictObject({
+      type: z.literal("redis"),
+      /** A `SecretURL`: `redis://:password@host` prints redacted. */
+      url: secretURL({ anyString: true }).optional(),
+      /** Startup nodes of a Redis Cluster (`redis://host:port`), instead of `url`. */
+      cluster: z
+        .array(secretURL({ anyString: true }))
+        .min(1)
+        .optional(),
+      namespace: z.string().min(1).default("llm"),
+      password: secret().optional(),
+    })
+    .refine((l2) => (l2.url === undefined) !== (l2.cluster === undefined), {
+      message: "set either url or cluster",
+    }),
   z.strictObject({ type: z.literal("none") }),
 ]);
 

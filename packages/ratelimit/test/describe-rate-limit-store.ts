@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GcraOperation, Rate } from "../src/gcra.js";
 import type { RateLimitStore } from "../src/rate-limit-store.js";
 
@@ -27,7 +27,12 @@ export function describeRateLimitStore(
   }>,
 ): void {
   describe(`RateLimitStore contract: ${name}`, () => {
-    const opened = open();
+    type Opened = Awaited<ReturnType<typeof open>>;
+    let opened: Promise<Opened>;
+    // Opened in beforeAll, after the file's own beforeAll hooks (a server started there).
+    beforeAll(() => {
+      opened = open();
+    });
     afterAll(async () => (await opened).close());
 
     it("grants a burst up to the limit, then refuses with the wait until the next unit", async () => {
