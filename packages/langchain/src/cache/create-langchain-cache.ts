@@ -25,7 +25,7 @@ export interface CreateLangChainCacheOptions extends Omit<LLMKitCacheOptions, "c
  * An `LLMKitCache` over a `TieredCache` whose L2 reads are bounded and
  * checked before they are promoted into L1: the short way to give LangChain
  * a SmartCache, and SQLite or Redis behind it. `close()` the returned
- * `tiered` cache when done (it does not close the store).
+ * `tiered` cache when done: it closes the store too.
  */
 export function createLangChainCache(options: CreateLangChainCacheOptions = {}): {
   cache: LLMKitCache;

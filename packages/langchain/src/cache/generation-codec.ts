@@ -25,23 +25,17 @@ export function encodeGenerations(generations: readonly Generation[]): StoredGen
 function encodeGeneration(generation: Generation, index: number): StoredGeneration {
   const message = (generation as Partial<ChatGeneration>).message;
   const out: StoredGeneration = {};
-  let responseMetadata: JsonObject | undefined;
   if (message !== undefined) {
     if (!AIMessage.isInstance(message))
       throw new UnstorableGenerationError(
         `generations[${index}].message: only AI messages are cached, got "${message.type}"`,
       );
     out.m = encodeMessage(message, index);
-    responseMetadata = out.m.r;
     if (generation.text !== message.text) out.t = generation.text;
   } else {
     out.t = generation.text;
   }
-  const info = withoutKeysIn(
-    generation.generationInfo,
-    responseMetadata,
-    `generations[${index}].generationInfo`,
-  );
+  const info = nonEmpty(generation.generationInfo, `generations[${index}].generationInfo`);
   if (info !== undefined) out.i = info;
   return out;
 }
@@ -128,20 +122,4 @@ function nonEmpty(
   if (value === undefined) return undefined;
   const json = plainJson(value, where) as JsonObject;
   return Object.keys(json).length === 0 ? undefined : json;
-}
-
-/** `info` without the keys `metadata` holds with the same value (LangChain copies one into the other). */
-function withoutKeysIn(
-  info: Record<string, unknown> | undefined,
-  metadata: JsonObject | undefined,
-  where: string,
-): JsonObject | undefined {
-  const json = nonEmpty(info, where);
-  if (json === undefined || metadata === undefined) return json;
-  const rest: JsonObject = {};
-  for (const [key, value] of Object.entries(json)) {
-    if (!(key in metadata) || JSON.stringify(metadata[key]) !== JSON.stringify(value))
-      rest[key] = value;
-  }
-  return Object.keys(rest).length === 0 ? undefined : rest;
 }

@@ -3,8 +3,8 @@ import type { JsonObject, JsonValue } from "@llm/core";
 /**
  * LangChain generations as this cache stores them: short field names, and
  * nothing LangChain recomputes or overwrites on a hit — usage (a hit reports
- * zero tokens), a generation's `text` when it equals its message's text, and
- * `generationInfo` keys already in the message's `response_metadata`.
+ * zero tokens) and a generation's `text` when it equals its message's text —
+ * and no empty field.
  */
 export interface StoredGenerations {
   /** Format version; an entry of another version is a miss. */
@@ -17,7 +17,7 @@ export interface StoredGeneration {
   t?: string;
   /** The AI message of a chat generation. */
   m?: StoredAIMessage;
-  /** `generationInfo`, minus what `response_metadata` already holds. */
+  /** `generationInfo`, when not empty. */
   i?: JsonObject;
 }
 
