@@ -210,6 +210,10 @@ describe("keys", () => {
   });
 });
 
+/** An L2 entry as `TieredCache` writes it (unsigned), around any value. */
+const envelope = (data: unknown) =>
+  JSON.stringify({ v: 1, at: Date.now(), exp: null, tags: [], data });
+
 describe("entries read back", () => {
   it("treats a damaged L1 entry as a miss, reports it once and deletes it", async () => {
     const l1 = new SmartCache<StoredGenerations>({ maxEntries: 10 });
@@ -250,28 +254,8 @@ describe("entries read back", () => {
 
   it.each([
     ["not JSON", () => "{not json"],
-    [
-      "an envelope around a bad value",
-      () =>
-        JSON.stringify({
-          v: 1,
-          at: Date.now(),
-          exp: null,
-          tags: [],
-          data: { v: 1, g: [{ t: 5 }] },
-        }),
-    ],
-    [
-      "an entry over the size bound",
-      () =>
-        JSON.stringify({
-          v: 1,
-          at: Date.now(),
-          exp: null,
-          tags: [],
-          data: { v: 1, g: [{ t: "x".repeat(3_000) }] },
-        }),
-    ],
+    ["an envelope around a bad value", () => envelope({ v: 1, g: [{ t: 5 }] })],
+    ["an entry over the size bound", () => envelope({ v: 1, g: [{ t: "x".repeat(3_000) }] })],
   ])("treats %s in L2 as a miss and calls upstream", async (_name, poison) => {
     const store = new MemoryStore();
     const corrupt: string[] = [];

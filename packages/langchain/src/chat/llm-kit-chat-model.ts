@@ -14,14 +14,7 @@ import type { ChatGenerationChunk, ChatResult } from "@langchain/core/outputs";
 import type { Runnable } from "@langchain/core/runnables";
 import type { SerializableSchema } from "@langchain/core/utils/standard_schema";
 import type { InteropZodType } from "@langchain/core/utils/types";
-import type {
-  CallOptions,
-  ChatRequest,
-  JsonSchema,
-  JsonValue,
-  LLMClient,
-  ResponseFormat,
-} from "@llm/core";
+import type { CallOptions, ChatRequest, JsonSchema, LLMClient, ResponseFormat } from "@llm/core";
 import { type ClientChoice, resolveClient } from "./client-source.js";
 import { StreamChunkMapper } from "./stream-chunks.js";
 import { type OutputSchema, structuredOutput } from "./structured-output.js";
@@ -29,21 +22,22 @@ import { toAIMessage } from "./to-langchain-message.js";
 import { toLLMKitMessages } from "./to-llm-kit-messages.js";
 import { toToolChoice, toToolDefinition } from "./tool-definitions.js";
 
-/** Request parameters a model instance sends on every call (a call's own options win). */
-export interface LLMKitRequestParams {
-  /** Model id; default: the client's. */
-  model?: string;
-  temperature?: number;
-  topP?: number;
-  topK?: number;
-  maxTokens?: number;
-  stop?: string[];
-  seed?: number;
-  frequencyPenalty?: number;
-  presencePenalty?: number;
-  /** Provider-specific options, namespaced by provider type: `{ openai: { logprobs: true } }`. */
-  providerOptions?: Record<string, Record<string, JsonValue>>;
-}
+/** The request parameters a model instance may fix; they are sent on every call (a call's own `stop` wins). */
+const REQUEST_PARAMS = [
+  "model",
+  "temperature",
+  "topP",
+  "topK",
+  "maxTokens",
+  "stop",
+  "seed",
+  "frequencyPenalty",
+  "presencePenalty",
+  "providerOptions",
+] as const;
+
+/** Request parameters a model instance sends on every call: `ChatRequest`'s own fields (model: default the client's). */
+export type LLMKitRequestParams = Pick<ChatRequest, (typeof REQUEST_PARAMS)[number]>;
 
 export interface LLMKitChatModelFields
   extends BaseChatModelParams,
@@ -81,30 +75,9 @@ export class LLMKitChatModel extends BaseChatModel<LLMKitChatModelCallOptions, A
   constructor(fields: LLMKitChatModelFields) {
     super(fields);
     this.client = resolveClient(fields);
-    const {
-      model,
-      temperature,
-      topP,
-      topK,
-      maxTokens,
-      stop,
-      seed,
-      frequencyPenalty,
-      presencePenalty,
-      providerOptions,
-    } = fields;
-    this.params = definedOnly({
-      model,
-      temperature,
-      topP,
-      topK,
-      maxTokens,
-      stop,
-      seed,
-      frequencyPenalty,
-      presencePenalty,
-      providerOptions,
-    });
+    const params: Record<string, unknown> = {};
+    for (const key of REQUEST_PARAMS) if (fields[key] !== undefined) params[key] = fields[key];
+    this.params = params as LLMKitRequestParams;
   }
 
   override _llmType(): string {
@@ -275,8 +248,4 @@ export class LLMKitChatModel extends BaseChatModel<LLMKitChatModelCallOptions, A
     if (options.llmKitMetadata !== undefined) call.metadata = options.llmKitMetadata;
     return call;
   }
-}
-
-function definedOnly<T extends object>(value: T): T {
-  return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
