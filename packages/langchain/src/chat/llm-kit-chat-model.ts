@@ -61,8 +61,9 @@ export interface LLMKitChatModelCallOptions extends BaseChatModelCallOptions {
  * `invoke`, `stream` (token chunks), `batch`, `bindTools`,
  * `withStructuredOutput`, `usage_metadata`, abort signals. Errors are
  * llm-kit's own (`RateLimitError`, `TimeoutError`, `AbortError`, …), thrown
- * unchanged. LangChain's own retry (`maxRetries`) is not applied: retries
- * belong to the client's middleware.
+ * unchanged. LangChain's own retry and concurrency limit (`maxRetries`,
+ * `maxConcurrency`) are not applied: they belong to the client's middleware
+ * and pool, and two retry layers would multiply attempts.
  */
 export class LLMKitChatModel extends BaseChatModel<LLMKitChatModelCallOptions, AIMessageChunk> {
   static override lc_name(): string {
