@@ -6,7 +6,7 @@ import {
 } from "@langchain/core/messages";
 import { OutputParserException } from "@langchain/core/output_parsers";
 import { tool } from "@langchain/core/tools";
-import { AbortError, ConfigError, InvalidRequestError, RateLimitError } from "@llm/core";
+import { AbortError, ConfigError, InvalidRequestError, LLMError, RateLimitError } from "@llm/core";
 import { createLLMContainer } from "@llm/di";
 import { createOpenAI, provider as openaiProvider } from "@llm/provider-openai";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
@@ -142,6 +142,20 @@ describe("stream", () => {
     expect(tokens.length).toBeGreaterThan(1);
     expect(tokens.join("")).toBe("alpha beta gamma");
     expect(mock.requests.at(-1)?.stream).toBe(true);
+  });
+});
+
+describe("streamEvents", () => {
+  it("feeds LangChain's content-block event protocol from our stream", async () => {
+    mock.enqueue({ text: "one two three", usage: { input: 2, output: 3 } });
+    const events: { event: string }[] = [];
+    for await (const event of model().streamEvents("Count") as AsyncIterable<{ event: string }>)
+      events.push(event);
+    const kinds = events.map((e) => e.event);
+    expect(kinds[0]).toBe("message-start");
+    expect(kinds.filter((k) => k === "content-block-delta")).toHaveLength(3);
+    expect(kinds).toContain("usage");
+    expect(kinds.at(-1)).toBe("message-finish");
   });
 });
 
@@ -296,6 +310,17 @@ describe("errors and abort", () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(mock.requests).toHaveLength(1);
+  });
+
+  it("throws our typed error from a stream that breaks midway, after the chunks before it", async () => {
+    mock.enqueue({ fault: "error-mid-stream", afterChunks: 2 });
+    const seen: string[] = [];
+    const run = async () => {
+      for await (const chunk of await model().stream("Count")) seen.push(String(chunk.content));
+    };
+    const error = await run().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LLMError);
+    expect(seen.length).toBeGreaterThan(0);
   });
 
   it("aborts a call in flight with our AbortError", async () => {
