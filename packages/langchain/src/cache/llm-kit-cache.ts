@@ -37,7 +37,11 @@ export interface LLMKitCacheStats {
   hits: number;
   misses: number;
   writes: number;
-  /** Entries read back damaged or out of bounds: served as misses and deleted. */
+  /**
+   * Entries this cache's own check refused on read (served as misses, deleted). L2 entries
+   * that a `TieredCache`'s `validate` refused first never reach it: they are counted in
+   * that cache's `stats().l2.corrupt` (both are reported to `onCorrupt`).
+   */
   corrupt: number;
   /** Generations not stored: too big, not an AI message, or not plain JSON. */
   skipped: number;
