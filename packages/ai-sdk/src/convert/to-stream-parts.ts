@@ -25,12 +25,18 @@ export function toStreamParts(
         controller.enqueue({ type: "stream-start", warnings: [] });
       }
       try {
-        const next = await iterator.next();
-        if (next.done) {
-          controller.close();
-          return;
+        // An event may map to no part (usage); a pull that enqueues nothing is
+        // not called again, so read on until something goes out.
+        while (true) {
+          const next = await iterator.next();
+          if (next.done) {
+            controller.close();
+            return;
+          }
+          const parts = blocks.partsOf(next.value);
+          for (const part of parts) controller.enqueue(part);
+          if (parts.length > 0) return;
         }
-        for (const part of blocks.partsOf(next.value)) controller.enqueue(part);
       } catch (error) {
         controller.enqueue({ type: "error", error: mapError(error) });
         controller.close();
