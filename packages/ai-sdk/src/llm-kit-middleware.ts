@@ -2,8 +2,6 @@ import type {
   LanguageModelV3,
   LanguageModelV3CallOptions,
   LanguageModelV3GenerateResult,
-  LanguageModelV3Middleware,
-  LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
 import type { CacheMiddleware } from "@llm/cache";
 import {
@@ -20,6 +18,12 @@ import {
   type TimeoutOptions,
   timeoutMiddleware,
 } from "@llm/core";
+import type {
+  LLMKitLanguageModelMiddleware,
+  MiddlewareCall,
+  ReplayedGenerateResult,
+  ReplayedStreamPart,
+} from "./ai-sdk-spec.js";
 import { readCallSettings } from "./call-settings.js";
 import { toAiSdkError } from "./convert/ai-sdk-error.js";
 import { toGenerateResult } from "./convert/to-ai-sdk-result.js";
@@ -67,7 +71,9 @@ export interface LLMKitMiddlewareOptions {
  * Per call, `providerOptions.llmKit` takes `{ cache: "refresh" | "bypass" | false,
  * timeoutMs }` (never sent upstream, never in the key).
  */
-export function llmKitMiddleware(options: LLMKitMiddlewareOptions = {}): LanguageModelV3Middleware {
+export function llmKitMiddleware(
+  options: LLMKitMiddlewareOptions = {},
+): LLMKitLanguageModelMiddleware {
   const perModel: Middleware[] = [];
   if (options.retry !== undefined) perModel.push(retryMiddleware(options.retry));
   // Always present: a per-call `providerOptions.llmKit.timeoutMs` needs it even without defaults.
@@ -111,7 +117,8 @@ export function llmKitMiddleware(options: LLMKitMiddlewareOptions = {}): Languag
   return {
     specificationVersion: "v3",
 
-    async wrapGenerate({ params, model }): Promise<LanguageModelV3GenerateResult> {
+    async wrapGenerate(call: MiddlewareCall): Promise<ReplayedGenerateResult> {
+      const { params, model } = asSpecCall(call);
       const { request, callOptions, cached } = prepare(params);
       const { client, answered } = chainFor(model, params, cached);
       try {
@@ -120,13 +127,16 @@ export function llmKitMiddleware(options: LLMKitMiddlewareOptions = {}): Languag
         // This caller's own upstream call: give back the model's whole result
         // (warnings, provider metadata, headers), with llm-kit's metadata added.
         if (response.origin.type === "upstream" && answered.result !== undefined) {
-          return {
+          const own = {
             ...answered.result,
             providerMetadata: {
               ...answered.result.providerMetadata,
               ...converted.providerMetadata,
             },
           };
+          // The model's own result, of the spec version the AI SDK called it with,
+          // goes back to that same AI SDK unchanged: its type is the AI SDK's, not ours.
+          return own as unknown as ReplayedGenerateResult;
         }
         return converted;
       } catch (error) {
@@ -134,9 +144,15 @@ export function llmKitMiddleware(options: LLMKitMiddlewareOptions = {}): Languag
       }
     },
 
-    async wrapStream({ params, model, doStream }): Promise<LanguageModelV3StreamResult> {
-      // Raw chunks cannot be recorded or replayed: such a call goes straight through.
-      if (params.includeRawChunks) return doStream();
+    async wrapStream(
+      call: MiddlewareCall,
+    ): Promise<{ stream: ReadableStream<ReplayedStreamPart> }> {
+      const { params, model } = asSpecCall(call);
+      // Raw chunks cannot be recorded or replayed: such a call goes straight through,
+      // its parts (of the AI SDK's own spec version) unchanged.
+      if (params.includeRawChunks) {
+        return (await call.doStream()) as { stream: ReadableStream<ReplayedStreamPart> };
+      }
       const { request, callOptions, cached } = prepare(params);
       const { client } = chainFor(model, params, cached);
       return { stream: toStreamParts(client.stream(request, callOptions), toAiSdkError) };
@@ -151,4 +167,16 @@ function definedHeaders(
   const out: Record<string, string> = {};
   for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
   return Object.keys(out).length > 0 ? out : undefined;
+}
+
+/**
+ * The call as spec v3 types it. An AI SDK 7 call is spec v4, which differs
+ * only in how file data is written: the converters read both forms, and the
+ * model is handed back the very call it was made for.
+ */
+function asSpecCall(call: MiddlewareCall): {
+  params: LanguageModelV3CallOptions;
+  model: LanguageModelV3;
+} {
+  return call as unknown as { params: LanguageModelV3CallOptions; model: LanguageModelV3 };
 }

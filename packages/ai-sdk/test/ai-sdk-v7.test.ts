@@ -14,15 +14,6 @@ const nodeMajor = Number(process.versions.node.split(".")[0]);
 const mock = openaiMock();
 
 type AiV7 = typeof import("ai-v7");
-/**
- * AI SDK 7 types a middleware's callbacks with v4 calls and results, which
- * the v3 types this package is written against do not match (file parts
- * differ); at run time AI SDK 7 passes a v3 middleware v4 calls, whose only
- * difference — file data — the middleware reads in both forms.
- */
-type V7Middleware = import("ai-v7").LanguageModelMiddleware;
-const asV7 = (middleware: ReturnType<typeof llmKitMiddleware>) =>
-  middleware as unknown as V7Middleware;
 type OpenAIV7 = typeof import("@ai-sdk/openai-v7");
 let ai: AiV7;
 let openaiV7: OpenAIV7;
@@ -39,7 +30,7 @@ describe.skipIf(nodeMajor < 22)("with AI SDK 7", () => {
   it("caches a v4 model's answers through wrapLanguageModel, generate and stream", async () => {
     const model = ai.wrapLanguageModel({
       model: v4Model(),
-      middleware: asV7(llmKitMiddleware({ cache: freshCache() })),
+      middleware: llmKitMiddleware({ cache: freshCache() }),
     });
     const first = await ai.generateText({ model, messages: ask("v7 question") });
     const second = await ai.generateText({ model, messages: ask("v7 question") });
@@ -50,11 +41,33 @@ describe.skipIf(nodeMajor < 22)("with AI SDK 7", () => {
     expect(mock.current.requests).toHaveLength(1);
   });
 
+  it("keys a v4 prompt's image (file data in v4's form) and caches the answer", async () => {
+    const model = ai.wrapLanguageModel({
+      model: v4Model(),
+      middleware: llmKitMiddleware({ cache: freshCache() }),
+    });
+    const look = (bytes: number[]) => [
+      {
+        role: "user" as const,
+        content: [
+          { type: "text" as const, text: "What is this?" },
+          { type: "image" as const, image: new Uint8Array(bytes), mediaType: "image/png" },
+        ],
+      },
+    ];
+    await ai.generateText({ model, messages: look([1, 2, 3]) });
+    const same = await ai.generateText({ model, messages: look([1, 2, 3]) });
+    const other = await ai.generateText({ model, messages: look([4, 5, 6]) });
+    expect(same.providerMetadata?.llmKit?.origin).toMatchObject({ type: "cache" });
+    expect(other.providerMetadata?.llmKit?.origin).toEqual({ type: "upstream" });
+    expect(mock.current.requests).toHaveLength(2);
+  });
+
   it("retries a v4 model with llm-kit's retry", async () => {
     mock.current.enqueue({ status: 500 });
     const model = ai.wrapLanguageModel({
       model: v4Model(),
-      middleware: asV7(llmKitMiddleware({ retry: { baseDelayMs: 1, maxDelayMs: 5 } })),
+      middleware: llmKitMiddleware({ retry: { baseDelayMs: 1, maxDelayMs: 5 } }),
     });
     const result = await ai.generateText({ model, maxRetries: 0, messages: ask("retry v7") });
     expect(result.text.length).toBeGreaterThan(0);

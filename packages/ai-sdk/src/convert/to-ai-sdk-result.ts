@@ -1,9 +1,5 @@
-import type {
-  LanguageModelV3Content,
-  LanguageModelV3GenerateResult,
-  SharedV3ProviderMetadata,
-} from "@ai-sdk/provider";
 import type { ChatResponse, JsonObject } from "@llm/core";
+import type { ReplayedContent, ReplayedGenerateResult, ReplayedMetadata } from "../ai-sdk-spec.js";
 import { toAiSdkFinishReason, toAiSdkUsage } from "./usage.js";
 
 /**
@@ -11,7 +7,7 @@ import { toAiSdkFinishReason, toAiSdkUsage } from "./usage.js";
  * `result.providerMetadata.llmKit.origin` is `{ type: "upstream" }` or
  * `{ type: "cache", level, key, ageMs }`.
  */
-export function llmKitMetadata(response: ChatResponse): SharedV3ProviderMetadata {
+export function llmKitMetadata(response: ChatResponse): ReplayedMetadata {
   const meta: JsonObject = { origin: { ...response.origin } };
   if (response.requestId !== undefined) meta.requestId = response.requestId;
   const cacheKey = response.providerMetadata?.cacheKey;
@@ -20,8 +16,8 @@ export function llmKitMetadata(response: ChatResponse): SharedV3ProviderMetadata
 }
 
 /** An llm-kit `ChatResponse` as the result of an AI SDK `doGenerate`. */
-export function toGenerateResult(response: ChatResponse): LanguageModelV3GenerateResult {
-  const content: LanguageModelV3Content[] = [];
+export function toGenerateResult(response: ChatResponse): ReplayedGenerateResult {
+  const content: ReplayedContent[] = [];
   for (const part of response.content) {
     if (part.type === "text") content.push({ type: "text", text: part.text });
     else if (part.type === "reasoning") content.push({ type: "reasoning", text: part.text });

@@ -1,5 +1,5 @@
-import type { LanguageModelV3StreamPart } from "@ai-sdk/provider";
 import type { ResponseOrigin, StreamEvent } from "@llm/core";
+import type { ReplayedStreamPart } from "../ai-sdk-spec.js";
 import { toAiSdkFinishReason, toAiSdkUsage } from "./usage.js";
 
 /**
@@ -14,11 +14,11 @@ import { toAiSdkFinishReason, toAiSdkUsage } from "./usage.js";
 export function toStreamParts(
   events: AsyncIterable<StreamEvent>,
   mapError: (error: unknown) => unknown = (error) => error,
-): ReadableStream<LanguageModelV3StreamPart> {
+): ReadableStream<ReplayedStreamPart> {
   const iterator = events[Symbol.asyncIterator]();
   const blocks = new BlockTracker();
   let started = false;
-  return new ReadableStream<LanguageModelV3StreamPart>({
+  return new ReadableStream<ReplayedStreamPart>({
     async pull(controller) {
       if (!started) {
         started = true;
@@ -55,7 +55,7 @@ class BlockTracker {
   #origin: ResponseOrigin = { type: "upstream" };
   readonly #toolInputs = new Set<string>();
 
-  partsOf(event: StreamEvent): LanguageModelV3StreamPart[] {
+  partsOf(event: StreamEvent): ReplayedStreamPart[] {
     switch (event.type) {
       case "start":
         this.#origin = event.origin;
@@ -109,7 +109,7 @@ class BlockTracker {
     }
   }
 
-  #enter(type: "text" | "reasoning"): LanguageModelV3StreamPart[] {
+  #enter(type: "text" | "reasoning"): ReplayedStreamPart[] {
     if (this.#open?.type === type) return [];
     const parts = this.#close();
     const id = String(this.#blocks++);
@@ -118,7 +118,7 @@ class BlockTracker {
     return parts;
   }
 
-  #close(): LanguageModelV3StreamPart[] {
+  #close(): ReplayedStreamPart[] {
     const open = this.#open;
     if (open === undefined) return [];
     this.#open = undefined;

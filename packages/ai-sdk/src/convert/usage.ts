@@ -1,8 +1,9 @@
-import type { LanguageModelV3FinishReason, LanguageModelV3Usage } from "@ai-sdk/provider";
+import type { LanguageModelV3Usage } from "@ai-sdk/provider";
 import type { FinishReason, Usage } from "@llm/core";
+import type { ReplayedFinishReason, ReplayedUsage } from "../ai-sdk-spec.js";
 
 /** llm-kit usage → the AI SDK's: cached input and reasoning output split out where known. */
-export function toAiSdkUsage(usage: Usage): LanguageModelV3Usage {
+export function toAiSdkUsage(usage: Usage): ReplayedUsage {
   const cached = usage.cachedInputTokens;
   const reasoning = usage.reasoningTokens;
   return {
@@ -36,6 +37,6 @@ export function fromAiSdkUsage(usage: LanguageModelV3Usage): Usage {
 export function toAiSdkFinishReason(
   finishReason: FinishReason,
   raw: string | undefined,
-): LanguageModelV3FinishReason {
+): ReplayedFinishReason {
   return { unified: finishReason, raw };
 }
