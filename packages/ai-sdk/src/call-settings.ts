@@ -1,5 +1,22 @@
-import type { CallOptions } from "@llm/core";
-import { InvalidRequestError } from "@llm/core";
+import type { LanguageModelV3CallOptions } from "@ai-sdk/provider";
+import { type CallOptions, InvalidRequestError } from "@llm/core";
+import { LLM_KIT_OPTIONS } from "./convert/to-chat-request.js";
+
+/**
+ * The llm-kit `CallOptions` of an AI SDK call: its abort signal, its
+ * headers (those set to `undefined` left out) and the settings of
+ * `providerOptions.llmKit`.
+ */
+export function callOptionsOf(params: LanguageModelV3CallOptions): CallOptions {
+  const options: CallOptions = readCallSettings(params.providerOptions?.[LLM_KIT_OPTIONS]);
+  if (params.abortSignal !== undefined) options.signal = params.abortSignal;
+  const headers: Record<string, string> = {};
+  for (const [name, value] of Object.entries(params.headers ?? {})) {
+    if (value !== undefined) headers[name] = value;
+  }
+  if (Object.keys(headers).length > 0) options.headers = headers;
+  return options;
+}
 
 /**
  * The per-call settings an AI SDK caller gives llm-kit through

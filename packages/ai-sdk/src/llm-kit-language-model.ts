@@ -4,10 +4,10 @@ import type {
   LanguageModelV3GenerateResult,
   LanguageModelV3StreamResult,
 } from "@ai-sdk/provider";
-import { type CallOptions, InvalidRequestError, type LLMClient } from "@llm/core";
-import { readCallSettings } from "./call-settings.js";
+import { InvalidRequestError, type LLMClient } from "@llm/core";
+import { callOptionsOf } from "./call-settings.js";
 import { toGenerateResult } from "./convert/to-ai-sdk-result.js";
-import { AI_SDK_EXTRAS, LLM_KIT_OPTIONS, toChatRequest } from "./convert/to-chat-request.js";
+import { AI_SDK_EXTRAS, toChatRequest } from "./convert/to-chat-request.js";
 import { toStreamParts } from "./convert/to-stream-parts.js";
 
 export interface LLMKitLanguageModelOptions {
@@ -57,13 +57,7 @@ export function llmKitLanguageModel(
       if (Object.keys(rest).length > 0) request.providerOptions = rest;
       else delete request.providerOptions;
     }
-    const callOptions: CallOptions = readCallSettings(params.providerOptions?.[LLM_KIT_OPTIONS]);
-    if (params.abortSignal !== undefined) callOptions.signal = params.abortSignal;
-    const headers = Object.entries(params.headers ?? {}).filter(
-      (entry): entry is [string, string] => entry[1] !== undefined,
-    );
-    if (headers.length > 0) callOptions.headers = Object.fromEntries(headers);
-    return { request, callOptions };
+    return { request, callOptions: callOptionsOf(params) };
   };
 
   return {

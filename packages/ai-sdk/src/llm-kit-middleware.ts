@@ -6,7 +6,6 @@ import type {
 import type { CacheMiddleware } from "@llm/cache";
 import {
   type CacheScope,
-  type CallOptions,
   type ChatRequest,
   compose,
   type FallbackOptions,
@@ -24,10 +23,10 @@ import type {
   ReplayedGenerateResult,
   ReplayedStreamPart,
 } from "./ai-sdk-spec.js";
-import { readCallSettings } from "./call-settings.js";
+import { callOptionsOf } from "./call-settings.js";
 import { toAiSdkError } from "./convert/ai-sdk-error.js";
 import { toGenerateResult } from "./convert/to-ai-sdk-result.js";
-import { LLM_KIT_OPTIONS, toChatRequest } from "./convert/to-chat-request.js";
+import { toChatRequest } from "./convert/to-chat-request.js";
 import { toStreamParts } from "./convert/to-stream-parts.js";
 import { modelCallClient } from "./model-call-client.js";
 
@@ -104,11 +103,7 @@ export function llmKitMiddleware(
   /** The llm-kit request (for the key) and call options of an AI SDK call. */
   const prepare = (params: LanguageModelV3CallOptions) => {
     const converted = toChatRequest(params);
-    const settings = readCallSettings(params.providerOptions?.[LLM_KIT_OPTIONS]);
-    const callOptions: CallOptions = { ...settings };
-    if (params.abortSignal !== undefined) callOptions.signal = params.abortSignal;
-    const headers = definedHeaders(params.headers);
-    if (headers !== undefined) callOptions.headers = headers;
+    const callOptions = callOptionsOf(params);
     // A call llm-kit cannot express fully is still resilient, just never cached.
     const request: ChatRequest = converted.ok ? converted.request : { messages: [] };
     return { request, callOptions, cached: converted.ok };
@@ -158,15 +153,6 @@ export function llmKitMiddleware(
       return { stream: toStreamParts(client.stream(request, callOptions), toAiSdkError) };
     },
   };
-}
-
-function definedHeaders(
-  headers: Record<string, string | undefined> | undefined,
-): Record<string, string> | undefined {
-  if (headers === undefined) return undefined;
-  const out: Record<string, string> = {};
-  for (const [name, value] of Object.entries(headers)) if (value !== undefined) out[name] = value;
-  return Object.keys(out).length > 0 ? out : undefined;
 }
 
 /**

@@ -124,6 +124,25 @@ describe("llmKitLanguageModel", () => {
     expect(mock.current.requests).toHaveLength(0);
   });
 
+  it("sends the client's own provider options and per-call headers, never the AI SDK-only extras", async () => {
+    await generateText({
+      model: llmKitLanguageModel(llmKitClient()),
+      headers: { "x-trace": "t-1" },
+      providerOptions: { openai: { user: "user-7" } },
+      messages: [
+        {
+          role: "user",
+          content: "hi",
+          providerOptions: { anthropic: { cacheControl: { type: "ephemeral" } } },
+        },
+      ],
+    });
+    const sent = mock.current.requests[0]!;
+    expect(sent.body).toMatchObject({ user: "user-7" });
+    expect(JSON.stringify(sent.body)).not.toContain("ephemeral");
+    expect(sent.headers["x-trace"]).toBe("t-1");
+  });
+
   it("sends images by URL and inline", async () => {
     await generateText({
       model: llmKitLanguageModel(llmKitClient()),
