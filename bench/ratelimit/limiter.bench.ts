@@ -11,21 +11,16 @@
  * the measured window are counted against what GCRA allows (the burst plus one per interval).
  * Beside it, the naive design: each process with its own in-memory budget of the same size.
  */
-import { spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { MemoryRateLimitStore, RateLimit } from "@llm/ratelimit";
 import { RedisRateLimitStore } from "@llm/ratelimit/redis";
 import { Redis } from "ioredis";
+import { startSharedBudgetWorker } from "../../packages/ratelimit/test/fixtures/start-shared-budget-worker.ts";
 import { fmt, nsPerOp } from "../lib/measure.ts";
 import { rerunCommand, runIfMain } from "../lib/report.ts";
 import type { AcceptanceRow, BenchOptions, BenchResult, Cell } from "../lib/result.ts";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const rootDir = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const packageDir = join(rootDir, "packages", "ratelimit");
-const WORKER = join(packageDir, "test", "fixtures", "shared-budget-worker.ts");
 
 /** A budget no bench run can exhaust: every acquire is granted at once. */
 const UNLIMITED = { limit: 1e12, periodMs: 60_000 };
@@ -67,49 +62,12 @@ async function decisionCosts(redis: Redis, prefix: string, quick: boolean): Prom
   return rows;
 }
 
-function worker(args: string[]): {
-  start(at: number): void;
-  ready: Promise<void>;
-  grants: Promise<number[]>;
-} {
-  const child = spawn(
-    process.execPath,
-    ["--conditions=@llm/source", "--import", "tsx", WORKER, ...args],
-    {
-      cwd: packageDir,
-      // pnpm bench's TSX_TSCONFIG_PATH is relative to bench/; the worker runs from the package.
-      env: { ...process.env, TSX_TSCONFIG_PATH: join(rootDir, "tsconfig.tsx.json") },
-    },
-  );
-  let out = "";
-  let err = "";
-  let onReady = () => {};
-  const ready = new Promise<void>((resolve) => {
-    onReady = resolve;
-  });
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk;
-    if (out.startsWith("ready\n")) onReady();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    err += chunk;
-  });
-  const grants = new Promise<number[]>((resolve, reject) =>
-    child.on("close", (code) =>
-      code === 0
-        ? resolve(JSON.parse(out.slice("ready\n".length)) as number[])
-        : reject(new Error(`worker exited ${code}: ${err.slice(-2_000)}`)),
-    ),
-  );
-  return { start: (at) => child.stdin.end(`${at}\n`), ready, grants };
-}
-
 async function sharedBudget(store: "redis" | "memory", prefix: string, quick: boolean) {
   const limit = 60;
   const periodMs = quick ? 1_000 : 3_000;
   const durationMs = quick ? 1_000 : 9_000;
   const workers = Array.from({ length: 3 }, () =>
-    worker([
+    startSharedBudgetWorker([
       REDIS_URL,
       prefix,
       `shared-${store}`,

@@ -4,8 +4,8 @@ import { RateLimitBudgetError } from "@llm/ratelimit";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
 import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { createLLMContainer, type LLMContainer, TOKENS } from "../src/index.js";
-import { packageDir, sourceConditions, tempDir } from "./helpers.js";
+import { type LLMContainer, TOKENS } from "../src/index.js";
+import { containerFromYaml, tempDir } from "./helpers.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
 const KEY = "sk-rate-limit-0123456789abcdef";
@@ -40,16 +40,7 @@ function yaml(clients: Record<string, string>, extra = ""): string {
   return `${out}cache:\n  enabled: false\n${extra}`;
 }
 
-async function container(text: string): Promise<LLMContainer> {
-  const file = tmp.write(`rate-limit-${randomUUID()}.yaml`, text);
-  const c = await createLLMContainer({
-    config: { files: [file], env: {} },
-    baseDir: packageDir,
-    conditions: sourceConditions,
-  });
-  open.push(c);
-  return c;
-}
+const container = (text: string): Promise<LLMContainer> => containerFromYaml(tmp, text, open);
 
 describe("clients.<name>.rateLimit through createLLMContainer", () => {
   it("refuses a client's calls beyond its budget before they reach the provider", async () => {

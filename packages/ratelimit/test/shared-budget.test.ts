@@ -1,53 +1,10 @@
-import { type ChildProcessWithoutNullStreams, spawn } from "node:child_process";
 import { randomUUID } from "node:crypto";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { RedisRateLimitStore } from "../src/redis.js";
+import { startSharedBudgetWorker } from "./fixtures/start-shared-budget-worker.js";
 
 const REDIS_URL = process.env.REDIS_URL ?? "redis://127.0.0.1:6379";
-const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
-
-interface Worker {
-  child: ChildProcessWithoutNullStreams;
-  ready: Promise<void>;
-  grants: Promise<number[]>;
-}
-
-function startWorker(args: string[]): Worker {
-  const child = spawn(
-    process.execPath,
-    [
-      "--conditions=@llm/source",
-      "--import",
-      "tsx",
-      join(packageDir, "test/fixtures/shared-budget-worker.ts"),
-      ...args,
-    ],
-    { cwd: packageDir },
-  );
-  let out = "";
-  let err = "";
-  let onReady: () => void = () => {};
-  const ready = new Promise<void>((resolve) => {
-    onReady = resolve;
-  });
-  child.stdout.on("data", (chunk: Buffer) => {
-    out += chunk;
-    if (out.startsWith("ready\n")) onReady();
-  });
-  child.stderr.on("data", (chunk: Buffer) => {
-    err += chunk;
-  });
-  const grants = new Promise<number[]>((resolve, reject) => {
-    child.on("close", (code) => {
-      if (code !== 0) return reject(new Error(`worker exited ${code}: ${err}`));
-      resolve(JSON.parse(out.slice("ready\n".length)) as number[]);
-    });
-  });
-  return { child, ready, grants };
-}
 
 describe("one budget shared by three processes through Redis", () => {
   const redis = new Redis(REDIS_URL);
@@ -64,7 +21,7 @@ describe("one budget shared by three processes through Redis", () => {
     const periodMs = 3_000;
     const durationMs = 6_000;
     const workers = Array.from({ length: 3 }, () =>
-      startWorker([
+      startSharedBudgetWorker([
         REDIS_URL,
         prefix,
         "shared",
@@ -76,7 +33,7 @@ describe("one budget shared by three processes through Redis", () => {
     );
     await Promise.all(workers.map((w) => w.ready));
     const start = Date.now() + 200;
-    for (const w of workers) w.child.stdin.end(`${start}\n`);
+    for (const w of workers) w.start(start);
     const perWorker = await Promise.all(workers.map((w) => w.grants));
 
     const inWindow = perWorker.map(
