@@ -1,9 +1,15 @@
-import { generateId, NetworkError, ParseError, type StreamEvent, type Usage } from "@llm/core";
+import {
+  generateId,
+  NetworkError,
+  ParseError,
+  parseToolArguments,
+  type StreamEvent,
+  type Usage,
+} from "@llm/core";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { isOpenAIChatChunk, type OpenAIChatChunk } from "./openai-api.js";
 import { openAIStreamError } from "./openai-error.js";
-import { parseArguments } from "./parse-arguments.js";
 
 interface StreamingToolCall {
   id: string;
@@ -145,7 +151,7 @@ export class OpenAIStreamEvents {
       out.push({
         type: "tool-call",
         index: i,
-        toolCall: { id: call.id, name: call.name, input: parseArguments(call.args) },
+        toolCall: { id: call.id, name: call.name, input: parseToolArguments(call.args) },
       });
     }
   }
