@@ -4,7 +4,6 @@ import {
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
-  ConfigError,
   callJSON,
   driveStream,
   generateId,
@@ -16,6 +15,7 @@ import {
   type ResponseFormat,
   type ResponseLimits,
   readRateLimitHeaders,
+  requireModel,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -98,13 +98,7 @@ export class AnthropicChatClient implements LLMClient {
   /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */
   buildRequestBody(request: ChatRequest, stream: boolean): AnthropicMessagesRequestBody {
     const config = this.#config;
-    const model = request.model ?? config.model;
-    if (!model) {
-      throw new ConfigError(`No model for ${PROVIDER}: set request.model or settings.model`, {
-        provider: PROVIDER,
-        issues: [{ path: "model", message: "required" }],
-      });
-    }
+    const model = requireModel(PROVIDER, request.model, config.model);
     const d = config.defaults;
     const prompt = convertToAnthropicMessages(request.messages);
     const body: AnthropicMessagesRequestBody = {

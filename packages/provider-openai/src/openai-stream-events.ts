@@ -2,6 +2,7 @@ import {
   generateId,
   NetworkError,
   ParseError,
+  parseToolArguments,
   readRateLimitHeaders,
   type StreamEvent,
   type Usage,
@@ -10,7 +11,6 @@ import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { isOpenAIChatChunk, type OpenAIChatChunk } from "./openai-api.js";
 import { openAIStreamError } from "./openai-error.js";
-import { parseArguments } from "./parse-arguments.js";
 
 interface StreamingToolCall {
   id: string;
@@ -154,7 +154,7 @@ export class OpenAIStreamEvents {
       out.push({
         type: "tool-call",
         index: i,
-        toolCall: { id: call.id, name: call.name, input: parseArguments(call.args) },
+        toolCall: { id: call.id, name: call.name, input: parseToolArguments(call.args) },
       });
     }
   }

@@ -12,6 +12,8 @@ export {
 } from "./drive-stream.js";
 export { generateId } from "./generate-id.js";
 export { extractErrorDetails, type HttpErrorInfo, httpErrorFromResponse } from "./http-error.js";
+export { isRecord } from "./is-record.js";
+export { parseToolArguments } from "./parse-tool-arguments.js";
 export { parseDuration, readRateLimitHeaders } from "./read-rate-limit-headers.js";
 export {
   REQUEST_DEFAULT_KEYS,
@@ -19,6 +21,7 @@ export {
   type RequestDefaults,
   readRequestDefaults,
 } from "./request-defaults.js";
+export { requireModel } from "./require-model.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { type SafeParseResult, safeParseJSON } from "./safe-parse-json.js";
 export {
