@@ -55,8 +55,17 @@ function caret(range) {
   return range;
 }
 
+/** `^1.2.3`, `workspace:^`, or caret ranges joined by `||` (`^6.0.0 || ^7.0.0`). */
 function isCaret(range) {
-  return range === "workspace:^" || /^\^\d+\.\d+\.\d+(-[\w.]+)?$/.test(range);
+  if (range === "workspace:^") return true;
+  return range.split("||").every((part) => /^\^\d+\.\d+\.\d+(-[\w.]+)?$/.test(part.trim()));
+}
+
+/** `1.2.3`, or an npm alias of an exact version (`npm:ai@7.0.185`, a second major for tests). */
+function isExact(range) {
+  return (
+    exactVersion.test(range) || /^npm:(@[\w.-]+\/)?[\w.-]+@\d+\.\d+\.\d+(-[\w.]+)?$/.test(range)
+  );
 }
 
 /**
@@ -157,7 +166,7 @@ export function manifestProblems(manifest, context) {
     }
   }
   for (const [name, range] of Object.entries(manifest.devDependencies ?? {})) {
-    if (!range.startsWith("workspace:") && !exactVersion.test(range)) {
+    if (!range.startsWith("workspace:") && !isExact(range)) {
       problems.push(`devDependencies["${name}"] is "${range}": tools are pinned exactly`);
     }
   }
