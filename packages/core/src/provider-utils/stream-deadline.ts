@@ -1,0 +1,80 @@
+import { TimeoutError } from "../errors/errors.js";
+
+/**
+ * A stream's two time limits on one timer: the whole-stream deadline, counted
+ * from the call's start, and the idle limit, counted from `startIdle()` (the
+ * response's headers) and reset by `touch()`. Keep-alive bytes never reach
+ * `touch()` — only frames that carry something — so a server pinging forever
+ * is still cut.
+ *
+ * One timer instead of one per limit, and none reset per frame: `touch()` only
+ * records the time, and the timer, armed for the nearest limit, re-arms itself
+ * for what is left when it fires early. It can only fire early — limits only
+ * move later — so no limit is ever overshot.
+ */
+export class StreamDeadline {
+  /** Whole-stream limit; `undefined`: none. */
+  readonly #totalMs: number | undefined;
+  /** Idle limit; 0: none. */
+  readonly #idleMs: number;
+  readonly #deadline: number;
+  readonly #onTimeout: (error: TimeoutError) => void;
+  /** When the last frame (or the headers) arrived; 0 until `startIdle()`. */
+  #last = 0;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  /** Arms at once for whichever limit comes first; `onTimeout` is called at most once. */
+  constructor(
+    totalMs: number | undefined,
+    idleMs: number,
+    onTimeout: (error: TimeoutError) => void,
+  ) {
+    this.#totalMs = totalMs;
+    this.#idleMs = Math.max(idleMs, 0);
+    this.#onTimeout = onTimeout;
+    this.#deadline = totalMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + totalMs;
+    if (totalMs !== undefined) this.#arm(idleMs > 0 ? Math.min(totalMs, idleMs) : totalMs);
+    else if (idleMs > 0) this.#arm(idleMs);
+  }
+
+  /** The response started: the idle limit counts from now. */
+  startIdle(): void {
+    this.#last = Date.now();
+  }
+
+  /** A frame with content arrived. */
+  touch(): void {
+    this.#last = Date.now();
+  }
+
+  stop(): void {
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #arm(ms: number): void {
+    this.#timer = setTimeout(this.#check, ms);
+    this.#timer.unref?.();
+  }
+
+  readonly #check = (): void => {
+    this.#timer = undefined;
+    const now = Date.now();
+    let wait = this.#deadline - now;
+    if (wait <= 0) {
+      this.#onTimeout(new TimeoutError("total", this.#totalMs as number));
+      return;
+    }
+    const idleMs = this.#idleMs;
+    if (idleMs > 0) {
+      // Before startIdle() the idle limit has not begun: look again one idle period on.
+      const left = this.#last === 0 ? idleMs : idleMs - (now - this.#last);
+      if (left <= 0) {
+        this.#onTimeout(new TimeoutError("idle", idleMs));
+        return;
+      }
+      wait = Math.min(wait, left);
+    }
+    this.#arm(wait);
+  };
+}
