@@ -185,7 +185,7 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
     // The transport's body timeout counts any byte, pings included; the idle limit counts frames.
     const idleMs = options?.idleTimeoutMs ?? limits.streamIdleMs;
     if (totalMs !== undefined || idleMs > 0)
-      this.#deadline = new StreamDeadline(totalMs, idleMs, (error) => call.abort(error));
+      this.#deadline = new StreamDeadline(totalMs, idleMs, call);
     try {
       const result = await sendStream(
         this.#transport,

@@ -12,7 +12,7 @@ describe("StreamDeadline", () => {
 
   const watch = (totalMs: number | undefined, idleMs: number) => {
     const fired: TimeoutError[] = [];
-    const deadline = new StreamDeadline(totalMs, idleMs, (error) => fired.push(error));
+    const deadline = new StreamDeadline(totalMs, idleMs, { abort: (error) => fired.push(error) });
     return { deadline, fired };
   };
 

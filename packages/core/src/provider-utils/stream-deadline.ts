@@ -1,5 +1,10 @@
 import { TimeoutError } from "../errors/errors.js";
 
+/** What a limit that passes aborts: the stream's call (a `CallSignal`). */
+export interface Abortable {
+  abort(reason: TimeoutError): void;
+}
+
 /**
  * A stream's two time limits on one timer: the whole-stream deadline, counted
  * from the call's start, and the idle limit, counted from `startIdle()` (the
@@ -18,20 +23,19 @@ export class StreamDeadline {
   /** Idle limit; 0: none. */
   readonly #idleMs: number;
   readonly #deadline: number;
-  readonly #onTimeout: (error: TimeoutError) => void;
+  readonly #target: Abortable;
   /** When the last frame (or the headers) arrived; 0 until `startIdle()`. */
   #last = 0;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
-  /** Arms at once for whichever limit comes first; `onTimeout` is called at most once. */
-  constructor(
-    totalMs: number | undefined,
-    idleMs: number,
-    onTimeout: (error: TimeoutError) => void,
-  ) {
+  /**
+   * Arms at once for whichever limit comes first; `target.abort()` is called at most
+   * once, with a `TimeoutError`. An object, not a callback: no closure per stream.
+   */
+  constructor(totalMs: number | undefined, idleMs: number, target: Abortable) {
     this.#totalMs = totalMs;
     this.#idleMs = Math.max(idleMs, 0);
-    this.#onTimeout = onTimeout;
+    this.#target = target;
     this.#deadline = totalMs === undefined ? Number.POSITIVE_INFINITY : Date.now() + totalMs;
     if (totalMs !== undefined) this.#arm(idleMs > 0 ? Math.min(totalMs, idleMs) : totalMs);
     else if (idleMs > 0) this.#arm(idleMs);
@@ -53,16 +57,18 @@ export class StreamDeadline {
   }
 
   #arm(ms: number): void {
-    this.#timer = setTimeout(this.#check, ms);
+    // The watch rides along as the timer's argument: no bound function per stream.
+    this.#timer = setTimeout(check, ms, this);
     this.#timer.unref?.();
   }
 
-  readonly #check = (): void => {
+  /** The timer fired: a limit passed, or one moved later and the timer is re-armed. */
+  check(): void {
     this.#timer = undefined;
     const now = Date.now();
     let wait = this.#deadline - now;
     if (wait <= 0) {
-      this.#onTimeout(new TimeoutError("total", this.#totalMs as number));
+      this.#target.abort(new TimeoutError("total", this.#totalMs as number));
       return;
     }
     const idleMs = this.#idleMs;
@@ -70,11 +76,15 @@ export class StreamDeadline {
       // Before startIdle() the idle limit has not begun: look again one idle period on.
       const left = this.#last === 0 ? idleMs : idleMs - (now - this.#last);
       if (left <= 0) {
-        this.#onTimeout(new TimeoutError("idle", idleMs));
+        this.#target.abort(new TimeoutError("idle", idleMs));
         return;
       }
       wait = Math.min(wait, left);
     }
     this.#arm(wait);
-  };
+  }
+}
+
+function check(watch: StreamDeadline): void {
+  watch.check();
 }
