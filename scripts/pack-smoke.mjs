@@ -77,6 +77,28 @@ function compareShapes(entries, esm, cjs, print) {
   }
 }
 
+/**
+ * tsc with skipLibCheck off, failing on errors in the consumer or in our own .d.ts files only:
+ * a third-party library's own declaration problems (@ai-sdk/provider imports `json-schema`
+ * types it does not depend on) are theirs, and are listed, not failed on.
+ */
+function typecheck(tsc, project) {
+  try {
+    run("node", [tsc, "-p", project]);
+  } catch (error) {
+    const errors = `${error.stdout}`
+      .split("\n")
+      .filter((line) => /^\S+\(\d+,\d+\): error/.test(line));
+    const ours = errors.filter(
+      (line) => !line.startsWith("node_modules/") || line.startsWith("node_modules/@llm/"),
+    );
+    if (ours.length > 0 || errors.length === 0) throw error;
+    console.log(
+      `${errors.length} errors in third-party declarations, not ours:\n${errors.join("\n")}`,
+    );
+  }
+}
+
 let failed = false;
 try {
   const packages = publishedPackages();
@@ -156,7 +178,7 @@ try {
   for (const [name, setup] of Object.entries(typescriptSetups)) {
     const file = `tsconfig.${name.replace(/\W+/g, "-")}.json`;
     writeFileSync(join(scratch, file), JSON.stringify(tsconfigFor(setup), null, 2));
-    check(`typecheck a TS consumer: ${name}`, () => run("node", [tsc, "-p", file]));
+    check(`typecheck a TS consumer: ${name}`, () => typecheck(tsc, file));
   }
 
   check("changeset version (dry run on a throwaway copy)", () => {
