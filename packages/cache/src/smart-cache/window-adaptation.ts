@@ -103,7 +103,8 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     const recency = this.#recencyWins / this.#rate;
     const frequency = this.#frequencyWins / this.#rate;
     let net = recency - SHRINK_WEIGHT * frequency;
-    if (this.#shifts.epoch((recency - frequency) / this.#epochLength)) {
+    const margin = (recency - frequency) / this.#epochLength;
+    if (this.#shifts.epoch(margin, this.#recencyWins, this.#frequencyWins)) {
       // The hot set moved: old counts would keep the new keys out, and the window must hold
       // them until they have counts of their own.
       this.#sketch.age();
