@@ -98,6 +98,7 @@ export class SmartCache<V> {
   #unregister: (() => void) | undefined;
 
   #windowFraction = INITIAL_WINDOW;
+  /** The last key `get` found in no region (only `set` can add it back), and its hash. */
   #missedKey: string | undefined;
   #missedHash = 0;
   readonly #minimumWindow: number;
@@ -250,10 +251,13 @@ export class SmartCache<V> {
     }
     this.#counts.sets++;
     const setOptions = { size, ttl: this.#expiry.ttlFor(options?.ttlMs) };
-    const existing = this.#regionOf(key);
+    // The key `get` just missed is in no region: skip the three-region search.
+    const missed = key === this.#missedKey;
+    const existing = missed ? undefined : this.#regionOf(key);
+    this.#missedKey = undefined;
     if (existing === undefined) {
       // The "lru" policy has no sketch or shadow: it never needs a hash.
-      const hash = this.#lru ? 0 : this.#hashOf(key);
+      const hash = this.#lru ? 0 : this.#hashOf(key, missed);
       this.#window.set(key, { value: stored, hash }, setOptions);
     } else {
       const hash = (existing.peek(key, PEEK_STALE) as Entry).hash;
@@ -556,9 +560,8 @@ export class SmartCache<V> {
   }
 
   /** The key's hash: the one `get` just computed when this `set` follows its miss. */
-  #hashOf(key: string): number {
-    if (key === this.#missedKey) return this.#missedHash;
-    return hashKey(key);
+  #hashOf(key: string, missed: boolean): number {
+    return missed ? this.#missedHash : hashKey(key);
   }
 
   #removed(key: string, stored: Stored, reason: EvictionReason): void {
