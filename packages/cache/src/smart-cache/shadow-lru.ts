@@ -1,5 +1,5 @@
 /**
- * A plain LRU over 32-bit key hashes, in typed arrays: what `lru-cache` of the same capacity
+ * A plain LRU over key hashes (30-bit, see hashKey), in typed arrays: what `lru-cache` of the same capacity
  * would hold, at ~24 bytes per entry and no allocation per access. SmartCache compares its own
  * hits with this shadow's to steer the admission window (see `SmartCache`): when LRU would
  * have hit and we missed, recency is winning; when we hit and LRU would have missed,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FrequencySketch } from "./frequency-sketch.js";
-import { hashKey } from "./hash-key.js";
+import { HASH_RANGE, hashKey } from "./hash-key.js";
 import { HillClimberAdaptation, ShadowLruAdaptation } from "./window-adaptation.js";
 
 describe("ShadowLruAdaptation", () => {
@@ -88,7 +88,7 @@ describe("ShadowLruAdaptation sampling (SHARDS)", () => {
     const skipped: number[] = [];
     for (let i = 0; sampled.length < 8 || skipped.length < 8; i++) {
       const hash = hashKey(`s${i}`);
-      (hash < 2 ** 32 / 16 ? sampled : skipped).push(hash);
+      (hash < HASH_RANGE / 16 ? sampled : skipped).push(hash);
     }
     // A skipped key's repeat is never a recency win: no credit in the sketch.
     adaptation.record(skipped[0] as number, false);

@@ -1,4 +1,5 @@
 import type { FrequencySketch } from "./frequency-sketch.js";
+import { HASH_RANGE } from "./hash-key.js";
 import { HillClimber } from "./hill-climber.js";
 import { ShadowLru } from "./shadow-lru.js";
 import { ShiftDetector } from "./shift-detector.js";
@@ -69,7 +70,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
   #shadow!: ShadowLru;
   /** Share of keys replayed against the shadow, and the hash bound that selects them. */
   #rate = 1;
-  #threshold = 2 ** 32;
+  #threshold = HASH_RANGE;
   #epochLength = MIN_EPOCH;
   #epochLeft = MIN_EPOCH;
   #recencyWins = 0;
@@ -146,7 +147,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
   /** A shadow standing for `capacity` entries: the whole LRU, or a spatial sample of it. */
   #fit(capacity: number): void {
     this.#rate = Math.min(1, SAMPLED_ENTRIES / capacity);
-    this.#threshold = this.#rate === 1 ? 2 ** 32 : Math.floor(this.#rate * 2 ** 32);
+    this.#threshold = this.#rate === 1 ? HASH_RANGE : Math.floor(this.#rate * HASH_RANGE);
     this.#shadow = new ShadowLru(Math.max(1, Math.round(capacity * this.#rate)));
     this.#epochLength = Math.max(MIN_EPOCH, Math.round(capacity * EPOCH_SHARE));
   }
