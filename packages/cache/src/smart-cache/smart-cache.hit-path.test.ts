@@ -5,7 +5,7 @@ import { SmartCache } from "./smart-cache.js";
 // Count the calls SmartCache makes to hashKey while keeping its real result.
 vi.mock("./hash-key.js", async (importOriginal) => {
   const real = await importOriginal<typeof import("./hash-key.js")>();
-  return { hashKey: vi.fn(real.hashKey) };
+  return { ...real, hashKey: vi.fn(real.hashKey) };
 });
 const hashCalls = vi.mocked(hashKey);
 
