@@ -248,7 +248,7 @@ describe("cache scope through createLLMContainer", () => {
     );
     const response = await c.clients.get("a").generate(ask("hello"));
     await c.get(TOKENS.CacheMiddleware)!.flush();
-    const key = `${namespace}:e:${String(response.providerMetadata?.cacheKey)}`;
+    const key = `{${namespace}}:e:${String(response.providerMetadata?.cacheKey)}`;
     try {
       const ttl = Number(
         execFileSync("redis-cli", ["-h", "127.0.0.1", "pttl", key], { encoding: "utf8" }),

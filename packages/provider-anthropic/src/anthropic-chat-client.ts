@@ -15,6 +15,7 @@ import {
   providerCacheScope,
   type ResponseFormat,
   type ResponseLimits,
+  readRateLimitHeaders,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -278,6 +279,8 @@ export function parseMessage(
   if (raw) response.rawFinishReason = raw;
   const requestId = headers["request-id"];
   if (requestId !== undefined) response.requestId = requestId;
+  const rateLimit = readRateLimitHeaders(headers);
+  if (rateLimit !== undefined) response.rateLimit = rateLimit;
   if (value.stop_details !== undefined && value.stop_details !== null) {
     response.providerMetadata = { stopDetails: value.stop_details as JsonValue };
   }

@@ -15,6 +15,7 @@ import {
   providerCacheScope,
   type ResponseFormat,
   type ResponseLimits,
+  readRateLimitHeaders,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -235,6 +236,8 @@ export class OpenAIChatClient implements LLMClient {
     if (raw) response.rawFinishReason = raw;
     const requestId = headers["x-request-id"];
     if (requestId !== undefined) response.requestId = requestId;
+    const rateLimit = readRateLimitHeaders(headers);
+    if (rateLimit !== undefined) response.rateLimit = rateLimit;
     if (message.refusal) response.providerMetadata = { refusal: message.refusal };
     return response;
   }

@@ -1,4 +1,11 @@
-import { generateId, NetworkError, ParseError, type StreamEvent, type Usage } from "@llm/core";
+import {
+  generateId,
+  NetworkError,
+  ParseError,
+  readRateLimitHeaders,
+  type StreamEvent,
+  type Usage,
+} from "@llm/core";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { isOpenAIChatChunk, type OpenAIChatChunk } from "./openai-api.js";
@@ -61,6 +68,8 @@ export class OpenAIStreamEvents {
       };
       const requestId = this.#headers["x-request-id"];
       if (requestId !== undefined) start.requestId = requestId;
+      const rateLimit = readRateLimitHeaders(this.#headers);
+      if (rateLimit !== undefined) start.rateLimit = rateLimit;
       out.push(start);
     }
     if (chunk.usage) this.#usage = convertOpenAIUsage(chunk.usage);

@@ -12,6 +12,7 @@ export {
 } from "./drive-stream.js";
 export { generateId } from "./generate-id.js";
 export { extractErrorDetails, type HttpErrorInfo, httpErrorFromResponse } from "./http-error.js";
+export { parseDuration, readRateLimitHeaders } from "./read-rate-limit-headers.js";
 export {
   REQUEST_DEFAULT_KEYS,
   type RequestDefaultKey,
