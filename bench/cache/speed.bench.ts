@@ -95,7 +95,7 @@ function hitsSmart(cache: SmartCache<Value>, keys: string[], order: Uint32Array)
   return check(t0, found, order.length);
 }
 
-function check(t0: bigint, found: number, total: number): number {
+function check(t0: number, found: number, total: number): number {
   const ns = (cpuNs() - t0) / total;
   if (found !== total) throw new Error(`expected only hits, got ${found}/${total}`);
   return ns;

@@ -144,6 +144,7 @@ export class SmartCache<V> {
               sketch,
               Number.isFinite(this.#maxBytes) ? Math.min(capacity, MIN_SHADOW) : capacity,
               this.#maxEntries,
+              options.detectShifts === true,
             );
     }
     this.#applyWindowFraction(

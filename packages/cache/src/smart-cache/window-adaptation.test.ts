@@ -46,9 +46,9 @@ describe("ShadowLruAdaptation after a hot-set shift", () => {
     return changes;
   }
 
-  it("ages the sketch and jumps the window by a fifth of capacity when LRU keeps winning", () => {
+  it("with detectShifts, ages the sketch and jumps the window by a fifth of capacity when LRU keeps winning", () => {
     const sketch = new FrequencySketch(256);
-    const adaptation = new ShadowLruAdaptation(sketch, 256, 256);
+    const adaptation = new ShadowLruAdaptation(sketch, 256, 256, true);
     const stale = hashKey("old hot key");
     for (let i = 0; i < 8; i++) sketch.increment(stale);
     // 64 new keys, each re-referenced within the shadow's capacity: every repeat is a
@@ -63,8 +63,20 @@ describe("ShadowLruAdaptation after a hot-set shift", () => {
     expect(sketch.frequency(stale)).toBe(4);
   });
 
+  it("by default (detectShifts off) leaves the sketch and the window to the epoch rule", () => {
+    const sketch = new FrequencySketch(256);
+    const adaptation = new ShadowLruAdaptation(sketch, 256, 256);
+    const stale = hashKey("old hot key");
+    for (let i = 0; i < 8; i++) sketch.increment(stale);
+    const keys = Array.from({ length: 64 }, (_, i) => hashKey(`new${i}`));
+    const epochEnds = loseToLru(adaptation, keys, 3).filter((_, i) => (i + 1) % 64 === 0);
+    expect(epochEnds[2]).toBeCloseTo(64 / 256);
+    expect(adaptation.shiftsDetected).toBe(0);
+    expect(sketch.frequency(stale)).toBe(8);
+  });
+
   it("declares nothing while frequency holds its own", () => {
-    const adaptation = new ShadowLruAdaptation(new FrequencySketch(256), 256, 256);
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(256), 256, 256, true);
     const keys = Array.from({ length: 64 }, (_, i) => hashKey(`k${i}`));
     for (let round = 0; round < 10; round++) {
       for (const hash of keys) adaptation.record(hash, true);

@@ -79,9 +79,15 @@ export class ShadowLruAdaptation implements WindowAdaptation {
   /** Entries the share is a fraction of: the capacity, or what a byte-bounded cache holds. */
   #entries: number;
 
-  /** `entries`: the capacity (a byte-bounded cache starts small and calls `resize`). */
-  constructor(sketch: FrequencySketch, entries: number, maxEntries: number) {
+  readonly #detectShifts: boolean;
+
+  /**
+   * `entries`: the capacity (a byte-bounded cache starts small and calls `resize`);
+   * `detectShifts`: react to a hot-set shift (see ShiftDetector), off by default.
+   */
+  constructor(sketch: FrequencySketch, entries: number, maxEntries: number, detectShifts = false) {
     this.#sketch = sketch;
+    this.#detectShifts = detectShifts;
     this.#maxEntries = maxEntries;
     this.#entries = Number.isFinite(maxEntries) ? maxEntries : Math.max(64, entries);
     this.#fit(Math.min(maxEntries, Math.max(MIN_SHADOW, entries)));
@@ -105,7 +111,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     const frequency = this.#frequencyWins / this.#rate;
     let net = recency - SHRINK_WEIGHT * frequency;
     const margin = (recency - frequency) / this.#epochLength;
-    if (this.#shifts.epoch(margin, this.#recencyWins, this.#frequencyWins)) {
+    if (this.#detectShifts && this.#shifts.epoch(margin, this.#recencyWins, this.#frequencyWins)) {
       // The hot set moved: old counts would keep the new keys out, and the window must hold
       // them until they have counts of their own.
       this.#sketch.age();
