@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { JsonObject, JsonValue } from "../json.js";
+import type { JsonObject } from "../json.js";
 import { allowsStrictMode } from "./strict-json-schema.js";
 
 const closed = (properties: JsonObject): JsonObject => ({
