@@ -13,10 +13,38 @@ enum Mode {
   Done,
 }
 
-/** Characters that may continue a number or a `true` / `false` / `null` literal. */
-const TOKEN_CHAR = /[0-9a-zA-Z.+-]/;
-const TOKEN_START = /[-0-9tfn]/;
-const WHITESPACE = /[ \t\r\n]/;
+/**
+ * Up to this many characters, every new closable prefix is parsed (a partial
+ * per value or string delta); past it, a re-parse waits until the prefix has
+ * grown by an eighth. The first part costs a bounded O(FOLLOW_ALL²), the rest
+ * O(n) in total.
+ */
+const FOLLOW_ALL = 1024;
+
+// Character codes the scanner compares against (a code compare per character, no regex).
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const COLON = 0x3a;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const LOWER_U = 0x75;
+
+const isWhitespace = (c: number) => c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+const isDigit = (c: number) => c >= 0x30 && c <= 0x39;
+/** May start a number or a `true` / `false` / `null` literal. */
+const isTokenStart = (c: number) =>
+  isDigit(c) || c === 0x2d || c === 0x74 || c === 0x66 || c === 0x6e;
+/** May continue one (digits, letters, `.`, `+`, `-`): the final parse judges the token itself. */
+const isTokenChar = (c: number) =>
+  isDigit(c) ||
+  (c >= 0x61 && c <= 0x7a) ||
+  (c >= 0x41 && c <= 0x5a) ||
+  c === 0x2e ||
+  c === 0x2b ||
+  c === 0x2d;
 /** Text that only closes what was auto-closed already: it cannot change the value. */
 const ONLY_CLOSES = /^[\s\]}]*$/;
 const ONLY_CLOSES_STRING = /^"[\s\]}]*$/;
@@ -31,10 +59,10 @@ export interface PartialJsonParserOptions {
  * prefix that can be closed (`{"a":[1,{"b":"hel` → `{ a: [1, { b: "hel" }] }`).
  *
  * Each character is scanned once (`push` costs the length of the delta), and
- * the scanner remembers the last place the text can be cut and closed. A
- * prefix is re-parsed only once it has grown by an eighth since the last
- * one, so a long answer costs O(n) parse work in total instead of O(n²);
- * short answers still get a partial per value (or per string delta).
+ * the scanner remembers the last place the text can be cut and closed. Past
+ * the first KiB, a prefix is re-parsed only once it has grown by an eighth
+ * since the last one, so a long answer costs O(n) parse work in total
+ * instead of O(n²); short answers get a partial per value (or string delta).
  * Unclosable text (a key without its value, a number still growing, half an
  * escape) is left out until it completes. Anything that is not JSON stops
  * the partials; judging the whole answer is left to the final parse.
@@ -71,8 +99,9 @@ export class PartialJsonParser {
     const start = this.#text.length;
     this.#text += delta;
     if (this.#broken) return;
-    const text = this.#text;
-    for (let i = start; i < text.length && !this.#broken; i++) this.#scan(text[i] as string, i);
+    // Scan the delta, not the accumulated text: indexing a string built by `+=` flattens it.
+    for (let j = 0; j < delta.length && !this.#broken; j++)
+      this.#scan(delta.charCodeAt(j), start + j);
   }
 
   /**
@@ -89,7 +118,8 @@ export class PartialJsonParser {
       closers = `"${this.#closers}`;
     }
     const growth = end - this.#lastEnd;
-    if (end === 0 || growth <= 0 || growth < this.#lastEnd >> 3) return undefined;
+    if (end === 0 || growth <= 0) return undefined;
+    if (this.#lastEnd > FOLLOW_ALL && growth < this.#lastEnd >> 3) return undefined;
     const added = this.#text.slice(this.#lastEnd, end);
     const lastInString = this.#lastInString;
     this.#lastEnd = end;
@@ -106,45 +136,46 @@ export class PartialJsonParser {
     }
   }
 
-  #scan(c: string, i: number): void {
+  #scan(c: number, i: number): void {
     switch (this.#mode) {
       case Mode.InString:
-        if (this.#escape === -1) this.#escape = c === "u" ? 4 : 0;
+        if (this.#escape === -1) this.#escape = c === LOWER_U ? 4 : 0;
         else if (this.#escape > 0) this.#escape--;
-        else if (c === "\\") this.#escape = -1;
-        else if (c === '"') {
+        else if (c === BACKSLASH) this.#escape = -1;
+        else if (c === QUOTE) {
           if (this.#stringIsKey) this.#mode = Mode.Colon;
           else this.#valueEnded(i + 1);
         }
         return;
       case Mode.InToken:
-        if (TOKEN_CHAR.test(c)) return;
+        if (isTokenChar(c)) return;
         this.#valueEnded(i);
         this.#scan(c, i);
         return;
     }
-    if (WHITESPACE.test(c)) return;
+    if (isWhitespace(c)) return;
     switch (this.#mode) {
       case Mode.ValueOrArrayEnd:
-        if (c === "]") this.#close(c, i);
+        if (c === CLOSE_BRACKET) this.#close(c, i);
         else this.#value(c, i);
         return;
       case Mode.Value:
         this.#value(c, i);
         return;
       case Mode.KeyOrObjectEnd:
-        if (c === "}") this.#close(c, i);
+        if (c === CLOSE_BRACE) this.#close(c, i);
         else this.#key(c);
         return;
       case Mode.Key:
         this.#key(c);
         return;
       case Mode.Colon:
-        if (c === ":") this.#mode = Mode.Value;
+        if (c === COLON) this.#mode = Mode.Value;
         else this.#broken = true;
         return;
       case Mode.AfterValue:
-        if (c === ",") this.#mode = this.#closers[0] === "}" ? Mode.Key : Mode.Value;
+        if (c === COMMA)
+          this.#mode = this.#closers.charCodeAt(0) === CLOSE_BRACE ? Mode.Key : Mode.Value;
         else this.#close(c, i);
         return;
       default:
@@ -152,27 +183,28 @@ export class PartialJsonParser {
     }
   }
 
-  #value(c: string, i: number): void {
-    if (c === "{" || c === "[") {
+  #value(c: number, i: number): void {
+    if (c === OPEN_BRACE || c === OPEN_BRACKET) {
       if (this.#closers.length >= this.#maxDepth) {
         this.#broken = true;
         return;
       }
-      this.#closers = (c === "{" ? "}" : "]") + this.#closers;
-      this.#mode = c === "{" ? Mode.KeyOrObjectEnd : Mode.ValueOrArrayEnd;
+      const object = c === OPEN_BRACE;
+      this.#closers = (object ? "}" : "]") + this.#closers;
+      this.#mode = object ? Mode.KeyOrObjectEnd : Mode.ValueOrArrayEnd;
       this.#markSafe(i + 1);
-    } else if (c === '"') {
+    } else if (c === QUOTE) {
       this.#mode = Mode.InString;
       this.#stringIsKey = false;
-    } else if (TOKEN_START.test(c)) {
+    } else if (isTokenStart(c)) {
       this.#mode = Mode.InToken;
     } else {
       this.#broken = true;
     }
   }
 
-  #key(c: string): void {
-    if (c !== '"') {
+  #key(c: number): void {
+    if (c !== QUOTE) {
       this.#broken = true;
       return;
     }
@@ -180,8 +212,8 @@ export class PartialJsonParser {
     this.#stringIsKey = true;
   }
 
-  #close(c: string, i: number): void {
-    if (c !== this.#closers[0]) {
+  #close(c: number, i: number): void {
+    if (this.#closers === "" || c !== this.#closers.charCodeAt(0)) {
       this.#broken = true;
       return;
     }
