@@ -11,6 +11,7 @@ import type { Hooks } from "@llm/hooks";
 import type { MemoryManager } from "@llm/memory";
 import type { PluginManager } from "@llm/plugins";
 import type { ConnectionPool } from "@llm/pool";
+import type { RateLimitStore } from "@llm/ratelimit";
 import type { ServiceIdentifier } from "inversify";
 import type { LLMClientFactory } from "./llm-client-factory.js";
 
@@ -33,6 +34,8 @@ export const TOKENS = {
   Cache: token<TieredCache<CachedAnswer> | undefined>("Cache"),
   /** The response-cache middleware shared by every client (one set of statistics, one single-flight; each client uses a `withOptions` view); absent when off. */
   CacheMiddleware: token<CacheMiddleware | undefined>("CacheMiddleware"),
+  /** Where every client's rate-limit budget lives (`rateLimits.store`): in process or in Redis. */
+  RateLimitStore: token<RateLimitStore>("RateLimitStore"),
   Hooks: token<Hooks>("Hooks"),
   PluginManager: token<PluginManager>("PluginManager"),
   LLMClientFactory: token<LLMClientFactory>("LLMClientFactory"),

@@ -1,8 +1,9 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { isRecord } from "@llm/core";
 import { defaultReply } from "./default-responder.js";
 import { readFixture } from "./fixtures.js";
-import { InvalidRequestError, isRecord, type NormalizedRequest } from "./normalized-request.js";
+import { InvalidRequestError, type NormalizedRequest } from "./normalized-request.js";
 import { Prng } from "./prng.js";
 import type { ProviderAdapter, ResolvedCompletion } from "./provider-adapter.js";
 import { adapters } from "./providers/index.js";
