@@ -71,6 +71,7 @@ export class StreamAccumulator {
         toolCallId: call.id,
         toolName: call.name,
         input: call.input,
+        ...(call.providerMetadata === undefined ? {} : { providerMetadata: call.providerMetadata }),
       });
     }
     const response: ChatResponse = {
@@ -88,6 +89,7 @@ export class StreamAccumulator {
     if (this.#finish?.rawFinishReason !== undefined)
       response.rawFinishReason = this.#finish.rawFinishReason;
     if (this.requestId !== undefined) response.requestId = this.requestId;
+    if (this.#finish?.warnings !== undefined) response.warnings = this.#finish.warnings;
     return response;
   }
 }

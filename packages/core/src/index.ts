@@ -16,6 +16,7 @@ export type {
   AssistantMessage,
   ImagePart,
   Message,
+  ProviderMetadata,
   ReasoningPart,
   SystemMessage,
   TextPart,
@@ -86,9 +87,11 @@ export {
   type SSEEvent,
   SSEParser,
 } from "./streaming/sse-parser.js";
+export * from "./structured/index.js";
 export {
   createFetchTransport,
   defaultTransport,
   type FetchTransportOptions,
 } from "./transport/fetch-transport.js";
 export type { HttpMethod, Transport, TransportRequest, TransportResponse } from "./transport.js";
+export { type CallWarning, unsupportedSettings, withFinishWarnings } from "./warnings.js";

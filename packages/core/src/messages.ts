@@ -1,4 +1,12 @@
-import type { JsonValue } from "./json.js";
+import type { JsonObject, JsonValue } from "./json.js";
+
+/**
+ * Provider-specific data, namespaced by provider type: `{ gemini: {
+ * thoughtSignature: "…" } }`. Each provider reads only its own key and
+ * documents its shape (e.g. `GeminiToolCallMetadata`); the rest is carried
+ * through untouched, so a history can move between providers.
+ */
+export type ProviderMetadata = Record<string, JsonObject>;
 
 export interface TextPart {
   type: "text";
@@ -25,6 +33,8 @@ export interface ToolCallPart {
   toolName: string;
   /** The arguments, parsed from the provider's JSON. */
   input: JsonValue;
+  /** Provider-specific data to send back with the call on the next turn. */
+  providerMetadata?: ProviderMetadata;
 }
 
 export interface ToolResultPart {

@@ -1,6 +1,7 @@
 import type { JsonValue } from "./json.js";
-import type { AssistantContentPart } from "./messages.js";
+import type { AssistantContentPart, ProviderMetadata } from "./messages.js";
 import type { RateLimitInfo } from "./rate-limit-info.js";
+import type { CallWarning } from "./warnings.js";
 
 /** Why generation stopped, unified across providers. The provider's own value is kept as `rawFinishReason`. */
 export type FinishReason = "stop" | "length" | "tool-calls" | "content-filter" | "error" | "other";
@@ -19,6 +20,8 @@ export interface ToolCall {
   id: string;
   name: string;
   input: JsonValue;
+  /** Provider-specific data that must travel with the call (Gemini's thought signature). */
+  providerMetadata?: ProviderMetadata;
 }
 
 /** Where an answer came from: the provider, or a cache level (`"l1"`, `"l2"`, …). */
@@ -44,6 +47,8 @@ export interface ChatResponse {
   /** The provider's rate-limit headers on this answer, for rate limiters to learn from. */
   rateLimit?: RateLimitInfo;
   providerMetadata?: Record<string, JsonValue>;
+  /** Settings the provider ignored for this call; absent when it honoured them all. */
+  warnings?: CallWarning[];
   origin: ResponseOrigin;
 }
 

@@ -1,6 +1,7 @@
 import type { LLMError } from "./errors/llm-error.js";
 import type { RateLimitInfo } from "./rate-limit-info.js";
 import type { FinishReason, ResponseOrigin, ToolCall, Usage } from "./response.js";
+import type { CallWarning } from "./warnings.js";
 
 export interface StreamStartEvent {
   type: "start";
@@ -52,6 +53,12 @@ export interface FinishEvent {
   finishReason: FinishReason;
   rawFinishReason?: string;
   usage: Usage;
+  /**
+   * Settings the provider ignored for this call (as on `ChatResponse`). On
+   * `finish` rather than a separate event: it keeps the union unchanged for
+   * every consumer, and `finish` already carries the call's summary.
+   */
+  warnings?: CallWarning[];
 }
 
 /**

@@ -84,6 +84,22 @@ describe("request mapping (the body the server received)", () => {
     });
   });
 
+  it("reports seed and the penalties it cannot send as warnings, on generate and stream", async () => {
+    mock.enqueue({ text: "ok" }, { text: "ok" });
+    const details = "the Messages API has no such parameter";
+    const response = await client().generate({ ...hi, seed: 7, presencePenalty: 0.5 });
+    expect(response.warnings).toEqual([
+      { type: "unsupported-setting", setting: "seed", details },
+      { type: "unsupported-setting", setting: "presencePenalty", details },
+    ]);
+    const events = await drain(client().stream({ ...hi, frequencyPenalty: 0.5 }));
+    expect(events.at(-1)).toMatchObject({
+      type: "finish",
+      warnings: [{ type: "unsupported-setting", setting: "frequencyPenalty", details }],
+    });
+    expect((await client().generate({ ...hi, topK: 3 })).warnings).toBeUndefined();
+  });
+
   it("fills unset fields from settings.defaults and lets the request win", async () => {
     mock.enqueue({ text: "ok" });
     await client({ defaults: { maxTokens: 1000, topK: 5, temperature: 0 } }).generate({

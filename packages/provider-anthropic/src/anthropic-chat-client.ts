@@ -2,6 +2,7 @@ import {
   type AssistantContentPart,
   type CacheScope,
   type CallOptions,
+  type CallWarning,
   type ChatRequest,
   type ChatResponse,
   callJSON,
@@ -22,6 +23,8 @@ import {
   type ToolChoice,
   type ToolDefinition,
   type Transport,
+  unsupportedSettings,
+  withFinishWarnings,
 } from "@llm/core";
 import {
   type AnthropicMessage,
@@ -134,20 +137,25 @@ export class AnthropicChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    return parseMessage(result.value, result.headers, body.model, usesJsonTool(request));
+    const response = parseMessage(result.value, result.headers, body.model, usesJsonTool(request));
+    const warnings = warningsFor(request);
+    if (warnings.length > 0) response.warnings = warnings;
+    return response;
   }
 
   stream(
     request: ChatRequest,
     options?: CallOptions,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    return driveStream(this.#config.transport, options, "sse", () => {
+    const events = driveStream(this.#config.transport, options, "sse", () => {
       const body = this.buildRequestBody(request, true);
       return {
         send: this.#send(body),
         open: (headers) => new AnthropicStreamEvents(body.model, headers, usesJsonTool(request)),
       };
     });
+    const warnings = warningsFor(request);
+    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
@@ -161,6 +169,15 @@ export class AnthropicChatClient implements LLMClient {
       ...(this.#config.limits === undefined ? {} : { limits: this.#config.limits }),
     };
   }
+}
+
+/** Request fields the Messages API has no parameter for: left out of the body, reported as warnings. */
+function warningsFor(request: ChatRequest): CallWarning[] {
+  return unsupportedSettings(
+    request,
+    ["seed", "frequencyPenalty", "presencePenalty"],
+    "the Messages API has no such parameter",
+  );
 }
 
 function usesJsonTool(request: ChatRequest): boolean {

@@ -1,6 +1,7 @@
 import type { ImagePart, JsonObject, JsonValue, Message } from "@llm/core";
 import { isRecord } from "@llm/core";
 import type { GeminiContent, GeminiPart } from "./gemini-api.js";
+import { thoughtSignatureOf } from "./gemini-tool-call-metadata.js";
 
 /**
  * Gemini validates thought signatures on function calls from Gemini 3 on. A
@@ -87,11 +88,12 @@ function convertAssistant(
         const functionCall: GeminiPart = {
           functionCall: { name: part.toolName, args: toArgsObject(part.input) },
         };
-        // The signature belongs to the first function call of the turn.
-        if (!signed) {
-          functionCall.thoughtSignature = signature ?? SKIP_THOUGHT_SIGNATURE;
-          signed = true;
-        }
+        // A call keeps the signature Gemini gave it. Failing that, the turn's
+        // first call takes the reasoning's signature, or the placeholder.
+        const own = thoughtSignatureOf(part.providerMetadata);
+        if (own !== undefined) functionCall.thoughtSignature = own;
+        else if (!signed) functionCall.thoughtSignature = signature ?? SKIP_THOUGHT_SIGNATURE;
+        signed = true;
         parts.push(functionCall);
         break;
       }

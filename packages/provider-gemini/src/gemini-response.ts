@@ -1,6 +1,7 @@
 import { type AssistantContentPart, type ChatResponse, generateId, type ToolCall } from "@llm/core";
 import { convertGeminiUsage } from "./convert-gemini-usage.js";
 import type { GeminiResponse } from "./gemini-api.js";
+import { geminiToolCallMetadata } from "./gemini-tool-call-metadata.js";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
 
 export interface ResponseContext {
@@ -29,11 +30,14 @@ export function toChatResponse(response: GeminiResponse, context: ResponseContex
       if (part.thoughtSignature !== undefined) signature = part.thoughtSignature;
       if (part.functionCall) {
         const call = part.functionCall;
-        toolCalls.push({
+        const toolCall: ToolCall = {
           id: call.id ?? generateId("call"),
           name: call.name ?? "",
           input: call.args ?? {},
-        });
+        };
+        const providerMetadata = geminiToolCallMetadata(part.thoughtSignature);
+        if (providerMetadata !== undefined) toolCall.providerMetadata = providerMetadata;
+        toolCalls.push(toolCall);
       } else if (typeof part.text === "string") {
         if (part.thought === true) reasoning += part.text;
         else text += part.text;
@@ -57,6 +61,7 @@ export function toChatResponse(response: GeminiResponse, context: ResponseContex
       toolCallId: call.id,
       toolName: call.name,
       input: call.input,
+      ...(call.providerMetadata === undefined ? {} : { providerMetadata: call.providerMetadata }),
     });
   }
 

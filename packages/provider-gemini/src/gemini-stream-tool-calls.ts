@@ -1,10 +1,19 @@
-import { generateId, type JsonObject, type JsonValue, type StreamEvent } from "@llm/core";
+import {
+  generateId,
+  type JsonObject,
+  type JsonValue,
+  type StreamEvent,
+  type ToolCall,
+} from "@llm/core";
 import type { GeminiFunctionCall, GeminiPartialArg } from "./gemini-api.js";
+import { geminiToolCallMetadata } from "./gemini-tool-call-metadata.js";
 
 interface OpenCall {
   id: string;
   name: string;
   args: JsonObject;
+  /** Gemini's thought signature on the call's part (the head's, when it streams in pieces). */
+  signature: string | undefined;
 }
 
 /**
@@ -22,7 +31,7 @@ export class GeminiStreamToolCalls {
     return this.#count;
   }
 
-  add(call: GeminiFunctionCall, out: StreamEvent[]): void {
+  add(call: GeminiFunctionCall, out: StreamEvent[], signature?: string): void {
     if (call.name) {
       // A new head while a call is still open means its terminal part never came.
       this.close(out);
@@ -30,10 +39,12 @@ export class GeminiStreamToolCalls {
         id: call.id ?? generateId("call"),
         name: call.name,
         args: call.args ? { ...call.args } : {},
+        signature,
       };
     }
     const open = this.#open;
     if (!open) return; // argument pieces without a head: nothing to attach them to
+    if (signature !== undefined) open.signature = signature;
     if (call.partialArgs) for (const arg of call.partialArgs) applyPartialArg(open.args, arg);
     if (call.willContinue !== true) this.close(out);
   }
@@ -52,9 +63,16 @@ export class GeminiStreamToolCalls {
         toolName: open.name,
         argsDelta: JSON.stringify(open.args),
       },
-      { type: "tool-call", index, toolCall: { id: open.id, name: open.name, input: open.args } },
+      { type: "tool-call", index, toolCall: toToolCall(open) },
     );
   }
+}
+
+function toToolCall(open: OpenCall): ToolCall {
+  const toolCall: ToolCall = { id: open.id, name: open.name, input: open.args };
+  const providerMetadata = geminiToolCallMetadata(open.signature);
+  if (providerMetadata !== undefined) toolCall.providerMetadata = providerMetadata;
+  return toolCall;
 }
 
 /** Sets (or, for a continued string, appends to) the value a `partialArgs` entry addresses. */

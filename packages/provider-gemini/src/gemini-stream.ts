@@ -43,7 +43,7 @@ export class GeminiStreamState {
     if (parts) {
       for (const part of parts) {
         if (part.functionCall) {
-          this.#toolCalls.add(part.functionCall, out);
+          this.#toolCalls.add(part.functionCall, out, part.thoughtSignature);
         } else if (typeof part.text === "string" && part.text.length > 0) {
           if (part.thought === true) {
             this.#sawReasoning = true;

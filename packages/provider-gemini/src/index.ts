@@ -12,3 +12,8 @@ export {
   type GeminiProviderSettings,
   provider,
 } from "./gemini-provider.js";
+export {
+  type GeminiToolCallMetadata,
+  geminiToolCallMetadata,
+  thoughtSignatureOf,
+} from "./gemini-tool-call-metadata.js";

@@ -123,6 +123,23 @@ describe("OllamaChatClient request mapping", () => {
     expect(lastBody().tools).toBeUndefined();
   });
 
+  it("warns that a forced toolChoice cannot be sent, on generate and on the stream's finish", async () => {
+    mock.enqueue({ text: "a" }, { text: "b" }, { text: "c" });
+    const warning = {
+      type: "unsupported-setting",
+      setting: "toolChoice",
+      details: "Ollama cannot force a tool call; the model chooses",
+    };
+    const forced = await ollama.generate({ ...hello, tools: [weather], toolChoice: "required" });
+    expect(forced.warnings).toEqual([warning]);
+    const events = await drain(
+      ollama.stream({ ...hello, tools: [weather], toolChoice: { type: "tool", name: "weather" } }),
+    );
+    expect(events.at(-1)).toMatchObject({ type: "finish", warnings: [warning] });
+    const auto = await ollama.generate({ ...hello, tools: [weather], toolChoice: "auto" });
+    expect(auto.warnings).toBeUndefined();
+  });
+
   it("sends a tool round trip with object arguments and the tool's name on the result", async () => {
     mock.enqueue({ text: "21°C" });
     await ollama.generate({

@@ -2,6 +2,7 @@ import {
   type AssistantContentPart,
   type CacheScope,
   type CallOptions,
+  type CallWarning,
   type ChatRequest,
   type ChatResponse,
   callJSON,
@@ -18,6 +19,7 @@ import {
   type StreamEvent,
   type ToolCall,
   type Transport,
+  withFinishWarnings,
 } from "@llm/core";
 import { convertOllamaToolCall } from "./convert-ollama-tool-call.js";
 import { convertOllamaUsage } from "./convert-ollama-usage.js";
@@ -140,20 +142,29 @@ export class OllamaChatClient implements LLMClient {
     // Ollama can answer 200 with an error body (e.g. a model that fails to load).
     if (isOllamaErrorBody(value))
       throw mapOllamaStreamError(value.error, result.headers, body.model);
-    return toChatResponse(asOllamaResponse(value, "response body"), body.model, result.headers);
+    const response = toChatResponse(
+      asOllamaResponse(value, "response body"),
+      body.model,
+      result.headers,
+    );
+    const warnings = warningsFor(request);
+    if (warnings.length > 0) response.warnings = warnings;
+    return response;
   }
 
   stream(
     request: ChatRequest,
     options?: CallOptions,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    return driveStream(this.#config.transport, options, "ndjson", () => {
+    const events = driveStream(this.#config.transport, options, "ndjson", () => {
       const body = this.buildRequestBody(request, true);
       return {
         send: this.#send(body),
         open: (headers) => new OllamaStreamEvents(body.model, headers),
       };
     });
+    const warnings = warningsFor(request);
+    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
@@ -168,6 +179,23 @@ export class OllamaChatClient implements LLMClient {
       ...(this.#config.limits === undefined ? {} : { limits: this.#config.limits }),
     };
   }
+}
+
+/**
+ * Ollama has no `tool_choice`: "auto" is its only behaviour and "none" is
+ * honoured by not offering the tools, but a forced choice ("required", a
+ * named tool) cannot be passed on, so the caller is told.
+ */
+function warningsFor(request: ChatRequest): CallWarning[] {
+  const choice = request.toolChoice;
+  if (choice === undefined || choice === "auto" || choice === "none") return [];
+  return [
+    {
+      type: "unsupported-setting",
+      setting: "toolChoice",
+      details: "Ollama cannot force a tool call; the model chooses",
+    },
+  ];
 }
 
 function toChatResponse(

@@ -86,6 +86,27 @@ describe("request mapping (the body the server received)", () => {
     });
   });
 
+  it("reports the topK it cannot send as a warning, on generate and on the stream's finish", async () => {
+    mock.enqueue({ text: "ok" }, { text: "ok" });
+    const warning = {
+      type: "unsupported-setting",
+      setting: "topK",
+      details: "Chat Completions has no top_k parameter",
+    };
+    const response = await client().generate({ ...hi, topK: 40 });
+    expect(response.warnings).toEqual([warning]);
+    const events = await drain(client().stream({ ...hi, topK: 40 }));
+    expect(events.at(-1)).toMatchObject({ type: "finish", warnings: [warning] });
+    expect(lastBody()).not.toHaveProperty("top_k");
+  });
+
+  it("has no warnings when every setting was sent", async () => {
+    mock.enqueue({ text: "ok" }, { text: "ok" });
+    expect((await client().generate({ ...hi, temperature: 0 })).warnings).toBeUndefined();
+    const events = await drain(client().stream(hi));
+    expect(events.at(-1)).not.toHaveProperty("warnings");
+  });
+
   it("uses max_completion_tokens against api.openai.com and max_tokens when configured so", () => {
     const official = createOpenAI({ apiKey: "sk-official-key", model: "o4-mini" });
     expect(official.buildRequestBody({ ...hi, maxTokens: 10 }, false)).toMatchObject({
@@ -138,7 +159,7 @@ describe("request mapping (the body the server received)", () => {
     expect(c.buildRequestBody({ ...hi, toolChoice: "none" }, false).tool_choice).toBe("none");
   });
 
-  it("maps JSON mode to json_object and a JSON schema to a strict json_schema", async () => {
+  it("maps JSON mode to json_object and a JSON schema to a json_schema, strict only when it can be", async () => {
     mock.enqueue({ text: '{"ok":true}' });
     await client().generate({ ...hi, responseFormat: { type: "json" } });
     expect(lastBody().response_format).toEqual({ type: "json_object" });
@@ -150,7 +171,16 @@ describe("request mapping (the body the server received)", () => {
     });
     expect(lastBody().response_format).toEqual({
       type: "json_schema",
-      json_schema: { name: "person", schema, description: "A person", strict: true },
+      json_schema: { name: "person", schema, description: "A person", strict: false },
+    });
+    const closed = { ...schema, additionalProperties: false };
+    const strict = client().buildRequestBody(
+      { ...hi, responseFormat: { type: "json_schema", name: "person", schema: closed } },
+      false,
+    );
+    expect(strict.response_format).toEqual({
+      type: "json_schema",
+      json_schema: { name: "person", schema: closed, strict: true },
     });
     expect(typeof (JSON.parse(response.text) as { name: unknown }).name).toBe("string");
     expect(

@@ -1,7 +1,9 @@
 import {
   type AssistantContentPart,
+  allowsStrictMode,
   type CacheScope,
   type CallOptions,
+  type CallWarning,
   type ChatRequest,
   type ChatResponse,
   callJSON,
@@ -23,6 +25,8 @@ import {
   type ToolChoice,
   type ToolDefinition,
   type Transport,
+  unsupportedSettings,
+  withFinishWarnings,
 } from "@llm/core";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
@@ -148,20 +152,25 @@ export class OpenAIChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    return this.#parseResponse(result.value, result.headers, body.model);
+    const response = this.#parseResponse(result.value, result.headers, body.model);
+    const warnings = warningsFor(request);
+    if (warnings.length > 0) response.warnings = warnings;
+    return response;
   }
 
   stream(
     request: ChatRequest,
     options?: CallOptions,
   ): AsyncGenerator<StreamEvent, void, undefined> {
-    return driveStream(this.#config.transport, options, "sse", () => {
+    const events = driveStream(this.#config.transport, options, "sse", () => {
       const body = this.buildRequestBody(request, true);
       return {
         send: this.#send(body),
         open: (headers) => new OpenAIStreamEvents(this.provider, body.model, headers),
       };
     });
+    const warnings = warningsFor(request);
+    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
@@ -234,6 +243,11 @@ export class OpenAIChatClient implements LLMClient {
   }
 }
 
+/** Request fields Chat Completions has no field for: dropped from the body, reported as warnings. */
+function warningsFor(request: ChatRequest): CallWarning[] {
+  return unsupportedSettings(request, ["topK"], "Chat Completions has no top_k parameter");
+}
+
 function toToolCall(call: OpenAIToolCall): ToolCall {
   return {
     id: call.id ?? generateId("call"),
@@ -269,7 +283,8 @@ function convertResponseFormat(format: ResponseFormat): OpenAIResponseFormatPara
         {
           name: format.name,
           schema: format.schema,
-          strict: format.strict ?? true,
+          // Strict where the schema allows it: a strict request with an open object is refused (400).
+          strict: format.strict ?? allowsStrictMode(format.schema),
         };
       if (format.description !== undefined) jsonSchema.description = format.description;
       return { type: "json_schema", json_schema: jsonSchema };

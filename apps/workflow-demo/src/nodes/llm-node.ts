@@ -1,17 +1,21 @@
-import { type ChatRequest, type ChatResponse, collectStream } from "@llm/core";
+import type { ChatResponse, LLMClient } from "@llm/core";
 import type { LLMClientFactory } from "@llm/di";
 import type { NodeContext, WorkflowNode } from "../engine/types.js";
 
-export interface LLMNodeOptions<State> {
+/** One answer of a node: the response (for the statistics) and the part of the state it sets. */
+export interface NodeAnswer<State> {
+  response: ChatResponse;
+  update: Partial<State>;
+}
+
+/** What an `LLMNode` runs; `LLMNodeFactory` builds it for text and for typed-object nodes. */
+export interface LLMNodeSpec<State> {
   name: string;
   /** The client to use, by the name it has in `llm.config.yaml`. */
   llmClient: string;
-  /** Builds the request from the state. */
-  prompt(state: Readonly<State>): ChatRequest;
-  /** Turns the answer into the part of the state this node owns. */
-  parse(response: ChatResponse, state: Readonly<State>): Partial<State>;
-  /** Stream the answer (and collect it) instead of waiting for it whole. */
-  stream?: boolean;
+  /** Whether the answer is streamed (reported in the statistics). */
+  streamed: boolean;
+  ask(client: LLMClient, state: Readonly<State>, signal: AbortSignal): Promise<NodeAnswer<State>>;
 }
 
 /**
@@ -25,20 +29,17 @@ export class LLMNode<State> implements WorkflowNode<State> {
 
   constructor(
     private readonly clients: LLMClientFactory,
-    private readonly options: LLMNodeOptions<State>,
+    private readonly spec: LLMNodeSpec<State>,
   ) {
-    this.name = options.name;
+    this.name = spec.name;
   }
 
   async run(state: Readonly<State>, context: NodeContext): Promise<Partial<State>> {
-    const { llmClient, stream = false } = this.options;
+    const { llmClient, streamed } = this.spec;
     const client = this.clients.get(llmClient);
-    const request = this.options.prompt(state);
     const started = performance.now();
     try {
-      const response = stream
-        ? await collectStream(client.stream(request, { signal: context.signal }))
-        : await client.generate(request, { signal: context.signal });
+      const { response, update } = await this.spec.ask(client, state, context.signal);
       context.record({
         node: this.name,
         client: llmClient,
@@ -47,9 +48,9 @@ export class LLMNode<State> implements WorkflowNode<State> {
         origin: response.origin.type === "cache" ? `cache:${response.origin.level}` : "upstream",
         inputTokens: response.usage.inputTokens,
         outputTokens: response.usage.outputTokens,
-        streamed: stream,
+        streamed,
       });
-      return this.options.parse(response, state);
+      return update;
     } catch (error) {
       context.record({
         node: this.name,
@@ -59,7 +60,7 @@ export class LLMNode<State> implements WorkflowNode<State> {
         origin: "upstream",
         inputTokens: 0,
         outputTokens: 0,
-        streamed: stream,
+        streamed,
         error: error instanceof Error ? error.message : String(error),
       });
       throw error;

@@ -1,18 +1,8 @@
+import type { z } from "zod";
 import { Workflow } from "../engine/workflow.js";
 import type { LLMNodeFactory } from "../nodes/llm-node-factory.js";
-import { parseJsonAnswer, pick } from "./parse-json.js";
-import type { Category, TicketState } from "./ticket-state.js";
-
-const CATEGORIES: readonly Category[] = [
-  "billing",
-  "account",
-  "shipping",
-  "bug",
-  "feature",
-  "other",
-];
-const SENTIMENTS = ["negative", "neutral", "positive"] as const;
-const URGENCIES = ["low", "normal", "high"] as const;
+import { CATEGORIES, Classification, Fields, Sentiment } from "./ticket-schemas.js";
+import type { TicketState } from "./ticket-state.js";
 
 const ticketText = (s: Readonly<TicketState>) =>
   `Subject: ${s.ticket.subject}\nChannel: ${s.ticket.channel}\n\n${s.ticket.body}`;
@@ -20,12 +10,14 @@ const ticketText = (s: Readonly<TicketState>) =>
 /**
  * classify → (extract fields ∥ sentiment) → draft a reply (streamed).
  * Every node names its client; which provider and model that is lives in
- * `llm.config.yaml`.
+ * `llm.config.yaml`. The JSON nodes get typed objects (`ticket-schemas.ts`).
  */
 export function ticketWorkflow(nodes: LLMNodeFactory): Workflow<TicketState> {
-  const classify = nodes.create<TicketState>({
+  const classify = nodes.createObject<TicketState, z.infer<typeof Classification>>({
     name: "classify",
     llmClient: "classifier",
+    schema: Classification,
+    schemaName: "classification",
     prompt: (s) => ({
       messages: [
         {
@@ -34,76 +26,47 @@ export function ticketWorkflow(nodes: LLMNodeFactory): Workflow<TicketState> {
         },
         { role: "user", content: ticketText(s) },
       ],
-      responseFormat: {
-        type: "json_schema",
-        name: "classification",
-        schema: {
-          type: "object",
-          properties: { category: { type: "string", enum: [...CATEGORIES] } },
-          required: ["category"],
-          additionalProperties: false,
-        },
-      },
       temperature: 0,
       maxTokens: 20,
     }),
-    parse: (r) => ({ category: pick(parseJsonAnswer(r.text).category, CATEGORIES, "other") }),
+    toState: ({ category }) => ({ category }),
   });
 
-  const extract = nodes.create<TicketState>({
+  const extract = nodes.createObject<TicketState, z.infer<typeof Fields>>({
     name: "extract",
     llmClient: "extractor",
+    schema: Fields,
+    schemaName: "fields",
     prompt: (s) => ({
       messages: [
         {
           role: "system",
-          content: "Extract the order id, the product and the urgency from the ticket as JSON.",
+          content: "Extract the order id, the product and the urgency from the ticket.",
         },
         { role: "user", content: ticketText(s) },
       ],
-      responseFormat: {
-        type: "json_schema",
-        name: "fields",
-        schema: {
-          type: "object",
-          properties: {
-            orderId: { type: ["string", "null"] },
-            product: { type: ["string", "null"] },
-            urgency: { type: "string", enum: [...URGENCIES] },
-          },
-          required: ["orderId", "product", "urgency"],
-        },
-      },
       temperature: 0,
     }),
-    parse: (r) => {
-      const json = parseJsonAnswer(r.text);
-      return {
-        fields: {
-          orderId: typeof json.orderId === "string" ? json.orderId : null,
-          product: typeof json.product === "string" ? json.product : null,
-          urgency: pick(json.urgency, URGENCIES, "normal"),
-        },
-      };
-    },
+    toState: (fields) => ({ fields }),
   });
 
-  const sentiment = nodes.create<TicketState>({
+  const sentiment = nodes.createObject<TicketState, z.infer<typeof Sentiment>>({
     name: "sentiment",
     llmClient: "classifier",
+    schema: Sentiment,
+    schemaName: "sentiment",
     prompt: (s) => ({
       messages: [
         {
           role: "system",
-          content: "Rate the customer's sentiment: negative, neutral or positive. Answer as JSON.",
+          content: "Rate the customer's sentiment: negative, neutral or positive.",
         },
         { role: "user", content: s.ticket.body },
       ],
-      responseFormat: { type: "json" },
       temperature: 0,
-      maxTokens: 10,
+      maxTokens: 20,
     }),
-    parse: (r) => ({ sentiment: pick(parseJsonAnswer(r.text).sentiment, SENTIMENTS, "neutral") }),
+    toState: ({ sentiment }) => ({ sentiment }),
   });
 
   const draft = nodes.create<TicketState>({

@@ -11,15 +11,32 @@ export function fullResponse(): ChatResponse {
     content: [
       { type: "reasoning", text: "Look it up.", signature: "sig" },
       { type: "text", text: "It is sunny." },
-      { type: "tool-call", toolCallId: "call_1", toolName: "weather", input: { city: "Oslo" } },
+      {
+        type: "tool-call",
+        toolCallId: "call_1",
+        toolName: "weather",
+        input: { city: "Oslo" },
+        providerMetadata: { gemini: { thoughtSignature: "sig-call" } },
+      },
     ],
-    toolCalls: [{ id: "call_1", name: "weather", input: { city: "Oslo", days: [1, 2] } }],
+    toolCalls: [
+      {
+        id: "call_1",
+        name: "weather",
+        input: { city: "Oslo", days: [1, 2] },
+        providerMetadata: { gemini: { thoughtSignature: "sig-call" } },
+      },
+    ],
     reasoning: "Look it up.",
     finishReason: "tool-calls",
     rawFinishReason: "tool_calls",
     usage: { inputTokens: 12, outputTokens: 7, totalTokens: 19, cachedInputTokens: 2 },
     requestId: "req_1",
     providerMetadata: { openai: { systemFingerprint: "fp_1" } },
+    warnings: [
+      { type: "unsupported-setting", setting: "topK", details: "no top_k" },
+      { type: "other", message: "note" },
+    ],
     origin: { type: "upstream" },
   };
 }
@@ -50,7 +67,12 @@ export function fullStream(): StreamEvent[] {
       toolCall: { id: "call_1", name: "weather", input: { city: "Oslo" } },
     },
     { type: "usage", usage },
-    { type: "finish", finishReason: "tool-calls", usage },
+    {
+      type: "finish",
+      finishReason: "tool-calls",
+      usage,
+      warnings: [{ type: "unsupported-setting", setting: "topK" }],
+    },
   ];
 }
 
@@ -80,7 +102,34 @@ export function poisonedAnswers(): Array<{ name: string; answer: unknown; path: 
   const nullEventToolCall = streamAnswer(
     events.map((e) => (e.type === "tool-call" ? ({ ...e, toolCall: null } as never) : e)),
   );
+  const badWarning = responseAnswer({
+    ...fullResponse(),
+    warnings: [{ type: "unsupported-setting" } as never],
+  });
+  const warningKind = streamAnswer([
+    ...events.slice(0, -1),
+    { ...(events.at(-1) as StreamEvent), warnings: [{ type: "shout" }] } as unknown as StreamEvent,
+  ]);
+  const flatMetadata = responseAnswer({
+    ...fullResponse(),
+    toolCalls: [{ id: "c", name: "f", input: {}, providerMetadata: { gemini: "sig" } as never }],
+  });
   return [
+    {
+      name: "a warning without its setting",
+      answer: badWarning,
+      path: "answer.response.warnings[0].setting",
+    },
+    {
+      name: "a finish warning of no known type",
+      answer: warningKind,
+      path: "answer.events[7].warnings[0].type",
+    },
+    {
+      name: "tool-call metadata that is not namespaced",
+      answer: flatMetadata,
+      path: "answer.response.toolCalls[0].providerMetadata",
+    },
     { name: "toolCalls:[null]", answer: nullToolCall, path: "answer.response.toolCalls[0]" },
     { name: "content:[null]", answer: nullPart, path: "answer.response.content[0]" },
     { name: "a stream whose finish lacks usage", answer: noUsage, path: "answer.events[7].usage" },

@@ -27,6 +27,9 @@ const FINISH_REASONS: ReadonlySet<string> = new Set<FinishReason>([
   "other",
 ]);
 
+/** Warnings of one answer: a provider reports a handful at most. */
+const MAX_WARNINGS = 100;
+
 /** The only answer version this code reads (kept in step with `ANSWER_VERSION`). */
 const VERSION = 1;
 
@@ -93,6 +96,8 @@ class Checker {
       const meta = this.json(r.providerMetadata, `${path}.providerMetadata`, 0);
       if (meta !== undefined) return meta;
     }
+    const warnings = this.warnings(r.warnings, `${path}.warnings`);
+    if (warnings !== undefined) return warnings;
 
     const content = r.content;
     if (!Array.isArray(content)) return expected(`${path}.content`, "array", content);
@@ -170,7 +175,11 @@ class Checker {
       case "finish":
         if (typeof e.finishReason !== "string" || !FINISH_REASONS.has(e.finishReason))
           return `${path}.finishReason: expected a finish reason, got ${describe(e.finishReason)}`;
-        return optionalString(e, "rawFinishReason", path) ?? this.usage(e.usage, `${path}.usage`);
+        return (
+          optionalString(e, "rawFinishReason", path) ??
+          this.usage(e.usage, `${path}.usage`) ??
+          this.warnings(e.warnings, `${path}.warnings`)
+        );
       case "error":
         return `${path}.type: an "error" event, which is never stored`;
       default:
@@ -189,7 +198,8 @@ class Checker {
         return (
           requireString(p, "toolCallId", path) ??
           requireString(p, "toolName", path) ??
-          this.jsonMember(p, "input", path)
+          this.jsonMember(p, "input", path) ??
+          this.providerMetadata(p, path)
         );
       default:
         return `${path}.type: expected "text", "reasoning" or "tool-call", got ${describe(p.type)}`;
@@ -201,8 +211,42 @@ class Checker {
     return (
       requireString(c, "id", path) ??
       requireString(c, "name", path) ??
-      this.jsonMember(c, "input", path)
+      this.jsonMember(c, "input", path) ??
+      this.providerMetadata(c, path)
     );
+  }
+
+  /** Optional `providerMetadata` of a tool call: an object of JSON objects, one per provider. */
+  providerMetadata(o: Record<string, unknown>, path: string): Problem {
+    const meta = o.providerMetadata;
+    if (meta === undefined) return undefined;
+    const at = `${path}.providerMetadata`;
+    if (!isObject(meta)) return expected(at, "object", meta);
+    // The key is not echoed: the path names only what the answer's shape fixes.
+    for (const key in meta) {
+      if (!isObject(meta[key])) return expected(at, "an object per provider", meta[key]);
+    }
+    return this.json(meta, at, 0);
+  }
+
+  /** Optional `warnings` (`CallWarning[]`) of a response or a finish event. */
+  warnings(w: unknown, path: string): Problem {
+    if (w === undefined) return undefined;
+    if (!Array.isArray(w)) return expected(path, "array", w);
+    if (w.length > MAX_WARNINGS) return `${path}: ${w.length} warnings, more than ${MAX_WARNINGS}`;
+    for (let i = 0; i < w.length; i++) {
+      const warning: unknown = w[i];
+      const at = `${path}[${i}]`;
+      if (!isObject(warning)) return expected(at, "object", warning);
+      const problem =
+        warning.type === "unsupported-setting"
+          ? (requireString(warning, "setting", at) ?? optionalString(warning, "details", at))
+          : warning.type === "other"
+            ? requireString(warning, "message", at)
+            : `${at}.type: expected "unsupported-setting" or "other", got ${describe(warning.type)}`;
+      if (problem !== undefined) return problem;
+    }
+    return undefined;
   }
 
   usage(u: unknown, path: string): Problem {

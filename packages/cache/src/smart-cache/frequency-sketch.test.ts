@@ -13,6 +13,15 @@ describe("FrequencySketch", () => {
     expect(sketch.frequency(hashKey("never"))).toBe(0);
   });
 
+  it("halves every counter at once when aged", () => {
+    const sketch = new FrequencySketch(1000);
+    const hot = hashKey("hot");
+    for (let i = 0; i < 9; i++) sketch.increment(hot);
+    sketch.age();
+    expect(sketch.frequency(hot)).toBe(4);
+    expect(sketch.resets).toBe(1);
+  });
+
   it("saturates 4-bit counters at 15", () => {
     const sketch = new FrequencySketch(1000);
     const key = hashKey("k");

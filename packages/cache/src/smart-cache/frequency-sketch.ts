@@ -87,6 +87,11 @@ export class FrequencySketch {
     if (added && ++this.#size >= this.#sampleSize) this.#reset();
   }
 
+  /** Halves every counter now, ahead of the sampling schedule (a detected workload shift). */
+  age(): void {
+    this.#reset();
+  }
+
   /** Halves every counter; the size shrinks by the odd counts lost to truncation, as in Caffeine. */
   #reset(): void {
     const table = this.#table;

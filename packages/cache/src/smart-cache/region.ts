@@ -8,13 +8,24 @@ import { LRUCache } from "lru-cache";
 
 /** lru-cache forbids undefined and null values by type; we store any V but undefined. */
 export type Stored = NonNullable<unknown>;
-export type Region = LRUCache<string, Stored>;
+
+/**
+ * What a region holds per key: the stored value and the key's hash (`hashKey`), computed
+ * once when the key enters the cache. A hit feeds the frequency sketch and the shadow LRU
+ * from `hash` and never rehashes the key; an admission contest reads both hashes here.
+ */
+export interface Entry {
+  readonly value: Stored;
+  readonly hash: number;
+}
+
+export type Region = LRUCache<string, Entry>;
 
 // Reused option objects: lru-cache allocates a default `{}` per call otherwise.
-export const GET_OPTIONS: LRUCache.GetOptions<string, Stored, unknown> = {};
-export const PEEK_OPTIONS: LRUCache.PeekOptions<string, Stored, unknown> = {};
-export const PEEK_STALE: LRUCache.PeekOptions<string, Stored, unknown> = { allowStale: true };
-export const HAS_OPTIONS: LRUCache.HasOptions<string, Stored, unknown> = {};
+export const GET_OPTIONS: LRUCache.GetOptions<string, Entry, unknown> = {};
+export const PEEK_OPTIONS: LRUCache.PeekOptions<string, Entry, unknown> = {};
+export const PEEK_STALE: LRUCache.PeekOptions<string, Entry, unknown> = { allowStale: true };
+export const HAS_OPTIONS: LRUCache.HasOptions<string, Entry, unknown> = {};
 
 /** lru-cache reads a TTL start of 0 as "no TTL"; offset the clock so an injected clock may start at 0. */
 const CLOCK_OFFSET = 1;
@@ -25,7 +36,7 @@ export function createRegion(
   injectedClock: boolean,
   onExpire: (key: string, value: Stored) => void,
 ): Region {
-  return new LRUCache<string, Stored>({
+  return new LRUCache<string, Entry>({
     maxSize: MAX_SIZE,
     perf: { now: () => now() + CLOCK_OFFSET },
     // A real clock is read at most once per ms; an injected one every time.
@@ -33,7 +44,7 @@ export function createRegion(
     ttlAutopurge: false,
     // Only expiry happens inside lru-cache; every other removal is SmartCache's and reported by it.
     dispose: (value, key, reason) => {
-      if (reason === "expire") onExpire(key, value);
+      if (reason === "expire") onExpire(key, value.value);
     },
   });
 }

@@ -1,13 +1,13 @@
 /**
- * A plain LRU over 32-bit key hashes, in typed arrays: what `lru-cache` of the same capacity
- * would hold, at ~24 bytes per entry and no allocation per access. SmartCache compares its own
+ * A plain LRU over key hashes (30 bits, see `hashKey`), in typed arrays: what `lru-cache` of
+ * the same capacity would hold, at ~24 bytes per entry and no allocation per access. SmartCache compares its own
  * hits with this shadow's to steer the admission window (see `SmartCache`): when LRU would
  * have hit and we missed, recency is winning; when we hit and LRU would have missed,
  * frequency is.
  *
  * Open addressing with linear probing and backward-shift deletion; a doubly linked list of
  * nodes gives the recency order. Two distinct keys with equal hashes share a node — rare
- * enough (32 bits) not to matter for a steering signal.
+ * enough (30 bits) not to matter for a steering signal.
  */
 const NONE = -1;
 const STRIDE = 4;

@@ -5,6 +5,7 @@ import { registerWithBudget } from "./memory-registration.js";
 import {
   allKeys,
   createRegion,
+  type Entry,
   GET_OPTIONS,
   HAS_OPTIONS,
   oldestKey,
@@ -97,6 +98,9 @@ export class SmartCache<V> {
   #unregister: (() => void) | undefined;
 
   #windowFraction = INITIAL_WINDOW;
+  /** The last key `get` found in no region (only `set` can add it back), and its hash. */
+  #missedKey: string | undefined;
+  #missedHash = 0;
   readonly #minimumWindow: number;
   #windowMaxEntries = 0;
   #windowMaxBytes = 0;
@@ -140,6 +144,7 @@ export class SmartCache<V> {
               sketch,
               Number.isFinite(this.#maxBytes) ? Math.min(capacity, MIN_SHADOW) : capacity,
               this.#maxEntries,
+              options.detectShifts === true,
             );
     }
     this.#applyWindowFraction(
@@ -166,49 +171,60 @@ export class SmartCache<V> {
 
   /** The value, if present and fresh; counts a hit or a miss and the key's frequency. */
   get(key: string): V | undefined {
-    let value: Stored | undefined;
+    let entry: Entry | undefined;
     let region: Region;
     if (this.#lru) {
       region = this.#window;
-      value = region.get(key, GET_OPTIONS);
+      entry = region.get(key, GET_OPTIONS);
     } else {
       region = this.#protected;
-      value = region.get(key, GET_OPTIONS);
-      if (value === undefined) {
+      entry = region.get(key, GET_OPTIONS);
+      if (entry === undefined) {
         region = this.#window;
-        value = region.get(key, GET_OPTIONS);
-        if (value === undefined) {
+        entry = region.get(key, GET_OPTIONS);
+        if (entry === undefined) {
           region = this.#probation;
-          value = region.get(key, GET_OPTIONS);
-          if (value !== undefined && !this.#expiry.isSoftStale(region, key)) {
+          entry = region.get(key, GET_OPTIONS);
+          if (entry !== undefined && !this.#expiry.isSoftStale(region, key)) {
             this.#promote(key);
             region = this.#protected;
           }
         }
       }
-      const hash = hashKey(key);
+      // A hit reads the hash stored with its entry; only a miss hashes the key (and keeps
+      // the hash for the `set` that usually follows).
+      let hash: number;
+      if (entry !== undefined) hash = entry.hash;
+      else {
+        hash = hashKey(key);
+        this.#missedKey = key;
+        this.#missedHash = hash;
+      }
       this.#admission.record(hash);
       const adaptation = this.#adaptation;
       if (adaptation !== undefined) {
-        const change = adaptation.record(hash, value !== undefined);
+        const change = adaptation.record(hash, entry !== undefined);
         if (change !== 0) this.#resizeWindow(change, adaptation.fillsAtOnce);
       }
     }
-    if (value !== undefined && this.#expiry.swrMs > 0 && this.#expiry.isSoftStale(region, key)) {
-      value = undefined;
+    if (entry !== undefined && this.#expiry.swrMs > 0 && this.#expiry.isSoftStale(region, key)) {
+      entry = undefined;
     }
-    if (value === undefined) this.#counts.misses++;
-    else this.#counts.hits++;
-    return value === undefined ? undefined : this.#decode(value);
+    if (entry === undefined) {
+      this.#counts.misses++;
+      return undefined;
+    }
+    this.#counts.hits++;
+    return this.#decode(entry.value);
   }
 
   /** The value, if present and fresh, without touching stats, frequency or recency. */
   peek(key: string): V | undefined {
     const region = this.#regionOf(key);
     if (region === undefined) return undefined;
-    const value = region.peek(key, PEEK_OPTIONS);
-    if (value === undefined || this.#expiry.isSoftStale(region, key)) return undefined;
-    return this.#decode(value);
+    const entry = region.peek(key, PEEK_OPTIONS);
+    if (entry === undefined || this.#expiry.isSoftStale(region, key)) return undefined;
+    return this.#decode(entry.value);
   }
 
   has(key: string): boolean {
@@ -236,11 +252,17 @@ export class SmartCache<V> {
     }
     this.#counts.sets++;
     const setOptions = { size, ttl: this.#expiry.ttlFor(options?.ttlMs) };
-    const existing = this.#regionOf(key);
+    // The key `get` just missed is in no region: skip the three-region search.
+    const missed = key === this.#missedKey;
+    const existing = missed ? undefined : this.#regionOf(key);
+    this.#missedKey = undefined;
     if (existing === undefined) {
-      this.#window.set(key, stored, setOptions);
+      // The "lru" policy has no sketch or shadow: it never needs a hash.
+      const hash = this.#lru ? 0 : this.#hashOf(key, missed);
+      this.#window.set(key, { value: stored, hash }, setOptions);
     } else {
-      existing.set(key, stored, setOptions);
+      const hash = (existing.peek(key, PEEK_STALE) as Entry).hash;
+      existing.set(key, { value: stored, hash }, setOptions);
     }
     this.#tags.untag(key);
     const tags = options?.tags;
@@ -279,10 +301,10 @@ export class SmartCache<V> {
   delete(key: string): boolean {
     this.#flights.abandon(key);
     for (const region of this.#regions()) {
-      const value = region.peek(key, PEEK_STALE);
-      if (value !== undefined) {
+      const entry = region.peek(key, PEEK_STALE);
+      if (entry !== undefined) {
         region.delete(key);
-        this.#removed(key, value, "deleted");
+        this.#removed(key, entry.value, "deleted");
         return true;
       }
     }
@@ -316,8 +338,8 @@ export class SmartCache<V> {
       const entries: Array<[string, Stored]> = [];
       if (this.#onEvict !== undefined) {
         for (const key of allKeys(region)) {
-          const value = region.peek(key, PEEK_STALE);
-          if (value !== undefined) entries.push([key, value]);
+          const entry = region.peek(key, PEEK_STALE);
+          if (entry !== undefined) entries.push([key, entry.value]);
         }
       }
       this.#counts.evictions.deleted += region.size;
@@ -395,8 +417,8 @@ export class SmartCache<V> {
   #peekStale(key: string): V | undefined {
     const region = this.#regionOf(key);
     if (region === undefined) return undefined;
-    const value = region.peek(key, PEEK_OPTIONS);
-    return value === undefined ? undefined : this.#decode(value);
+    const entry = region.peek(key, PEEK_OPTIONS);
+    return entry === undefined ? undefined : this.#decode(entry.value);
   }
 
   #load(key: string, loader: () => Promise<V>, options?: SmartCacheLoadOptions): Promise<V> {
@@ -438,7 +460,7 @@ export class SmartCache<V> {
     if (entry === undefined) return false;
     from.delete(key);
     if (entry.ttl !== undefined && entry.ttl <= 0) {
-      this.#removed(key, entry.value, "expired");
+      this.#removed(key, entry.value.value, "expired");
       return false;
     }
     to.set(key, entry.value, { size: entry.size ?? 1, ttl: entry.ttl ?? 0 });
@@ -495,13 +517,12 @@ export class SmartCache<V> {
     if (entry === undefined) return;
     this.#window.delete(candidate);
     if (entry.ttl !== undefined && entry.ttl <= 0) {
-      this.#removed(candidate, entry.value, "expired");
+      this.#removed(candidate, entry.value.value, "expired");
       return;
     }
     const size = entry.size ?? 1;
     const mainMaxEntries = this.#maxEntries - this.#windowMaxEntries;
     const mainMaxBytes = this.#maxBytes - this.#windowMaxBytes;
-    let candidateHash = -1;
     while (
       this.#mainEntries() + 1 > mainMaxEntries ||
       (this.#trackBytes && this.#mainBytes() + size > mainMaxBytes)
@@ -514,12 +535,12 @@ export class SmartCache<V> {
         this.#evictKey(victimRegion, victim, "expired");
         continue;
       }
-      if (candidateHash < 0) candidateHash = hashKey(candidate);
-      if (this.#admission.admits(candidateHash, hashKey(victim))) {
+      const victimHash = (victimRegion.peek(victim, PEEK_STALE) as Entry).hash;
+      if (this.#admission.admits(entry.value.hash, victimHash)) {
         this.#evictKey(victimRegion, victim, "capacity");
       } else {
         this.#counts.refusedFrequency++;
-        this.#removed(candidate, entry.value, "rejected");
+        this.#removed(candidate, entry.value.value, "rejected");
         return;
       }
     }
@@ -534,9 +555,14 @@ export class SmartCache<V> {
   }
 
   #evictKey(region: Region, key: string, reason: EvictionReason): void {
-    const value = region.peek(key, PEEK_STALE);
+    const entry = region.peek(key, PEEK_STALE);
     region.delete(key);
-    if (value !== undefined) this.#removed(key, value, reason);
+    if (entry !== undefined) this.#removed(key, entry.value, reason);
+  }
+
+  /** The key's hash: the one `get` just computed when this `set` follows its miss. */
+  #hashOf(key: string, missed: boolean): number {
+    return missed ? this.#missedHash : hashKey(key);
   }
 
   #removed(key: string, stored: Stored, reason: EvictionReason): void {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FrequencySketch } from "./frequency-sketch.js";
-import { hashKey } from "./hash-key.js";
+import { HASH_RANGE, hashKey } from "./hash-key.js";
 import { HillClimberAdaptation, ShadowLruAdaptation } from "./window-adaptation.js";
 
 describe("ShadowLruAdaptation", () => {
@@ -33,6 +33,86 @@ describe("ShadowLruAdaptation", () => {
     expect(sketch.frequency(hash)).toBe(0);
     adaptation.record(hash, false);
     expect(sketch.frequency(hash)).toBe(2);
+  });
+});
+
+describe("ShadowLruAdaptation after a hot-set shift", () => {
+  /** Replays `rounds` passes over `keys`, reporting each lookup as our miss: LRU keeps winning. */
+  function loseToLru(adaptation: ShadowLruAdaptation, keys: number[], rounds: number): number[] {
+    const changes: number[] = [];
+    for (let round = 0; round < rounds; round++) {
+      for (const hash of keys) changes.push(adaptation.record(hash, false));
+    }
+    return changes;
+  }
+
+  it("with detectShifts, ages the sketch and jumps the window by a fifth of capacity when LRU keeps winning", () => {
+    const sketch = new FrequencySketch(256);
+    const adaptation = new ShadowLruAdaptation(sketch, 256, 256, true);
+    const stale = hashKey("old hot key");
+    for (let i = 0; i < 8; i++) sketch.increment(stale);
+    // 64 new keys, each re-referenced within the shadow's capacity: every repeat is a
+    // recency win, an epoch (64 lookups) after the first is all recency wins.
+    const keys = Array.from({ length: 64 }, (_, i) => hashKey(`new${i}`));
+    const changes = loseToLru(adaptation, keys, 3);
+    const epochEnds = changes.filter((_, i) => (i + 1) % 64 === 0);
+    // Epoch 2: 64 recency wins → +64/256; epoch 3 completes the streak and adds the jump.
+    expect(epochEnds[1]).toBeCloseTo(64 / 256);
+    expect(epochEnds[2]).toBeCloseTo(64 / 256 + 0.2);
+    expect(adaptation.shiftsDetected).toBe(1);
+    expect(sketch.frequency(stale)).toBe(4);
+  });
+
+  it("by default (detectShifts off) leaves the sketch and the window to the epoch rule", () => {
+    const sketch = new FrequencySketch(256);
+    const adaptation = new ShadowLruAdaptation(sketch, 256, 256);
+    const stale = hashKey("old hot key");
+    for (let i = 0; i < 8; i++) sketch.increment(stale);
+    const keys = Array.from({ length: 64 }, (_, i) => hashKey(`new${i}`));
+    const epochEnds = loseToLru(adaptation, keys, 3).filter((_, i) => (i + 1) % 64 === 0);
+    expect(epochEnds[2]).toBeCloseTo(64 / 256);
+    expect(adaptation.shiftsDetected).toBe(0);
+    expect(sketch.frequency(stale)).toBe(8);
+  });
+
+  it("declares nothing while frequency holds its own", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(256), 256, 256, true);
+    const keys = Array.from({ length: 64 }, (_, i) => hashKey(`k${i}`));
+    for (let round = 0; round < 10; round++) {
+      for (const hash of keys) adaptation.record(hash, true);
+    }
+    expect(adaptation.shiftsDetected).toBe(0);
+  });
+});
+
+describe("ShadowLruAdaptation sampling (SHARDS)", () => {
+  it("replays every key up to 4,096 entries and a hash-selected share beyond", () => {
+    expect(new ShadowLruAdaptation(new FrequencySketch(4096), 4096, 4096).sampleRate).toBe(1);
+    const large = new ShadowLruAdaptation(new FrequencySketch(65536), 65536, 65536);
+    expect(large.sampleRate).toBe(1 / 16);
+    expect(large.shadowCapacity).toBe(65536);
+  });
+
+  it("counts evidence only for sampled keys, scaled back by the rate", () => {
+    const sketch = new FrequencySketch(65536);
+    const adaptation = new ShadowLruAdaptation(sketch, 65536, 65536);
+    const sampled: number[] = [];
+    const skipped: number[] = [];
+    for (let i = 0; sampled.length < 8 || skipped.length < 8; i++) {
+      const hash = hashKey(`s${i}`);
+      (hash < HASH_RANGE / 16 ? sampled : skipped).push(hash);
+    }
+    // A skipped key's repeat is never a recency win: no credit in the sketch.
+    adaptation.record(skipped[0] as number, false);
+    adaptation.record(skipped[0] as number, false);
+    expect(sketch.frequency(skipped[0] as number)).toBe(0);
+    adaptation.record(sampled[0] as number, false);
+    adaptation.record(sampled[0] as number, false);
+    expect(sketch.frequency(sampled[0] as number)).toBe(2);
+    // The epoch is 65536 / 4 lookups; one sampled recency win counts as 16 entries.
+    let change = 0;
+    for (let i = 4; i < 65536 / 4; i++) change = adaptation.record(skipped[1] as number, true);
+    expect(change).toBeCloseTo(16 / 65536);
   });
 });
 

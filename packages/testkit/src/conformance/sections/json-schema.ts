@@ -1,4 +1,10 @@
-import type { ChatRequest } from "@llm/core";
+import {
+  type ChatRequest,
+  generateObject,
+  type JsonSchema,
+  type StandardSchemaV1,
+  streamObject,
+} from "@llm/core";
 import { describe, expect, it } from "vitest";
 import { type ConformanceContext, drain } from "../context.js";
 
@@ -14,6 +20,31 @@ const person: ChatRequest = {
       additionalProperties: false,
     },
   },
+};
+
+interface Person {
+  name: string;
+  age: number;
+}
+
+/** A Standard Schema written by hand (testkit takes no schema library): what `generateObject` validates with. */
+const Person: StandardSchemaV1<unknown, Person> = {
+  "~standard": {
+    version: 1,
+    vendor: "testkit",
+    validate(value) {
+      const v = value as Partial<Person> | null;
+      return v !== null && typeof v.name === "string" && Number.isInteger(v.age)
+        ? { value: { name: v.name, age: v.age as number } }
+        : { issues: [{ message: "expected { name: string, age: integer }" }] };
+    },
+  },
+};
+const typedPerson = {
+  messages: person.messages,
+  schema: Person,
+  jsonSchema: (person.responseFormat as { schema: JsonSchema }).schema,
+  schemaName: "person",
 };
 
 function expectPerson(text: string): void {
@@ -39,6 +70,21 @@ export function jsonSchemaSection(ctx: ConformanceContext): void {
       const events = await drain(ctx.client().stream(person));
       expectPerson(events.flatMap((e) => (e.type === "text-delta" ? [e.delta] : [])).join(""));
       expect(events.at(-1)).toMatchObject({ type: "finish", finishReason: "stop" });
+    });
+
+    it("gives generateObject a validated, typed object through the native JSON mode", async () => {
+      const { object, attempts } = await generateObject(ctx.client(), typedPerson);
+      expect(typeof object.name).toBe("string");
+      expect(Number.isInteger(object.age)).toBe(true);
+      expect(attempts).toBe(1);
+    });
+
+    it("gives streamObject the same object, after its partials", async () => {
+      const { object } = await generateObject(ctx.client(), typedPerson);
+      const events = [];
+      for await (const event of streamObject(ctx.client(), typedPerson)) events.push(event);
+      expect(events.at(-1)).toMatchObject({ type: "object", object });
+      expect(events.slice(0, -1).every((event) => event.type === "partial")).toBe(true);
     });
   });
 }
