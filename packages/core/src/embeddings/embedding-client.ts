@@ -32,6 +32,14 @@ export interface EmbeddingResponse {
   requestId?: string;
 }
 
+/** Batch settings a provider's embeddings factory accepts besides its usual settings. */
+export interface EmbeddingClientSettings {
+  /** Lower the provider's per-request input limit (e.g. to keep answers within `limits.maxBodyBytes`). */
+  maxInputsPerCall?: number;
+  /** Batches `embedMany` keeps in flight by default. */
+  maxParallelCalls?: number;
+}
+
 /**
  * Turns texts into vectors. A contract of its own next to `LLMClient`, not
  * optional methods on it: a chat client is wrapped by middleware (`compose`,

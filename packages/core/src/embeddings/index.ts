@@ -14,6 +14,7 @@ export {
 } from "./embedding-batch.js";
 export type {
   EmbeddingClient,
+  EmbeddingClientSettings,
   EmbeddingRequest,
   EmbeddingResponse,
   EmbeddingUsage,
