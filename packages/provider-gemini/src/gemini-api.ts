@@ -122,7 +122,7 @@ export interface GeminiErrorBody {
 
 // ── guards ───────────────────────────────────────────────────────────────
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 /**
