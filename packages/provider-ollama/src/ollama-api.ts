@@ -86,7 +86,7 @@ export interface OllamaErrorBody {
   error: string;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
+export const isObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
 export function isOllamaErrorBody(value: unknown): value is OllamaErrorBody {
