@@ -58,9 +58,13 @@ const l1 = () => new SmartCache<CachedEmbedding>({ maxEntries: 10_000 });
 describe("cachedEmbeddings", () => {
   it("README example: an embedMany of 100 texts, 90 seen before, sends one call for the 10 new ones, in order", async () => {
     const upstream = new RecordingEmbeddings(2048);
-    const embeddings = cachedEmbeddings(upstream, {
-      cache: new SmartCache<CachedEmbedding>({ maxEntries: 10_000 }),
+    const store = new MemoryStore();
+    const cache = new TieredCache<CachedEmbedding>({
+      l1: new SmartCache<CachedEmbedding>({ maxEntries: 100_000, maxBytes: 256 * 1024 * 1024 }),
+      l2: store,
+      codec: embeddingCodec,
     });
+    const embeddings = cachedEmbeddings(upstream, { cache, namespace: "docs" });
     const seen = texts(90, "seen");
     await embedMany(embeddings, seen);
     upstream.calls.length = 0;

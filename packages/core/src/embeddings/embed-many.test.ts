@@ -56,6 +56,24 @@ class FakeEmbeddings implements EmbeddingClient {
 const texts = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`);
 
 describe("embedMany", () => {
+  it("README example: embeds any number of texts with dimensions, parallelism and a deadline", async () => {
+    const embeddings = new FakeEmbeddings(2);
+    const texts = ["a", "bb", "ccc", "dddd", "eeeee"];
+    const {
+      embeddings: vectors,
+      usage,
+      batches,
+    } = await embedMany(embeddings, texts, {
+      dimensions: 256,
+      maxParallelCalls: 2,
+      timeoutMs: 30_000,
+    });
+    expect(vectors.map((v) => v[0])).toEqual([1, 2, 3, 4, 5]);
+    expect(usage.inputTokens).toBe(50);
+    expect(batches).toBe(3);
+    expect(embeddings.maxInFlight).toBeLessThanOrEqual(2);
+  });
+
   it("batches to the client's limit, keeps input order and sums usage", async () => {
     const client = new FakeEmbeddings(3);
     const inputs = texts(8);
