@@ -1,4 +1,5 @@
 import {
+  AbortError,
   type CacheScope,
   type CallOptions,
   ConfigError,
@@ -194,6 +195,85 @@ describe("cachedEmbeddings", () => {
     await expect(
       cachedEmbeddings(noModel, { cache: l1() }).embedBatch({ inputs: ["a"] }),
     ).rejects.toBeInstanceOf(ConfigError);
+  });
+});
+
+/** A client whose calls wait until `release()`, and whose next call can be made to fail. */
+class GatedEmbeddings extends RecordingEmbeddings {
+  #gates: (() => void)[] = [];
+  failNext = false;
+  override async embedBatch(
+    request: EmbeddingRequest,
+    options?: CallOptions,
+  ): Promise<EmbeddingResponse> {
+    const fail = this.failNext;
+    this.failNext = false;
+    await new Promise<void>((resolve) => this.#gates.push(resolve));
+    if (fail) throw new ConfigError("upstream refused");
+    return super.embedBatch(request, options);
+  }
+  release(): void {
+    for (const open of this.#gates.splice(0)) open();
+  }
+}
+
+const tick = () => new Promise((resolve) => setImmediate(resolve));
+
+describe("cachedEmbeddings single-flight", () => {
+  it("does not send a text again while a concurrent call is fetching it", async () => {
+    const upstream = new GatedEmbeddings();
+    const embeddings = cachedEmbeddings(upstream, { cache: l1() });
+    const first = embeddings.embedBatch({ inputs: ["a", "b"] });
+    await tick();
+    const second = embeddings.embedBatch({ inputs: ["b", "c", "a"] });
+    await tick();
+    upstream.release();
+    await tick();
+    upstream.release();
+    const [one, two] = await Promise.all([first, second]);
+    expect(upstream.calls.map((c) => c.inputs)).toEqual([["a", "b"], ["c"]]);
+    expect(two.embeddings[0]).toEqual(one.embeddings[1]);
+    expect(two.embeddings[2]).toEqual(one.embeddings[0]);
+    expect(embeddings.stats().joined).toBe(2);
+  });
+
+  it("fetches a joined text itself when the call it waited on fails", async () => {
+    const upstream = new GatedEmbeddings();
+    upstream.failNext = true;
+    const embeddings = cachedEmbeddings(upstream, { cache: l1() });
+    const failing = embeddings.embedBatch({ inputs: ["a"] });
+    await tick();
+    const joining = embeddings.embedBatch({ inputs: ["a"] });
+    await tick();
+    upstream.release();
+    await expect(failing).rejects.toBeInstanceOf(ConfigError);
+    await tick();
+    upstream.release();
+    expect((await joining).embeddings[0]?.[0]).toBe(1);
+    expect(upstream.calls.map((c) => c.inputs)).toEqual([["a"]]);
+  });
+
+  it("stops waiting on another call's fetch when its own caller aborts", async () => {
+    const upstream = new GatedEmbeddings();
+    const embeddings = cachedEmbeddings(upstream, { cache: l1() });
+    const leader = embeddings.embedBatch({ inputs: ["a"] });
+    await tick();
+    const controller = new AbortController();
+    const follower = embeddings.embedBatch({ inputs: ["a"] }, { signal: controller.signal });
+    await tick();
+    controller.abort();
+    await expect(follower).rejects.toBeInstanceOf(AbortError);
+    upstream.release();
+    expect((await leader).embeddings).toHaveLength(1);
+    const already = new AbortController();
+    already.abort();
+    const late = embeddings.embedBatch({ inputs: ["z"] });
+    await tick();
+    await expect(
+      embeddings.embedBatch({ inputs: ["z"] }, { signal: already.signal }),
+    ).rejects.toThrow();
+    upstream.release();
+    await late;
   });
 });
 

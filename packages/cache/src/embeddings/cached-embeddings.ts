@@ -4,6 +4,8 @@ import {
   type EmbeddingRequest,
   type EmbeddingResponse,
   embedMany,
+  onAbort,
+  toAbortError,
 } from "@llm/core";
 import { type KeyScopeOptions, keyScope } from "../key/key-scope.js";
 import { switchesAccount } from "../middleware/cache-middleware.js";
@@ -43,6 +45,8 @@ export interface EmbeddingCacheStats {
   /** Entries refused by the check here (a `TieredCache` counts what it refuses in its own stats). */
   corrupt: number;
   bypassed: number;
+  /** Missing texts answered by a concurrent call's upstream fetch (single-flight). */
+  joined: number;
 }
 
 /** An `EmbeddingClient` that answers seen texts from the cache; see `cachedEmbeddings`. */
@@ -59,7 +63,8 @@ export interface CachedEmbeddingClient extends EmbeddingClient {
  * model, dimensions and provider options.
  *
  * A batch is answered from L1, then L2 (read in parallel), and only the
- * texts still missing go upstream — once each, in input order, through
+ * texts still missing go upstream — once each (a text another call is
+ * fetching right now is waited for, not sent again), in input order, through
  * `embedMany` on the wrapped client, so they are batched to its limit. 100
  * texts of which 90 were seen make one upstream call for the 10 new ones.
  * The answer's `usage` counts only what went upstream; `cached` says how
@@ -82,6 +87,8 @@ export function cachedEmbeddings(
   const scopeOf = keyScope(options);
   const needsScope = options.scope === "credential";
   const writes = new Set<Promise<void>>();
+  /** Texts being fetched upstream right now, by key: a concurrent call waits for them. */
+  const flights = new Map<string, Promise<Float32Array>>();
   const stats: EmbeddingCacheStats = {
     lookups: 0,
     hits: { l1: 0, l2: 0 },
@@ -90,6 +97,7 @@ export function cachedEmbeddings(
     stored: 0,
     corrupt: 0,
     bypassed: 0,
+    joined: 0,
   };
 
   const bypasses = (callOptions: CallOptions | undefined): boolean =>
@@ -206,21 +214,22 @@ export function cachedEmbeddings(
       });
     }
 
-    // Each missing text goes upstream once, however often it appears in the batch.
-    const missingTexts: string[] = [];
-    const slotOf = new Map<string, number>();
-    const missingSlot = new Array<number>(inputs.length).fill(-1);
+    // Each missing text goes upstream once, however often it appears in the batch — and not
+    // at all while a concurrent call is already fetching it (single-flight per text).
+    const own: Pending[] = [];
+    const joined: (Pending & { flight: Promise<Float32Array> })[] = [];
+    const seen = new Set<string>();
     for (let i = 0; i < inputs.length; i++) {
       if (found[i] !== undefined) continue;
+      stats.misses++;
       const key = keys[i] as string;
-      let slot = slotOf.get(key);
-      if (slot === undefined) {
-        slot = missingTexts.push(inputs[i] as string) - 1;
-        slotOf.set(key, slot);
-      }
-      missingSlot[i] = slot;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const pending = { key, text: inputs[i] as string };
+      const flight = flights.get(key);
+      if (flight === undefined) own.push(pending);
+      else joined.push({ ...pending, flight });
     }
-    for (const slot of missingSlot) if (slot >= 0) stats.misses++;
 
     const response: EmbeddingResponse = {
       provider: client.provider,
@@ -229,20 +238,62 @@ export function cachedEmbeddings(
       usage: { inputTokens: 0 },
       cached: 0,
     };
-    if (missingTexts.length > 0) {
-      const upstream = await embedUpstream(missingTexts, request, callOptions);
-      response.model = upstream.model;
-      response.usage = upstream.usage;
-      for (const [key, slot] of slotOf)
-        store(key, upstream.model, upstream.embeddings[slot] as Float32Array);
-      for (let i = 0; i < inputs.length; i++) {
-        const slot = missingSlot[i] as number;
-        if (slot >= 0) response.embeddings[i] = (upstream.embeddings[slot] as Float32Array).slice();
+    const vectorOf = new Map<string, Float32Array>();
+    const fetch = async (batch: Pending[]): Promise<void> => {
+      if (batch.length === 0) return;
+      const settles = batch.map(({ key }) => {
+        const flight = settleable();
+        flights.set(key, flight.promise);
+        return flight;
+      });
+      try {
+        const upstream = await embedUpstream(
+          batch.map((p) => p.text),
+          request,
+          callOptions,
+        );
+        response.model = upstream.model;
+        response.usage.inputTokens += upstream.usage.inputTokens;
+        batch.forEach(({ key }, n) => {
+          const vector = upstream.embeddings[n] as Float32Array;
+          store(key, upstream.model, vector);
+          vectorOf.set(key, vector);
+          settles[n]?.resolve(vector);
+        });
+      } catch (error) {
+        for (const flight of settles) flight.reject(error);
+        throw error;
+      } finally {
+        batch.forEach(({ key }, n) => {
+          if (flights.get(key) === settles[n]?.promise) flights.delete(key);
+        });
       }
-    }
+    };
+    const joinFlights = async (): Promise<void> => {
+      if (joined.length === 0) return;
+      const settled = await whileNotAborted(
+        Promise.allSettled(joined.map((j) => j.flight)),
+        callOptions?.signal,
+      );
+      // A flight whose own caller gave up (aborted, failed) is fetched again, here.
+      const again: Pending[] = [];
+      settled.forEach((outcome, n) => {
+        const pending = joined[n] as Pending;
+        if (outcome.status === "fulfilled") {
+          vectorOf.set(pending.key, outcome.value);
+          stats.joined++;
+        } else again.push(pending);
+      });
+      await fetch(again);
+    };
+    await Promise.all([fetch(own), joinFlights()]);
+
     for (let i = 0; i < inputs.length; i++) {
       const hit = found[i];
-      if (hit === undefined) continue;
+      if (hit === undefined) {
+        response.embeddings[i] = (vectorOf.get(keys[i] as string) as Float32Array).slice();
+        continue;
+      }
       response.embeddings[i] = hit.vector.slice();
       response.cached = (response.cached ?? 0) + 1;
     }
@@ -288,3 +339,39 @@ export function cachedEmbeddings(
 }
 
 const noop = () => {};
+
+interface Pending {
+  key: string;
+  text: string;
+}
+
+/** A promise settled from outside; an unobserved rejection (no call joined it) is not reported. */
+function settleable(): {
+  promise: Promise<Float32Array>;
+  resolve(vector: Float32Array): void;
+  reject(error: unknown): void;
+} {
+  let resolve!: (vector: Float32Array) => void;
+  let reject!: (error: unknown) => void;
+  const promise = new Promise<Float32Array>((res, rej) => {
+    resolve = res;
+    reject = rej;
+  });
+  promise.catch(noop);
+  return { promise, resolve, reject };
+}
+
+/** `work`, or `AbortError` as soon as `signal` aborts: a caller waiting on another's fetch still stops when told. */
+async function whileNotAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
+  if (signal === undefined) return work;
+  if (signal.aborted) throw toAbortError(signal);
+  let off: (() => void) | undefined;
+  const aborted = new Promise<never>((_, reject) => {
+    off = onAbort(signal, () => reject(toAbortError(signal)));
+  });
+  try {
+    return await Promise.race([work, aborted]);
+  } finally {
+    off?.();
+  }
+}
