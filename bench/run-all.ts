@@ -39,7 +39,7 @@ const benchDir = dirname(fileURLToPath(import.meta.url));
 const rootDir = join(benchDir, "..");
 /** --expose-gc: benches collect garbage between measured slices (pool, memory). */
 const NODE_FLAGS = ["--expose-gc", "--conditions=@llm/source", "--import", "tsx"];
-const AREA_ORDER = ["pool", "cache", "memory", "hooks", "core", "e2e", "soak"];
+const AREA_ORDER = ["pool", "cache", "memory", "hooks", "core", "ratelimit", "e2e", "soak"];
 /** Inside an area: hit rate before speed before key, as issue 4 lists them. */
 const FILE_ORDER = ["hit-rate", "speed", "hit-path", "key"];
 const SKIP_DIRS = new Set(["lib", "charts", "results", "node_modules", "data", "test"]);

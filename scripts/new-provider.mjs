@@ -3,7 +3,8 @@
  * `pnpm new:provider <name>` — scaffolds `packages/provider-<name>`: package.json,
  * tsconfig, tsup and vitest configs (copied from provider-ollama, the reference
  * shape), a README, a changeset, and a working OpenAI-compatible client with
- * tests against @llm/testkit, so the new package typechecks, builds and tests
+ * tests against @llm/testkit (its own wire-format tests and the shared
+ * describeProvider() conformance suite), so the new package typechecks, builds and tests
  * green before its first edit. See docs/adding-a-provider.md for what comes next.
  */
 import { spawnSync } from "node:child_process";
@@ -95,7 +96,8 @@ function packageJson(root, names) {
     if (reference[key] !== undefined) pkg[key] = reference[key];
   }
   pkg.dependencies = { "@llm/core": "workspace:*" };
-  pkg.devDependencies = { "@llm/testkit": "workspace:*" };
+  // @llm/pool: describeProvider() runs every provider over a ConnectionPool as well as fetch.
+  pkg.devDependencies = { "@llm/pool": "workspace:*", "@llm/testkit": "workspace:*" };
   return `${JSON.stringify(pkg, null, 2)}\n`;
 }
 

@@ -11,7 +11,10 @@
  * each client's slice (`node --expose-gc`), so none pays for another's garbage or always
  * runs first.
  *
- *   cd bench && node --expose-gc --conditions=@llm/source --import tsx pool/pool.bench.ts [--quick]
+ *   cd bench && node --expose-gc --conditions=@llm/source --import tsx pool/pool.bench.ts [--quick] [--scenario=SSE]
+ *
+ * `--scenario=<text>` (direct runs only) measures just the scenarios whose name contains
+ * `<text>` (case-insensitive: "SSE", "JSON c=16", "per write"), for quicker comparisons.
  */
 import { type ChildProcess, fork } from "node:child_process";
 import http from "node:http";
@@ -48,6 +51,14 @@ const streamPayload = {
 const headers = { "content-type": "application/json", authorization: `Bearer ${API_KEY}` };
 
 type Op = () => Promise<unknown>;
+
+/** `--scenario=<text>`: only the scenarios whose name contains it (case-insensitive). */
+const scenarioFilter = process.argv
+  .find((arg) => arg.startsWith("--scenario="))
+  ?.slice("--scenario=".length)
+  .toLowerCase();
+const wanted = (scenario: string) =>
+  scenarioFilter === undefined || scenario.toLowerCase().includes(scenarioFilter);
 
 interface Cell {
   scenario: string;
@@ -482,16 +493,18 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
   const cells: Cell[] = [];
   const started = performance.now();
   try {
+    const scenarios: Array<[string, Array<[string, Op]>, number]> = [
+      ["JSON c=1", jsonClients, 1],
+      ["JSON c=16", jsonClients, 16],
+      ["JSON c=64", jsonClients, 64],
+      [SSE, perFrameStreams, 16],
+      [SSE_BATCHED, batchedStreams, 16],
+    ].filter(([name]) => wanted(name as string)) as Array<[string, Array<[string, Op]>, number]>;
     // Compile every path once before anything is measured, so the first row is not charged for the JIT.
-    for (const [, op] of [...jsonClients, ...perFrameStreams, ...batchedStreams])
+    for (const op of new Set(scenarios.flatMap(([, clients]) => clients.map(([, op]) => op))))
       await load(op, 16, WARMUP_MS).catch(() => 0);
-    for (const concurrency of [1, 16, 64]) {
-      cells.push(
-        ...(await measureScenario(child, `JSON c=${concurrency}`, jsonClients, concurrency)),
-      );
-    }
-    cells.push(...(await measureScenario(child, SSE, perFrameStreams, 16)));
-    cells.push(...(await measureScenario(child, SSE_BATCHED, batchedStreams, 16)));
+    for (const [name, clients, concurrency] of scenarios)
+      cells.push(...(await measureScenario(child, name, clients, concurrency)));
   } finally {
     await Promise.allSettled([
       floorPool.close(),

@@ -2,6 +2,8 @@
  * A profiling aid, not a benchmark: runs clients of the pool bench (same server.mjs, same
  * kind of clients) against a local server, one at a time for `node --cpu-prof`, or several
  * in alternating slices (rotated, GC before each) to compare their CPU per call. Modes:
+ *   floor | floor-stream      undici `Pool.dispatch`, minimal handler + JSON.parse (stream:
+ *                             + SSE parser), the floor the bench's ratios are taken against
  *   transport                 @llm/pool request + json()
  *   generate                  @llm/provider-openai generate()
  *   transport-stream[-signal] @llm/pool body iterated + SSE/JSON parse (with a caller signal)
@@ -18,6 +20,7 @@ import { fileURLToPath } from "node:url";
 import { driveStream, SSEParser, type StreamEvent } from "@llm/core";
 import { ConnectionPool } from "@llm/pool";
 import { createOpenAI } from "@llm/provider-openai";
+import { type Dispatcher, Pool } from "undici";
 
 const [mode = "stream", secondsArg = "5", concurrencyArg = "16"] = process.argv.slice(2);
 const API_KEY = "sk-bench-not-a-real-key";
@@ -63,6 +66,54 @@ const ops: Record<string, () => Promise<unknown>> = {
   },
 };
 ops["stream-batched"] = ops.stream as () => Promise<unknown>;
+const floorPool = new Pool(origin, { connections: 64, keepAliveTimeout: 60_000 });
+/** The bench's floor: `Pool.dispatch` with a minimal handler that consumes each chunk in `onData`. */
+const dispatchFloor = (path: string, payload: string, onChunk: (chunk: Buffer) => void) =>
+  new Promise<void>((resolve, reject) => {
+    const handler = {
+      onConnect() {},
+      onHeaders: () => true,
+      onData(chunk: Buffer) {
+        onChunk(chunk);
+        return true;
+      },
+      onComplete: () => resolve(),
+      onError: reject,
+    };
+    floorPool.dispatch(
+      { origin, path, method: "POST", headers, body: payload },
+      handler as unknown as Dispatcher.DispatchHandler,
+    );
+  });
+ops.floor = async () => {
+  const chunks: Buffer[] = [];
+  await dispatchFloor("/v1/chat/completions", body, (chunk) => chunks.push(chunk));
+  return JSON.parse(Buffer.concat(chunks).toString("utf8"));
+};
+ops["floor-stream"] = async () => {
+  const decoder = new TextDecoder();
+  const parser = new SSEParser();
+  let n = 0;
+  const take = (events: ReturnType<SSEParser["feed"]>) => {
+    for (const event of events)
+      if (event.data !== "[DONE]") {
+        JSON.parse(event.data);
+        n++;
+      }
+  };
+  const payload = JSON.stringify({
+    model: MODEL,
+    messages,
+    stream: true,
+    stream_options: { include_usage: true },
+  });
+  await dispatchFloor(`${prefix}/v1/chat/completions`, payload, (bytes) =>
+    take(parser.feed(decoder.decode(bytes, { stream: true }))),
+  );
+  take(parser.feed(decoder.decode()));
+  take(parser.end());
+  return n;
+};
 /** The transport + parser row of the bench: our pool's body iterated, decoded, SSE- and JSON-parsed. */
 const transportStream = async (signal?: AbortSignal) => {
   const r = await pool.request({
@@ -145,13 +196,19 @@ for (let round = 0; round * sliceMs * modes.length < totalMs; round++) {
     (tallies[i] as [number, number])[1] += cpu;
   }
 }
-for (const [i, m] of modes.entries()) {
+const perCall = (i: number) => {
   const [n, cpu] = tallies[i] as [number, number];
-  console.log(`${m}: ${n} calls, ${(cpu / n).toFixed(1)} µs CPU per call`);
+  return cpu / n;
+};
+for (const [i, m] of modes.entries()) {
+  const [n] = tallies[i] as [number, number];
+  // Against the first mode given, so "floor-stream,stream" prints the bench's ratio.
+  const ratio = i === 0 ? "" : ` (${(perCall(i) / perCall(0)).toFixed(3)}× ${modes[0]})`;
+  console.log(`${m}: ${n} calls, ${perCall(i).toFixed(1)} µs CPU per call${ratio}`);
 }
 const stats = pool.stats(origin);
 console.log(
   `sockets opened ${stats?.connectionsOpened}, requests served ${stats?.requestsServed}, errors ${stats?.errors}`,
 );
-await pool.close();
+await Promise.all([pool.close(), floorPool.close()]);
 child.send("stop");

@@ -50,6 +50,7 @@ const fromRegistry = registry.create("__name__", { model: "__name__-small" });
 | `model` | — | Default model; `request.model` wins. Neither → `ConfigError` at call time. |
 | `headers` | — | Extra headers on every call. |
 | `transport` | `defaultTransport()` | Any `Transport`, e.g. `new ConnectionPool()` from `@llm/pool`. |
+| `limits` | `DEFAULT_RESPONSE_LIMITS` | Bounds on answers: body, line and event bytes, stream deadlines. Crossed → `LimitExceededError` / `TimeoutError`. |
 
 ## Failures
 
@@ -57,3 +58,9 @@ HTTP errors map through `@llm/core`'s `httpErrorFromResponse`: 401/403 →
 `AuthenticationError`, 429 → `RateLimitError` (with `retry-after`), 400/404/422 →
 `InvalidRequestError`, 5xx → retryable `ProviderError`; a connection failure is a
 `NetworkError`, a malformed chunk a `ParseError`, an aborted call an `AbortError`.
+
+## Tests
+
+`src/__name__-conformance.test.ts` runs `describeProvider()` from `@llm/testkit/vitest`, the
+suite every llm-kit provider passes (abort, timeouts, resets, error mapping, limits, the pool
+transport, cache scope…); the other test files cover what is specific to the wire format.

@@ -156,9 +156,8 @@ describe("cache entries read back from Redis", () => {
     await store.ready();
     direct = new Redis(redis.url, { lazyConnect: false });
     rig = rigFor(mock, store, {
-      read: async (key) => (await direct.get(`${namespace}:e:${key}`)) ?? undefined,
-      write: async (key, value) =>
-        void (await direct.set(`${namespace}:e:${key}`, value, "KEEPTTL")),
+      read: async (key) => (await direct.get(store.entryKey(key))) ?? undefined,
+      write: async (key, value) => void (await direct.set(store.entryKey(key), value, "KEEPTTL")),
     });
   });
 

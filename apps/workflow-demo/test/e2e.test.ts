@@ -54,7 +54,7 @@ describe("workflow-demo, run as a process against testkit", () => {
     } finally {
       execFileSync("sh", [
         "-c",
-        `redis-cli -h 127.0.0.1 --scan --pattern '${namespace}*' | xargs -r redis-cli -h 127.0.0.1 del`,
+        `redis-cli -h 127.0.0.1 --scan --pattern '{${namespace}}:*' | xargs -r redis-cli -h 127.0.0.1 del`,
       ]);
     }
   });

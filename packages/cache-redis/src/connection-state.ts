@@ -1,5 +1,5 @@
 import { NetworkError } from "@llm/core";
-import type { Redis } from "ioredis";
+import type { Cluster, Redis } from "ioredis";
 
 export type StoreState = "up" | "down";
 
@@ -18,7 +18,7 @@ export interface StoreStateChange {
  * purpose.
  */
 export function watchConnectionState(
-  client: Redis,
+  client: Redis | Cluster,
   onChange: (change: StoreStateChange) => void,
   stopped: () => boolean,
 ): { readonly state: StoreState | undefined } {

@@ -1,2 +1,2 @@
 export type { StoreState, StoreStateChange } from "./connection-state.js";
-export { RedisStore, type RedisStoreOptions } from "./redis-store.js";
+export { namespaceKeyPrefix, RedisStore, type RedisStoreOptions } from "./redis-store.js";

@@ -3,7 +3,7 @@ import { ConfigError } from "@llm/core";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropNamespace, SHARED_REDIS, uniqueNamespace } from "../test/redis-helpers.js";
-import { RedisStore } from "./redis-store.js";
+import { namespaceKeyPrefix, RedisStore } from "./redis-store.js";
 
 const namespaces: string[] = [];
 
@@ -28,8 +28,8 @@ describe("RedisStore", () => {
     const store = await open();
     await store.set("k", "v", { ttlMs: 60_000, tags: ["t"] });
     const raw = new Redis(SHARED_REDIS);
-    const entryTtl = await raw.pttl(`${store.namespace}:e:k`);
-    const tagTtl = await raw.pttl(`${store.namespace}:t:t`);
+    const entryTtl = await raw.pttl(store.entryKey("k"));
+    const tagTtl = await raw.pttl(`${namespaceKeyPrefix(store.namespace)}t:t`);
     raw.disconnect();
     expect(entryTtl).toBeGreaterThan(50_000);
     expect(entryTtl).toBeLessThanOrEqual(60_000);
@@ -43,9 +43,9 @@ describe("RedisStore", () => {
     await store.set("long", "v", { ttlMs: 100_000, tags: ["t"] });
     await store.set("shorter", "v", { ttlMs: 5_000, tags: ["t"] });
     const raw = new Redis(SHARED_REDIS);
-    expect(await raw.pttl(`${store.namespace}:t:t`)).toBeGreaterThan(90_000);
+    expect(await raw.pttl(`${namespaceKeyPrefix(store.namespace)}t:t`)).toBeGreaterThan(90_000);
     await store.set("forever", "v", { tags: ["t"] });
-    expect(await raw.pttl(`${store.namespace}:t:t`)).toBe(-1);
+    expect(await raw.pttl(`${namespaceKeyPrefix(store.namespace)}t:t`)).toBe(-1);
     raw.disconnect();
     expect(await store.deleteByTag("t")).toBe(4);
     await store.close();
@@ -59,15 +59,21 @@ describe("RedisStore", () => {
     const keys: string[] = [];
     let cursor = "0";
     do {
-      const [next, page] = await raw.scan(cursor, "MATCH", `${store.namespace}:*`, "COUNT", 1000);
+      const [next, page] = await raw.scan(
+        cursor,
+        "MATCH",
+        `${namespaceKeyPrefix(store.namespace)}*`,
+        "COUNT",
+        1000,
+      );
       keys.push(...page);
       cursor = next;
     } while (cursor !== "0");
     raw.disconnect();
     expect(keys.sort()).toEqual([
-      `${store.namespace}:e:k`,
-      `${store.namespace}:m:k`,
-      `${store.namespace}:t:t`,
+      `{${store.namespace}}:e:k`,
+      `{${store.namespace}}:m:k`,
+      `{${store.namespace}}:t:t`,
     ]);
     await store.clear();
     await store.close();
@@ -99,7 +105,7 @@ describe("RedisStore", () => {
     await store.ready();
     await store.set("k", "v");
     await store.close();
-    expect(await client.get(`${namespace}:e:k`)).toBe("v");
+    expect(await client.get(store.entryKey("k"))).toBe("v");
     await client.quit();
   });
 

@@ -7,7 +7,7 @@ import type {
   StoreSetOptions,
 } from "@llm/cache";
 import { ConfigError } from "@llm/core";
-import { Redis, type RedisOptions } from "ioredis";
+import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import {
   type StoreState,
   type StoreStateChange,
@@ -17,14 +17,20 @@ import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.j
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
 
 export interface RedisStoreOptions {
-  /** `redis://[:password@]host:port/db`. One of `url` / `client` is required. */
+  /** `redis://[:password@]host:port/db`. One of `url` / `cluster` / `client` is required. */
   url?: string;
   /**
-   * Your own connection. It is used as is (configure `enableOfflineQueue:
-   * false` and `commandTimeout` yourself for fail-fast behaviour) and is not
-   * closed by `close()`; the subscriber connection duplicated from it is.
+   * Startup nodes of a Redis Cluster (`redis://host:port` or `{ host, port }`);
+   * the rest of the cluster is discovered from them.
    */
-  client?: Redis;
+  cluster?: readonly (string | ClusterNode)[];
+  /**
+   * Your own connection (a `Redis` or a `Cluster`). It is used as is
+   * (configure `enableOfflineQueue: false` and `commandTimeout` yourself for
+   * fail-fast behaviour) and is not closed by `close()`; the subscriber
+   * connection duplicated from it is.
+   */
+  client?: Redis | Cluster;
   /** Prefix of every key and of the invalidation channel; one app or tenant per namespace. */
   namespace: string;
   /** A command without a reply within this many ms fails. Default 250. */
@@ -40,9 +46,20 @@ export interface RedisStoreOptions {
    * per failed command or reconnection attempt (see `state`).
    */
   onStateChange?: (change: StoreStateChange) => void;
-  /** Extra ioredis options for connections created from `url`. */
+  /** Extra ioredis options for connections created from `url` (and for each node of a `cluster`). */
   redisOptions?: RedisOptions;
+  /** Extra ioredis options for a `cluster` connection. */
+  clusterOptions?: ClusterOptions;
 }
+
+/**
+ * Every key of a namespace starts with `{<namespace>}:`: the braces are a
+ * Redis Cluster hash tag, so an entry, its tag list and its tag sets share one
+ * slot and a Lua script may touch them together. A namespace therefore lives
+ * on one node; a cluster spreads namespaces (apps, tenants), not the entries of
+ * one.
+ */
+export const namespaceKeyPrefix = (namespace: string): string => `{${namespace}}:`;
 
 const SCAN_COUNT = 500;
 const DELETE_BATCH = 500;
@@ -53,7 +70,8 @@ interface ScriptCommands {
   llmCacheDeleteTag(numKeys: number, ...args: string[]): Promise<number>;
 }
 
-type ScriptedRedis = Redis & ScriptCommands;
+type Connection = Redis | Cluster;
+type ScriptedRedis = Connection & ScriptCommands;
 type ScriptedPipeline = ReturnType<Redis["pipeline"]> & {
   llmCacheSet(numKeys: number, ...args: (string | number)[]): unknown;
 };
@@ -80,7 +98,7 @@ export class RedisStore implements CacheStore {
   readonly origin = randomUUID();
   readonly #client: ScriptedRedis;
   readonly #ownsClient: boolean;
-  readonly #subscriber: Redis | undefined;
+  readonly #subscriber: Connection | undefined;
   readonly #prefix: string;
   readonly #channel: string;
   readonly #listeners = new Set<InvalidationListener>();
@@ -90,18 +108,25 @@ export class RedisStore implements CacheStore {
   #closed = false;
 
   constructor(options: RedisStoreOptions) {
-    if (!options.namespace || /[\s*?[\]]/.test(options.namespace)) {
-      throw new ConfigError("RedisStore needs a namespace without spaces or glob characters", {
-        issues: [{ path: "namespace", message: `got ${JSON.stringify(options.namespace)}` }],
-      });
+    if (!options.namespace || /[\s*?[\]{}]/.test(options.namespace)) {
+      throw new ConfigError(
+        "RedisStore needs a namespace without spaces, braces or glob characters",
+        {
+          issues: [{ path: "namespace", message: `got ${JSON.stringify(options.namespace)}` }],
+        },
+      );
     }
-    if (options.client === undefined && options.url === undefined) {
-      throw new ConfigError("RedisStore needs a `url` or a `client`", {
+    if (
+      options.client === undefined &&
+      options.url === undefined &&
+      options.cluster === undefined
+    ) {
+      throw new ConfigError("RedisStore needs a `url`, a `cluster` or a `client`", {
         issues: [{ path: "url", message: "missing" }],
       });
     }
     this.namespace = options.namespace;
-    this.#prefix = `${options.namespace}:`;
+    this.#prefix = namespaceKeyPrefix(options.namespace);
     this.#channel = `${options.namespace}:invalidate`;
     this.#onError = options.onError ?? (() => {});
 
@@ -115,7 +140,16 @@ export class RedisStore implements CacheStore {
       ...options.redisOptions,
     };
     this.#ownsClient = options.client === undefined;
-    const client = options.client ?? new Redis(options.url!, failFast);
+    const client =
+      options.client ??
+      (options.cluster
+        ? new Cluster([...options.cluster], {
+            enableOfflineQueue: false,
+            clusterRetryStrategy: failFast.retryStrategy,
+            ...options.clusterOptions,
+            redisOptions: { ...failFast, ...options.clusterOptions?.redisOptions },
+          })
+        : new Redis(options.url!, failFast));
     client.on("error", this.#onError);
     this.#connection = watchConnectionState(
       client,
@@ -132,7 +166,10 @@ export class RedisStore implements CacheStore {
       return;
     }
     // The subscriber may queue: SUBSCRIBE must survive a start before Redis is up.
-    const subscriber = client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+    const subscriber =
+      client instanceof Cluster
+        ? client.duplicate(undefined, { enableOfflineQueue: true })
+        : client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
     subscriber.on("error", this.#onError);
     subscriber.on("message", (channel: string, message: string) => this.#deliver(channel, message));
     this.#subscriber = subscriber;
@@ -178,8 +215,14 @@ export class RedisStore implements CacheStore {
     if (failed) throw failed[0];
   }
 
+  /** The Redis key holding `key`'s entry (for tools and tests that look at Redis directly). */
+  entryKey(key: string): string {
+    return this.#entry(key);
+  }
+
   async delete(key: string): Promise<boolean> {
-    const count = await this.#client.llmCacheDelete(0, this.#prefix, key);
+    // Every script names one key of the namespace's slot, so a Cluster routes it to the right node.
+    const count = await this.#client.llmCacheDelete(1, this.#entry(key), this.#prefix, key);
     await this.#publish({ type: "key", key });
     return count > 0;
   }
@@ -190,10 +233,12 @@ export class RedisStore implements CacheStore {
     for await (const keys of this.#scan(`${entryPrefix}${escapeGlob(prefix)}*`)) {
       const logical = keys.map((k) => k.slice(entryPrefix.length));
       for (let i = 0; i < logical.length; i += DELETE_BATCH) {
+        const batch = logical.slice(i, i + DELETE_BATCH);
         count += await this.#client.llmCacheDelete(
-          0,
+          1,
+          this.#entry(batch[0] as string),
           this.#prefix,
-          ...logical.slice(i, i + DELETE_BATCH),
+          ...batch,
         );
       }
     }
@@ -202,7 +247,12 @@ export class RedisStore implements CacheStore {
   }
 
   async deleteByTag(tag: string): Promise<number> {
-    const count = await this.#client.llmCacheDeleteTag(0, this.#prefix, tag);
+    const count = await this.#client.llmCacheDeleteTag(
+      1,
+      `${this.#prefix}t:${tag}`,
+      this.#prefix,
+      tag,
+    );
     await this.#publish({ type: "tag", tag });
     return count;
   }
@@ -248,17 +298,28 @@ export class RedisStore implements CacheStore {
     ];
   }
 
+  /** SCAN on every node that may hold the namespace: the one server, or each Cluster primary. */
   async *#scan(pattern: string): AsyncGenerator<string[]> {
-    let cursor = "0";
-    do {
-      const [next, keys] = await this.#client.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
-      cursor = next;
-      yield keys;
-    } while (cursor !== "0");
+    const nodes = this.#client instanceof Cluster ? this.#client.nodes("master") : [this.#client];
+    for (const node of nodes) {
+      let cursor = "0";
+      do {
+        const [next, keys] = await node.scan(cursor, "MATCH", pattern, "COUNT", SCAN_COUNT);
+        cursor = next;
+        yield keys;
+      } while (cursor !== "0");
+    }
   }
 
   async #publish(invalidation: StoreInvalidation): Promise<void> {
-    await this.#client.publish(this.#channel, encodeInvalidation(this.origin, invalidation));
+    // A Cluster sends a keyless command to any node, and messages published on
+    // different nodes may overtake each other on the cluster bus: one node keeps
+    // this instance's invalidations in the order they happened.
+    const via =
+      this.#client instanceof Cluster
+        ? (this.#client.nodes("master")[0] ?? this.#client)
+        : this.#client;
+    await via.publish(this.#channel, encodeInvalidation(this.origin, invalidation));
   }
 
   #deliver(channel: string, message: string): void {
@@ -278,7 +339,7 @@ function escapeGlob(text: string): string {
   return text.replace(/[*?[\]\\]/g, "\\$&");
 }
 
-async function quit(connection: Redis): Promise<void> {
+async function quit(connection: Connection): Promise<void> {
   if (connection.status === "ready") {
     try {
       await connection.quit();

@@ -1,11 +1,12 @@
 /**
  * Lua scripts, so that an entry, its tag list and the tag sets change
- * together in one round trip. Key layout under the namespace `ns`:
- *   `ns:e:<key>`  the entry (a plain string, so reads are GET / MGET)
- *   `ns:m:<key>`  the entry's tags (a set; only for tagged entries)
- *   `ns:t:<tag>`  the entries carrying a tag (a set of `ns:e:` keys)
- * Tag keys are derived inside the scripts, which ties a namespace to one
- * Redis node: standalone or Sentinel, not Cluster.
+ * together in one round trip. Key layout under the namespace `ns` (its keys
+ * start with the hash tag `{ns}:`, one Cluster slot):
+ *   `{ns}:e:<key>`  the entry (a plain string, so reads are GET / MGET)
+ *   `{ns}:m:<key>`  the entry's tags (a set; only for tagged entries)
+ *   `{ns}:t:<tag>`  the entries carrying a tag (a set of `{ns}:e:` keys)
+ * Tag keys are derived inside the scripts; they are in the same slot as the
+ * key each script is given (KEYS[1]), which is what routes it on a Cluster.
  */
 
 /** KEYS: entry, meta. ARGV: value, ttl ms or "", tag-key prefix, tags… */
@@ -42,7 +43,7 @@ end
 return 1
 `;
 
-/** ARGV: namespace prefix ("ns:"), logical keys…  Returns the number of entries that existed. */
+/** KEYS: one key of the namespace (routing). ARGV: key prefix ("{ns}:"), logical keys…  Returns the number of entries that existed. */
 export const DELETE_SCRIPT = `
 local ns = ARGV[1]
 local count = 0
@@ -57,7 +58,7 @@ end
 return count
 `;
 
-/** ARGV: namespace prefix ("ns:"), tag.  Returns the number of entries deleted. */
+/** KEYS: the tag set (routing). ARGV: key prefix ("{ns}:"), tag.  Returns the number of entries deleted. */
 export const DELETE_TAG_SCRIPT = `
 local ns = ARGV[1]
 local tagKey = ns .. 't:' .. ARGV[2]

@@ -1,4 +1,5 @@
 import { Redis } from "ioredis";
+import { namespaceKeyPrefix } from "../src/redis-store.js";
 
 export const SHARED_REDIS = "redis://127.0.0.1:6379";
 
@@ -13,7 +14,13 @@ export async function dropNamespace(namespace: string): Promise<void> {
   try {
     let cursor = "0";
     do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `${namespace}:*`, "COUNT", 500);
+      const [next, keys] = await redis.scan(
+        cursor,
+        "MATCH",
+        `${namespaceKeyPrefix(namespace)}*`,
+        "COUNT",
+        500,
+      );
       cursor = next;
       if (keys.length) await redis.unlink(...keys);
     } while (cursor !== "0");

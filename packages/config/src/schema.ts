@@ -61,6 +61,53 @@ export const circuitBreakerSchema = z.strictObject({
 });
 
 /**
+ * A client's share of a provider's rate limits (@llm/ratelimit): requests and
+ * tokens per minute, held in `rateLimits.store` — shared by every process on
+ * the same Redis. `per` names whose budget it is: this client's alone, every
+ * client of the same provider instance (endpoint, organisation, project), or
+ * every client sending the same API key.
+ */
+export const clientRateLimitSchema = z
+  .strictObject({
+    requestsPerMinute: int(1).optional(),
+    tokensPerMinute: int(1).optional(),
+    per: z.enum(["client", "provider", "apiKey"]).default("client"),
+    /** Longest a call waits for the budget before it fails with `RateLimitBudgetError`. */
+    maxWaitMs: duration().default(30_000),
+    /** Most calls of one process waiting for the budget at once. */
+    maxQueue: int(0).default(1_000),
+    /** Tighten the budget from the provider's rate-limit headers and 429 retry-after. */
+    learn: boolish().default(true),
+  })
+  .refine((limit) => limit.requestsPerMinute !== undefined || limit.tokensPerMinute !== undefined, {
+    message: "set requestsPerMinute, tokensPerMinute or both",
+  });
+
+/** Where rate-limit budgets live. */
+export const rateLimitsSchema = z.strictObject({
+  store: z
+    .discriminatedUnion("type", [
+      z.strictObject({ type: z.literal("memory") }),
+      z.strictObject({
+        type: z.literal("redis"),
+        /** A `SecretURL`: `redis://:password@host` prints redacted. */
+        url: secretURL({ anyString: true }),
+        prefix: z.string().min(1).default("llm:rl"),
+        password: secret().optional(),
+      }),
+    ])
+    .default({ type: "memory" }),
+  /**
+   * HMAC key of the API-key tag that names `per: apiKey` budgets (env:
+   * `LLM__RATE_LIMITS__KEY_SECRET`); processes sharing a budget must share it.
+   * Unset: `cache.scopeSecret`, else a random key per process.
+   */
+  keySecret: secret()
+    .refine((value) => value.reveal().length >= 16, { message: "needs at least 16 characters" })
+    .optional(),
+});
+
+/**
  * Which requests a cache may answer and store — the sampling rule (see
  * `asksForVariety` in @llm/core): a request is cached unless it asks for
  * variety (an explicit `temperature > 0`, or `n`/`candidateCount` > 1). An
@@ -133,6 +180,7 @@ export const clientSchema = z.strictObject({
   retries: retriesSchema.optional(),
   circuitBreaker: circuitBreakerSchema.optional(),
   cache: clientCacheSchema.optional(),
+  rateLimit: clientRateLimitSchema.optional(),
 });
 
 export const l1CacheSchema = z.strictObject({
@@ -155,13 +203,22 @@ export const l2CacheSchema = z.discriminatedUnion("type", [
     path: z.string().min(1),
     maxBytes: size().optional(),
   }),
-  z.strictObject({
-    type: z.literal("redis"),
-    /** A `SecretURL`: `redis://:password@host` prints redacted. */
-    url: secretURL({ anyString: true }),
-    namespace: z.string().min(1).default("llm"),
-    password: secret().optional(),
-  }),
+  z
+    .strictObject({
+      type: z.literal("redis"),
+      /** A `SecretURL`: `redis://:password@host` prints redacted. */
+      url: secretURL({ anyString: true }).optional(),
+      /** Startup nodes of a Redis Cluster (`redis://host:port`), instead of `url`. */
+      cluster: z
+        .array(secretURL({ anyString: true }))
+        .min(1)
+        .optional(),
+      namespace: z.string().min(1).default("llm"),
+      password: secret().optional(),
+    })
+    .refine((l2) => (l2.url === undefined) !== (l2.cluster === undefined), {
+      message: "set either url or cluster",
+    }),
   z.strictObject({ type: z.literal("none") }),
 ]);
 
@@ -284,6 +341,7 @@ export const baseConfigShape = {
   memory: memorySchema.prefault({}),
   plugins: z.array(pluginEntrySchema).default([]),
   hooks: hooksSchema.prefault({}),
+  rateLimits: rateLimitsSchema.prefault({}),
 };
 
 export const BUILT_IN_SECTIONS: ReadonlySet<string> = new Set(Object.keys(baseConfigShape));
@@ -405,3 +463,5 @@ export type RetriesConfig = z.output<typeof retriesSchema>;
 export type TimeoutsConfig = z.output<typeof timeoutsSchema>;
 export type LimitsConfig = z.output<typeof limitsSchema>;
 export type CircuitBreakerConfig = z.output<typeof circuitBreakerSchema>;
+export type ClientRateLimitConfig = z.output<typeof clientRateLimitSchema>;
+export type RateLimitsConfig = z.output<typeof rateLimitsSchema>;

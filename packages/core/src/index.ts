@@ -28,6 +28,7 @@ export type {
 } from "./messages.js";
 export type { GenerateContext, Middleware, StreamContext } from "./middleware.js";
 export * from "./provider-utils/index.js";
+export type { RateLimitInfo, RateLimitWindow } from "./rate-limit-info.js";
 export {
   isSecretHeaderName,
   isSensitiveQueryParam,

@@ -1,5 +1,6 @@
 import type { JsonValue } from "./json.js";
 import type { AssistantContentPart } from "./messages.js";
+import type { RateLimitInfo } from "./rate-limit-info.js";
 
 /** Why generation stopped, unified across providers. The provider's own value is kept as `rawFinishReason`. */
 export type FinishReason = "stop" | "length" | "tool-calls" | "content-filter" | "error" | "other";
@@ -40,6 +41,8 @@ export interface ChatResponse {
   usage: Usage;
   /** The provider's request id (`x-request-id`, `request-id`, …), for support tickets. */
   requestId?: string;
+  /** The provider's rate-limit headers on this answer, for rate limiters to learn from. */
+  rateLimit?: RateLimitInfo;
   providerMetadata?: Record<string, JsonValue>;
   origin: ResponseOrigin;
 }

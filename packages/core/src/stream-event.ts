@@ -1,4 +1,5 @@
 import type { LLMError } from "./errors/llm-error.js";
+import type { RateLimitInfo } from "./rate-limit-info.js";
 import type { FinishReason, ResponseOrigin, ToolCall, Usage } from "./response.js";
 
 export interface StreamStartEvent {
@@ -7,6 +8,8 @@ export interface StreamStartEvent {
   model: string;
   provider: string;
   requestId?: string;
+  /** The provider's rate-limit headers, for rate limiters to learn from. */
+  rateLimit?: RateLimitInfo;
   origin: ResponseOrigin;
 }
 

@@ -16,7 +16,10 @@ import {
   toLLMError,
 } from "@llm/core";
 import { type Hooks, hooksMiddleware } from "@llm/hooks";
+import { consoleLogger, type PluginLogger } from "@llm/plugins";
+import type { RateLimitStore } from "@llm/ratelimit";
 import { clientCacheOptions } from "./client-cache-options.js";
+import { clientRateLimit } from "./client-rate-limit.js";
 import { fallbackOrder } from "./fallback-order.js";
 import { missingProviderError } from "./install-providers.js";
 import { requestDefaultsMiddleware } from "./request-defaults.js";
@@ -35,17 +38,23 @@ export interface ClientBuildContext {
   pluginMiddlewares: readonly Middleware[];
   /** Breakers live across rebuilds so a hot reload does not forget an outage. */
   breakers: Map<string, CircuitBreaker>;
+  /** Where `clients.<name>.rateLimit` budgets live; without it, rate limits are not applied. */
+  rateLimits?: RateLimitStore;
+  /** Where the rate limiter reports an unavailable store. */
+  logger?: PluginLogger;
 }
 
 /**
  * The middleware chain of a named client, outermost first:
  *
  *   hooks → plugin middlewares → request defaults → cache →
- *   fallback( [retry → circuit breaker → timeout → provider] per client … )
+ *   fallback( [retry → rate limit → circuit breaker → timeout → provider] per client … )
  *
  * Hooks see every call (hits included); the cache answers before any retry
  * bookkeeping; each client in the fallback list keeps its own retry budget,
- * breaker and deadlines, so an open breaker moves straight to the next one.
+ * rate limit, breaker and deadlines, so an open breaker moves straight to the
+ * next one. Each attempt spends the rate limit (each reaches the provider); a
+ * refused budget is not a provider failure, so it sits above the breaker.
  */
 export function buildClient(name: string, context: ClientBuildContext): LLMClient {
   const clients = context.config.clients;
@@ -103,6 +112,17 @@ function resilientProvider(
           }),
       }),
     );
+  }
+  if (context.rateLimits) {
+    const limit = clientRateLimit(
+      name,
+      config,
+      provider,
+      context.config,
+      context.rateLimits,
+      context.logger ?? consoleLogger("llm-ratelimit"),
+    );
+    if (limit) middlewares.push(limit);
   }
   const breakerConfig = config.circuitBreaker;
   if (breakerConfig?.enabled) {

@@ -40,7 +40,8 @@ export async function createCacheStore(
     case "redis": {
       const { RedisStore } = await importStorePackage<{
         RedisStore: new (options: {
-          url: string;
+          url?: string;
+          cluster?: string[];
           namespace: string;
           password?: string;
           onStateChange?: (change: { state: "up" | "down"; error?: Error }) => void;
@@ -49,7 +50,8 @@ export async function createCacheStore(
         };
       }>("@llm/cache-redis", context);
       const store = new RedisStore({
-        url: l2.url.reveal(),
+        ...(l2.url === undefined ? {} : { url: l2.url.reveal() }),
+        ...(l2.cluster === undefined ? {} : { cluster: l2.cluster.map((node) => node.reveal()) }),
         namespace: l2.namespace,
         ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
         ...(context.onStoreState ? { onStateChange: context.onStoreState } : {}),

@@ -6,6 +6,7 @@ import { type ProviderDefinition, ProviderRegistry } from "@llm/core";
 import type { PluginManager } from "@llm/plugins";
 import { Container, type ServiceIdentifier } from "inversify";
 import { createCacheStore } from "./create-cache-store.js";
+import { createRateLimitStore } from "./create-rate-limit-store.js";
 import type { EmbeddingClientFactory } from "./embedding-client-factory.js";
 import { installProviders } from "./install-providers.js";
 import type { LLMClientFactory } from "./llm-client-factory.js";
@@ -17,6 +18,7 @@ import { memoryModule } from "./modules/memory-module.js";
 import { pluginsModule } from "./modules/plugins-module.js";
 import { poolModule } from "./modules/pool-module.js";
 import { providersModule } from "./modules/providers-module.js";
+import { rateLimitModule } from "./modules/rate-limit-module.js";
 import { reportStoreState } from "./report-store-state.js";
 import { TOKENS } from "./tokens.js";
 
@@ -53,7 +55,7 @@ export interface LLMContainer {
 
 /**
  * The composition root: config → registry → hooks → plugins → L2 store →
- * pool, memory, cache → `LLMClientFactory`. Feature packages stay
+ * pool, memory, cache, rate-limit store → `LLMClientFactory`. Feature packages stay
  * decorator-free; only this package knows Inversify.
  */
 export async function createLLMContainer(
@@ -122,7 +124,17 @@ export async function createLLMContainer(
       pluginStores: plugins.cacheStores,
       onStoreState: reportStoreState(hooks, l2.type),
     });
-    container.load(poolModule(), memoryModule(), cacheModule(store), clientsModule());
+    const rateLimits = await createRateLimitStore(manager.get().rateLimits, {
+      baseDir,
+      conditions,
+    });
+    container.load(
+      poolModule(),
+      memoryModule(),
+      cacheModule(store),
+      rateLimitModule(rateLimits),
+      clientsModule(),
+    );
     await options.configure?.(container);
   } catch (error) {
     await disposeAll().catch(() => undefined);

@@ -12,7 +12,8 @@ import type {
 } from "@llm/core";
 import { ConfigError } from "@llm/core";
 import type { Hooks } from "@llm/hooks";
-import type { PluginManager } from "@llm/plugins";
+import { consoleLogger, type PluginManager } from "@llm/plugins";
+import type { RateLimitStore } from "@llm/ratelimit";
 import { inject, injectable, optional } from "inversify";
 import { buildClient } from "./build-client.js";
 import { installProviders } from "./install-providers.js";
@@ -31,6 +32,7 @@ export class LLMClientFactory {
   readonly #built = new Map<string, LLMClient>();
   readonly #handles = new Map<string, LLMClient>();
   readonly #breakers = new Map<string, CircuitBreaker>();
+  readonly #logger = consoleLogger("llm-ratelimit");
   readonly #disposeListener: () => void;
   #reloading: Promise<void> = Promise.resolve();
 
@@ -42,6 +44,9 @@ export class LLMClientFactory {
     @inject(TOKENS.PluginManager) private readonly plugins: PluginManager,
     @inject(TOKENS.BaseDir) private readonly baseDir: string,
     @inject(TOKENS.CacheMiddleware) @optional() private readonly cache: CacheMiddleware | undefined,
+    @inject(TOKENS.RateLimitStore)
+    @optional()
+    private readonly rateLimits: RateLimitStore | undefined,
   ) {
     this.#disposeListener = config.onChange((event) => {
       this.#reloading = this.#onChange(event);
@@ -114,6 +119,8 @@ export class LLMClientFactory {
       cache: config.cache.enabled ? this.cache : undefined,
       pluginMiddlewares: this.plugins.middlewares(),
       breakers: this.#breakers,
+      ...(this.rateLimits ? { rateLimits: this.rateLimits } : {}),
+      logger: this.#logger,
     });
     this.#built.set(name, client);
     return client;
@@ -125,7 +132,8 @@ export class LLMClientFactory {
       path === "clients" ||
       path.startsWith("clients.") ||
       path === "cache" ||
-      path.startsWith("cache.");
+      path.startsWith("cache.") ||
+      path.startsWith("rateLimits.");
     if (!event.changes.some((c) => rebuilds(c.path))) return;
     // A new provider type may need its package imported before anything is rebuilt.
     await installProviders(this.registry, event.config, this.baseDir).catch(() => undefined);

@@ -12,6 +12,7 @@ import type { Hooks } from "@llm/hooks";
 import type { MemoryManager } from "@llm/memory";
 import type { PluginManager } from "@llm/plugins";
 import type { ConnectionPool } from "@llm/pool";
+import type { RateLimitStore } from "@llm/ratelimit";
 import type { ServiceIdentifier } from "inversify";
 import type { EmbeddingClientFactory } from "./embedding-client-factory.js";
 import type { LLMClientFactory } from "./llm-client-factory.js";
@@ -39,6 +40,8 @@ export const TOKENS = {
   EmbeddingCache: token<TieredCache<CachedEmbedding> | undefined>("EmbeddingCache"),
   /** `embeddings.get("search")`: the embedding client of a configured client. */
   EmbeddingClientFactory: token<EmbeddingClientFactory>("EmbeddingClientFactory"),
+  /** Where every client's rate-limit budget lives (`rateLimits.store`): in process or in Redis. */
+  RateLimitStore: token<RateLimitStore>("RateLimitStore"),
   Hooks: token<Hooks>("Hooks"),
   PluginManager: token<PluginManager>("PluginManager"),
   LLMClientFactory: token<LLMClientFactory>("LLMClientFactory"),

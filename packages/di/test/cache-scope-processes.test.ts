@@ -52,7 +52,7 @@ afterAll(async () => {
 function dropNamespace(): void {
   const keys = execFileSync(
     "redis-cli",
-    ["-h", "127.0.0.1", "--scan", "--pattern", `${namespace}:*`],
+    ["-h", "127.0.0.1", "--scan", "--pattern", `{${namespace}}:*`],
     { encoding: "utf8" },
   )
     .split("\n")

@@ -5,7 +5,7 @@ import { AuthenticationError, type ChatRequest } from "@llm/core";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createLLMContainer, type LLMContainer, TOKENS } from "../src/index.js";
-import { packageDir, sourceConditions, tempDir } from "./helpers.js";
+import { containerFromYaml, packageDir, sourceConditions, tempDir } from "./helpers.js";
 
 /**
  * Issue #11 item 1: two tenants in one config — own server, own key, own
@@ -55,16 +55,7 @@ function yaml(clients: Record<string, ClientSpec>, cache = ""): string {
   return `${out}cache:\n  l2: { type: none }\n${cache}`;
 }
 
-async function container(text: string): Promise<LLMContainer> {
-  const file = tmp.write(`scope-${open.length}-${Date.now()}.yaml`, text);
-  const c = await createLLMContainer({
-    config: { files: [file], env: {} },
-    baseDir: packageDir,
-    conditions: sourceConditions,
-  });
-  open.push(c);
-  return c;
-}
+const container = (text: string): Promise<LLMContainer> => containerFromYaml(tmp, text, open);
 
 describe("cache scope through createLLMContainer", () => {
   it("sends each tenant's request to its own server when both ask the same", async () => {
@@ -248,7 +239,7 @@ describe("cache scope through createLLMContainer", () => {
     );
     const response = await c.clients.get("a").generate(ask("hello"));
     await c.get(TOKENS.CacheMiddleware)!.flush();
-    const key = `${namespace}:e:${String(response.providerMetadata?.cacheKey)}`;
+    const key = `{${namespace}}:e:${String(response.providerMetadata?.cacheKey)}`;
     try {
       const ttl = Number(
         execFileSync("redis-cli", ["-h", "127.0.0.1", "pttl", key], { encoding: "utf8" }),

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
+import { createLLMContainer, type LLMContainer } from "../src/index.js";
 
 /** Provider and store packages resolve from the di package (they are its dev dependencies). */
 export const packageDir = join(dirname(fileURLToPath(import.meta.url)), "..");
@@ -119,4 +120,24 @@ export async function runFixture(file: string, args: readonly string[]): Promise
   const status = await new Promise<number | null>((resolve) => child.on("close", resolve));
   clearTimeout(killer);
   return { status, stdout, stderr };
+}
+
+/**
+ * A container from YAML `text` written into `dir`, with the package's own
+ * providers and stores resolved from source; pushed onto `open` so the test
+ * file's afterEach can dispose it.
+ */
+export async function containerFromYaml(
+  dir: ReturnType<typeof tempDir>,
+  text: string,
+  open: LLMContainer[],
+): Promise<LLMContainer> {
+  const file = dir.write(`config-${open.length}-${process.hrtime.bigint()}.yaml`, text);
+  const c = await createLLMContainer({
+    config: { files: [file], env: {} },
+    baseDir: packageDir,
+    conditions: sourceConditions,
+  });
+  open.push(c);
+  return c;
 }

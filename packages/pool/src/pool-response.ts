@@ -268,22 +268,34 @@ export class PoolResponse
   }
 
   /** The whole body as text; past the pool's `maxBodyBytes` it stops reading and throws `LimitExceededError`. */
-  async text(): Promise<string> {
+  text(): Promise<string> {
+    const whole = this.#takeWhole();
+    return whole === undefined ? this.#readText() : Promise.resolve(whole);
+  }
+
+  /**
+   * Common case for JSON: the whole body arrived with the headers, within the bound. Takes
+   * and decodes it in one go, with no async step; `undefined` otherwise. Its size is known
+   * exactly, so content-length is not consulted (the headers stay unparsed).
+   */
+  #takeWhole(): string | undefined {
+    if (!this.#ended || this.#error !== undefined || this.#buffered > this.#owner.maxBodyBytes)
+      return undefined;
+    const chunks = this.#head === 0 ? this.#chunks : this.#chunks.slice(this.#head);
+    const bytes = this.#buffered;
+    this.#chunks = [];
+    this.#head = 0;
+    this.#buffered = 0;
+    return decodeUtf8(chunks, bytes);
+  }
+
+  async #readText(): Promise<string> {
     const max = this.#owner.maxBodyBytes;
-    // Common case for JSON: the whole body arrived with the headers; decode it in one go. Its
-    // size is known exactly, so content-length is not consulted (the headers stay unparsed).
     if (this.#ended && this.#error === undefined) {
+      // All here but over the bound (#takeWhole took everything within it).
       const size = this.#buffered;
-      if (size > max) {
-        await this.cancel();
-        throw this.#tooLarge(size);
-      }
-      const chunks = this.#head === 0 ? this.#chunks : this.#chunks.slice(this.#head);
-      const bytes = this.#buffered;
-      this.#chunks = [];
-      this.#head = 0;
-      this.#buffered = 0;
-      return decodeUtf8(chunks, bytes);
+      await this.cancel();
+      throw this.#tooLarge(size);
     }
     const declared = Number(this.headers["content-length"]);
     if (declared > max || this.#buffered > max) {
@@ -317,8 +329,17 @@ export class PoolResponse
     );
   }
 
-  async json(): Promise<unknown> {
-    const text = await this.text();
+  json(): Promise<unknown> {
+    const whole = this.#takeWhole();
+    if (whole === undefined) return this.#readText().then((text) => this.#parse(text));
+    try {
+      return Promise.resolve(this.#parse(whole));
+    } catch (error) {
+      return Promise.reject(error);
+    }
+  }
+
+  #parse(text: string): unknown {
     try {
       return JSON.parse(text);
     } catch (error) {

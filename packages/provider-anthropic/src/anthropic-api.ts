@@ -5,6 +5,7 @@
  * field; the guards below check only what the client relies on.
  */
 import type { JsonObject, JsonSchema } from "@llm/core";
+import { isRecord } from "@llm/core";
 
 // ── request ─────────────────────────────────────────────────────────────────
 
@@ -115,16 +116,12 @@ export interface AnthropicErrorObject {
 
 // ── guards ──────────────────────────────────────────────────────────────────
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** A message: an object with a `content` array. */
 export function isAnthropicMessage(value: unknown): value is AnthropicMessage {
-  return isObject(value) && Array.isArray(value.content);
+  return isRecord(value) && Array.isArray(value.content);
 }
 
 /** A stream event: an object with a string `type`. */
 export function isAnthropicStreamEvent(value: unknown): value is AnthropicStreamEvent {
-  return isObject(value) && typeof value.type === "string";
+  return isRecord(value) && typeof value.type === "string";
 }

@@ -4,7 +4,6 @@ import {
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
-  ConfigError,
   callJSON,
   driveStream,
   generateId,
@@ -15,6 +14,8 @@ import {
   providerCacheScope,
   type ResponseFormat,
   type ResponseLimits,
+  readRateLimitHeaders,
+  requireModel,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -97,13 +98,7 @@ export class AnthropicChatClient implements LLMClient {
   /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */
   buildRequestBody(request: ChatRequest, stream: boolean): AnthropicMessagesRequestBody {
     const config = this.#config;
-    const model = request.model ?? config.model;
-    if (!model) {
-      throw new ConfigError(`No model for ${PROVIDER}: set request.model or settings.model`, {
-        provider: PROVIDER,
-        issues: [{ path: "model", message: "required" }],
-      });
-    }
+    const model = requireModel(PROVIDER, request.model, config.model);
     const d = config.defaults;
     const prompt = convertToAnthropicMessages(request.messages);
     const body: AnthropicMessagesRequestBody = {
@@ -278,6 +273,8 @@ export function parseMessage(
   if (raw) response.rawFinishReason = raw;
   const requestId = headers["request-id"];
   if (requestId !== undefined) response.requestId = requestId;
+  const rateLimit = readRateLimitHeaders(headers);
+  if (rateLimit !== undefined) response.rateLimit = rateLimit;
   if (value.stop_details !== undefined && value.stop_details !== null) {
     response.providerMetadata = { stopDetails: value.stop_details as JsonValue };
   }

@@ -1,4 +1,11 @@
-import { generateId, type JsonValue, NetworkError, ParseError, type StreamEvent } from "@llm/core";
+import {
+  generateId,
+  type JsonValue,
+  NetworkError,
+  ParseError,
+  readRateLimitHeaders,
+  type StreamEvent,
+} from "@llm/core";
 import {
   type AnthropicStreamEvent,
   type AnthropicUsage,
@@ -148,6 +155,8 @@ export class AnthropicStreamEvents {
     };
     const requestId = this.#headers["request-id"];
     if (requestId !== undefined) start.requestId = requestId;
+    const rateLimit = readRateLimitHeaders(this.#headers);
+    if (rateLimit !== undefined) start.rateLimit = rateLimit;
     out.push(start);
   }
 

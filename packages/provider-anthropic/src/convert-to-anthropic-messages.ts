@@ -1,4 +1,11 @@
-import type { ImagePart, JsonObject, JsonValue, Message, UserContentPart } from "@llm/core";
+import {
+  type ImagePart,
+  isRecord,
+  type JsonObject,
+  type JsonValue,
+  type Message,
+  type UserContentPart,
+} from "@llm/core";
 import type {
   AnthropicContentBlockParam,
   AnthropicImageSource,
@@ -115,12 +122,11 @@ export function imageSource(part: ImagePart): AnthropicImageSource {
 
 /** `tool_use.input` must be an object; a raw-string input (unparsable arguments) is parsed if it can be. */
 function toObject(input: JsonValue): JsonObject {
-  if (typeof input === "object" && input !== null && !Array.isArray(input)) return input;
+  if (isRecord(input)) return input;
   if (typeof input === "string") {
     try {
       const parsed: unknown = JSON.parse(input);
-      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
-        return parsed as JsonObject;
+      if (isRecord(parsed)) return parsed as JsonObject;
     } catch {
       // fall through: not JSON
     }

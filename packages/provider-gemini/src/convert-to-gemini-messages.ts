@@ -1,4 +1,5 @@
 import type { ImagePart, JsonObject, JsonValue, Message } from "@llm/core";
+import { isRecord } from "@llm/core";
 import type { GeminiContent, GeminiPart } from "./gemini-api.js";
 
 /**
@@ -125,17 +126,14 @@ function guessImageType(url: string): string {
   return (extension && IMAGE_TYPES[extension]) || "image/jpeg";
 }
 
-const isObject = (value: JsonValue): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /** Gemini's `args` is a Struct: anything but an object is wrapped. */
 function toArgsObject(input: JsonValue): JsonObject {
-  if (isObject(input)) return input;
+  if (isRecord(input)) return input;
   return input === null ? {} : { value: input };
 }
 
 /** `functionResponse.response` is a Struct too; errors are marked so the model can tell. */
 function toResponseObject(output: JsonValue, isError: boolean): JsonObject {
   if (isError) return { error: output };
-  return isObject(output) ? output : { result: output };
+  return isRecord(output) ? output : { result: output };
 }

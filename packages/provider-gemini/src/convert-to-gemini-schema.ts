@@ -1,4 +1,5 @@
 import type { JsonObject, JsonValue } from "@llm/core";
+import { isRecord } from "@llm/core";
 
 /**
  * JSON Schema → the OpenAPI 3.0 subset Gemini accepts in `responseSchema` and
@@ -35,14 +36,11 @@ const MAX_REF_DEPTH = 8;
 
 type Defs = Record<string, JsonValue>;
 
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 export function convertToGeminiSchema(schema: JsonValue): JsonObject {
-  if (!isObject(schema)) return {};
+  if (!isRecord(schema)) return {};
   const defs: Defs = {
-    ...(isObject(schema.definitions) ? schema.definitions : {}),
-    ...(isObject(schema.$defs) ? schema.$defs : {}),
+    ...(isRecord(schema.definitions) ? schema.definitions : {}),
+    ...(isRecord(schema.$defs) ? schema.$defs : {}),
   };
   return convert(schema, defs, 0);
 }
@@ -50,14 +48,14 @@ export function convertToGeminiSchema(schema: JsonValue): JsonObject {
 /** An object schema without properties: Gemini wants the `parameters` field left out instead. */
 export function isEmptyObjectSchema(schema: JsonValue): boolean {
   return (
-    isObject(schema) &&
+    isRecord(schema) &&
     schema.type === "object" &&
-    (!isObject(schema.properties) || Object.keys(schema.properties).length === 0)
+    (!isRecord(schema.properties) || Object.keys(schema.properties).length === 0)
   );
 }
 
 function convert(schema: JsonValue, defs: Defs, depth: number): JsonObject {
-  if (!isObject(schema)) return {};
+  if (!isRecord(schema)) return {};
   if (typeof schema.$ref === "string") return resolveRef(schema, defs, depth);
 
   const out: JsonObject = {};
@@ -77,7 +75,7 @@ function convert(schema: JsonValue, defs: Defs, depth: number): JsonObject {
   }
   if (schema.const !== undefined) out.enum = [schema.const];
 
-  if (isObject(schema.properties)) {
+  if (isRecord(schema.properties)) {
     const properties: JsonObject = {};
     for (const [name, value] of Object.entries(schema.properties)) {
       properties[name] = convert(value, defs, depth);
@@ -96,7 +94,7 @@ function convert(schema: JsonValue, defs: Defs, depth: number): JsonObject {
       ? schema.oneOf
       : undefined;
   if (union) {
-    const nonNull = union.filter((s) => !(isObject(s) && s.type === "null"));
+    const nonNull = union.filter((s) => !(isRecord(s) && s.type === "null"));
     if (nonNull.length < union.length) out.nullable = true;
     if (nonNull.length === 1) Object.assign(out, convert(nonNull[0] as JsonValue, defs, depth));
     else out.anyOf = nonNull.map((s) => convert(s, defs, depth));
@@ -105,7 +103,7 @@ function convert(schema: JsonValue, defs: Defs, depth: number): JsonObject {
     // Gemini has no allOf: merge the parts, later ones win.
     for (const part of schema.allOf) {
       const converted = convert(part, defs, depth);
-      if (isObject(out.properties) && isObject(converted.properties)) {
+      if (isRecord(out.properties) && isRecord(converted.properties)) {
         converted.properties = { ...out.properties, ...converted.properties };
       }
       Object.assign(out, converted);

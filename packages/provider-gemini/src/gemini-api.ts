@@ -4,7 +4,7 @@
  * guards — no schema library on the hot path: one `JSON.parse` per response
  * or chunk, then a handful of `typeof` checks on the fields we read.
  */
-import { type JsonObject, type JsonValue, ParseError } from "@llm/core";
+import { isRecord, type JsonObject, type JsonValue, ParseError } from "@llm/core";
 
 // ── request ──────────────────────────────────────────────────────────────
 
@@ -122,20 +122,17 @@ export interface GeminiErrorBody {
 
 // ── guards ───────────────────────────────────────────────────────────────
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 /**
  * Checks the fields we read and nothing else: a response is an object whose
  * `candidates`, when present, is an array of objects. Everything deeper is
  * read defensively where it is used.
  */
 export function asGeminiResponse(value: unknown, where: string): GeminiResponse {
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     throw new ParseError("Gemini response is not a JSON object", { where, provider: "gemini" });
   }
   const candidates = value.candidates;
-  if (candidates !== undefined && !(Array.isArray(candidates) && candidates.every(isObject))) {
+  if (candidates !== undefined && !(Array.isArray(candidates) && candidates.every(isRecord))) {
     throw new ParseError("Gemini response has a malformed `candidates` field", {
       where,
       provider: "gemini",
@@ -145,5 +142,5 @@ export function asGeminiResponse(value: unknown, where: string): GeminiResponse 
 }
 
 export function isGeminiErrorBody(value: unknown): value is GeminiErrorBody {
-  return isObject(value) && isObject(value.error);
+  return isRecord(value) && isRecord(value.error);
 }

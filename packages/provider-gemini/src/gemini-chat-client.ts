@@ -3,15 +3,15 @@ import {
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
-  ConfigError,
   callJSON,
   driveStream,
-  type JsonObject,
+  isRecord,
   type JsonValue,
   type LLMClient,
   providerCacheScope,
   type RequestDefaults,
   type ResponseLimits,
+  requireModel,
   type SendOptions,
   type StreamEvent,
   type Transport,
@@ -88,14 +88,7 @@ export class GeminiChatClient implements LLMClient {
 
   /** The model a request runs on. Throws `ConfigError` when neither the request nor the settings name one. */
   modelOf(request: ChatRequest): string {
-    const model = request.model ?? this.#config.model;
-    if (!model) {
-      throw new ConfigError("No model for gemini: set request.model or settings.model", {
-        provider: "gemini",
-        issues: [{ path: "model", message: "required" }],
-      });
-    }
-    return model;
+    return requireModel("gemini", request.model, this.#config.model);
   }
 
   /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */
@@ -113,7 +106,7 @@ export class GeminiChatClient implements LLMClient {
     if (extra) {
       for (const key in extra) {
         const value = extra[key] as JsonValue;
-        if (key === "generationConfig" && isObject(value)) Object.assign(generationConfig, value);
+        if (key === "generationConfig" && isRecord(value)) Object.assign(generationConfig, value);
         else if (GENERATION_CONFIG_KEYS.has(key)) generationConfig[key] = value;
         else body[key] = value;
       }
@@ -199,6 +192,3 @@ export class GeminiChatClient implements LLMClient {
     };
   }
 }
-
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);

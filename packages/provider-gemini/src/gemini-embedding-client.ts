@@ -8,13 +8,13 @@ import {
   type EmbeddingRequest,
   type EmbeddingResponse,
   float32FromNumbers,
+  isRecord,
   type JsonValue,
   ParseError,
   providerCacheScope,
   type ResponseLimits,
   type Transport,
 } from "@llm/core";
-import { isObject } from "./gemini-api.js";
 import { geminiModelPath } from "./gemini-connection.js";
 import { mapGeminiError } from "./gemini-error.js";
 
@@ -125,17 +125,17 @@ export class GeminiEmbeddingClient implements EmbeddingClient {
   }
 
   #parse(value: unknown, batch: boolean): Float32Array[] {
-    if (!isObject(value)) throw this.#notEmbeddings("response body");
+    if (!isRecord(value)) throw this.#notEmbeddings("response body");
     if (!batch) {
       const one = value.embedding;
-      if (!isObject(one)) throw this.#notEmbeddings("response body .embedding");
+      if (!isRecord(one)) throw this.#notEmbeddings("response body .embedding");
       return [float32FromNumbers(one.values, "response body .embedding.values")];
     }
     const all = value.embeddings;
     if (!Array.isArray(all)) throw this.#notEmbeddings("response body .embeddings");
     return all.map((item: unknown, i) =>
       float32FromNumbers(
-        isObject(item) ? item.values : undefined,
+        isRecord(item) ? item.values : undefined,
         `response body .embeddings[${i}].values`,
       ),
     );

@@ -102,12 +102,6 @@ describe("Gemini error mapping over HTTP", () => {
     expect((error as Error).message).toContain("1048576");
   });
 
-  it("maps an HTTP error on the stream endpoint the same way", async () => {
-    mock.enqueue({ status: 429, retryAfterSeconds: 1.5 });
-    const error = await failure(collectStream(gemini.stream(hello)));
-    expect(error).toMatchObject({ code: "RATE_LIMIT", retryAfterMs: 1500 });
-  });
-
   it("throws the mapped error for a 200 answer that carries only an error object", async () => {
     mock.enqueue({
       status: 200,

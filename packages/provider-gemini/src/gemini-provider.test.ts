@@ -1,11 +1,4 @@
-import {
-  AuthenticationError,
-  ConfigError,
-  collectStream,
-  ProviderRegistry,
-  Secret,
-} from "@llm/core";
-import { ConnectionPool } from "@llm/pool";
+import { AuthenticationError, ConfigError, ProviderRegistry, Secret } from "@llm/core";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGemini, GEMINI_DEFAULT_BASE_URL, provider } from "./gemini-provider.js";
@@ -150,23 +143,6 @@ describe("provider definition", () => {
     mock.enqueue({ text: "from the registry" });
     const client = registry.create("gemini", { baseURL: mock.baseURL, apiKey: "k", model: "m" });
     expect((await client.generate(hello)).text).toBe("from the registry");
-  });
-
-  it("runs generate and stream over an @llm/pool transport", async () => {
-    const pool = new ConnectionPool();
-    try {
-      const client = createGemini({
-        baseURL: mock.baseURL,
-        apiKey: "k",
-        model: "m",
-        transport: pool,
-      });
-      mock.enqueue({ text: "pooled answer" }, { text: "pooled stream" });
-      expect((await client.generate(hello)).text).toBe("pooled answer");
-      expect((await collectStream(client.stream(hello))).text).toBe("pooled stream");
-    } finally {
-      await pool.close();
-    }
   });
 });
 

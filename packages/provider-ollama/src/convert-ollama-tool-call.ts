@@ -1,4 +1,4 @@
-import { generateId, type JsonValue, type ToolCall } from "@llm/core";
+import { generateId, type JsonValue, parseToolArguments, type ToolCall } from "@llm/core";
 import type { OllamaToolCall } from "./ollama-api.js";
 
 /** One wire tool call → `ToolCall` (an id is made up when the server sends none, as Ollama does). */
@@ -9,15 +9,6 @@ export function convertOllamaToolCall(wire: OllamaToolCall): ToolCall {
   return {
     id: wire.id ?? generateId("call"),
     name: fn?.name ?? "",
-    input: typeof args === "string" ? parseArguments(args) : args,
+    input: typeof args === "string" ? parseToolArguments(args) : args,
   };
-}
-
-function parseArguments(args: string): JsonValue {
-  if (args.trim() === "") return {};
-  try {
-    return JSON.parse(args) as JsonValue;
-  } catch {
-    return args;
-  }
 }

@@ -1,6 +1,7 @@
 import {
   type ImagePart,
   InvalidRequestError,
+  isRecord,
   type JsonObject,
   type JsonValue,
   type Message,
@@ -83,10 +84,7 @@ function imageData(part: ImagePart): string {
   );
 }
 
-const isObject = (value: JsonValue): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 function toArgsObject(input: JsonValue): JsonObject {
-  if (isObject(input)) return input;
+  if (isRecord(input)) return input;
   return input === null ? {} : { value: input };
 }

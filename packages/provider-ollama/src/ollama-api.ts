@@ -4,7 +4,7 @@
  * — no schema library on the hot path: one `JSON.parse` per response or NDJSON
  * line, then a few `typeof` checks on the fields we read.
  */
-import { type JsonObject, type JsonValue, ParseError } from "@llm/core";
+import { isRecord, type JsonObject, type JsonValue, ParseError } from "@llm/core";
 
 // ── request ──────────────────────────────────────────────────────────────
 
@@ -86,11 +86,8 @@ export interface OllamaErrorBody {
   error: string;
 }
 
-export const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 export function isOllamaErrorBody(value: unknown): value is OllamaErrorBody {
-  return isObject(value) && typeof value.error === "string";
+  return isRecord(value) && typeof value.error === "string";
 }
 
 /**
@@ -98,13 +95,13 @@ export function isOllamaErrorBody(value: unknown): value is OllamaErrorBody {
  * object with array `tool_calls`, if any. Deeper fields are read defensively.
  */
 export function asOllamaResponse(value: unknown, where: string): OllamaChatResponse {
-  if (!isObject(value)) {
+  if (!isRecord(value)) {
     throw new ParseError("Ollama response is not a JSON object", { where, provider: "ollama" });
   }
   const message = value.message;
   if (
     message !== undefined &&
-    !(isObject(message) && (message.tool_calls === undefined || Array.isArray(message.tool_calls)))
+    !(isRecord(message) && (message.tool_calls === undefined || Array.isArray(message.tool_calls)))
   ) {
     throw new ParseError("Ollama response has a malformed `message` field", {
       where,

@@ -4,16 +4,16 @@ import {
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
-  ConfigError,
   callJSON,
   driveStream,
   generateId,
-  type JsonObject,
+  isRecord,
   type JsonValue,
   type LLMClient,
   providerCacheScope,
   type RequestDefaults,
   type ResponseLimits,
+  requireModel,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -75,13 +75,7 @@ export class OllamaChatClient implements LLMClient {
 
   /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */
   buildRequestBody(request: ChatRequest, stream: boolean): OllamaChatRequestBody {
-    const model = request.model ?? this.#config.model;
-    if (!model) {
-      throw new ConfigError("No model for ollama: set request.model or settings.model", {
-        provider: "ollama",
-        issues: [{ path: "model", message: "required" }],
-      });
-    }
+    const model = requireModel("ollama", request.model, this.#config.model);
     const body: OllamaChatRequestBody = {
       model,
       messages: convertToOllamaMessages(request.messages),
@@ -106,7 +100,7 @@ export class OllamaChatClient implements LLMClient {
     if (extra) {
       for (const key in extra) {
         const value = extra[key] as JsonValue;
-        if (key === "options" && isObject(value)) Object.assign(options, value);
+        if (key === "options" && isRecord(value)) Object.assign(options, value);
         else body[key] = value;
       }
     }
@@ -216,6 +210,3 @@ function toChatResponse(
   if (requestId !== undefined) response.requestId = requestId;
   return response;
 }
-
-const isObject = (value: JsonValue | undefined): value is JsonObject =>
-  typeof value === "object" && value !== null && !Array.isArray(value);

@@ -8,13 +8,13 @@ import {
   type EmbeddingRequest,
   type EmbeddingResponse,
   float32FromNumbers,
+  isRecord,
   type JsonValue,
   ParseError,
   providerCacheScope,
   type ResponseLimits,
   type Transport,
 } from "@llm/core";
-import { isObject } from "./ollama-api.js";
 import { mapOllamaError } from "./ollama-error.js";
 
 /**
@@ -91,7 +91,7 @@ export class OllamaEmbeddingClient implements EmbeddingClient {
       options,
     );
     const value = result.value;
-    if (!isObject(value) || !Array.isArray(value.embeddings)) {
+    if (!isRecord(value) || !Array.isArray(value.embeddings)) {
       throw new ParseError("ollama returned a body without embeddings", {
         where: "response body .embeddings",
         provider: this.provider,

@@ -1,4 +1,4 @@
-import { collectStream, InvalidRequestError, ProviderError, RateLimitError } from "@llm/core";
+import { collectStream, InvalidRequestError, ProviderError } from "@llm/core";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOllama } from "./ollama-provider.js";
@@ -65,13 +65,6 @@ describe("Ollama error mapping", () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ status: 503, retryable: true });
     expect((error as Error).message).toContain("server busy");
-  });
-
-  it("maps a 429 from a proxy with retry-after to RateLimitError", async () => {
-    mock.enqueue({ status: 429, retryAfterSeconds: 2 });
-    const error = await failure(collectStream(ollama.stream(hello)));
-    expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ retryAfterMs: 2000 });
   });
 
   it("throws the mapped error for an error line in the middle of a stream", async () => {

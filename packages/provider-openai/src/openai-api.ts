@@ -6,6 +6,7 @@
  * validating a 300-chunk stream costs a few property reads per chunk.
  */
 import type { JsonSchema } from "@llm/core";
+import { isRecord } from "@llm/core";
 
 // ── request ─────────────────────────────────────────────────────────────────
 
@@ -149,18 +150,14 @@ export interface OpenAIErrorBody {
 
 // ── guards ──────────────────────────────────────────────────────────────────
 
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
 /** A chat completion: an object with a `choices` array whose first entry has a `message`. */
 export function isOpenAIChatResponse(value: unknown): value is OpenAIChatResponse {
-  if (!isObject(value) || !Array.isArray(value.choices)) return false;
+  if (!isRecord(value) || !Array.isArray(value.choices)) return false;
   const first: unknown = value.choices[0];
-  return first === undefined || (isObject(first) && isObject(first.message));
+  return first === undefined || (isRecord(first) && isRecord(first.message));
 }
 
 /** A stream chunk: any object (every field of a chunk is optional in practice). */
 export function isOpenAIChatChunk(value: unknown): value is OpenAIChatChunk {
-  return isObject(value) && (value.choices === undefined || Array.isArray(value.choices));
+  return isRecord(value) && (value.choices === undefined || Array.isArray(value.choices));
 }

@@ -4,7 +4,6 @@ import {
   type CallOptions,
   type ChatRequest,
   type ChatResponse,
-  ConfigError,
   callJSON,
   driveStream,
   generateId,
@@ -12,9 +11,12 @@ import {
   type LLMClient,
   type LLMError,
   ParseError,
+  parseToolArguments,
   providerCacheScope,
   type ResponseFormat,
   type ResponseLimits,
+  readRateLimitHeaders,
+  requireModel,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
@@ -35,7 +37,6 @@ import {
 } from "./openai-api.js";
 import { openAIErrorFromResponse } from "./openai-error.js";
 import { OpenAIStreamEvents } from "./openai-stream-events.js";
-import { parseArguments } from "./parse-arguments.js";
 
 /** Request fields that `settings.defaults` may fill when a request leaves them undefined. */
 export interface OpenAIRequestDefaults {
@@ -103,16 +104,7 @@ export class OpenAIChatClient implements LLMClient {
   /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */
   buildRequestBody(request: ChatRequest, stream: boolean): OpenAIChatRequestBody {
     const config = this.#config;
-    const model = request.model ?? config.model;
-    if (!model) {
-      throw new ConfigError(
-        `No model for ${config.provider}: set request.model or settings.model`,
-        {
-          provider: config.provider,
-          issues: [{ path: "model", message: "required" }],
-        },
-      );
-    }
+    const model = requireModel(config.provider, request.model, config.model);
     const body: OpenAIChatRequestBody = {
       model,
       messages: convertToOpenAIMessages(request.messages),
@@ -235,6 +227,8 @@ export class OpenAIChatClient implements LLMClient {
     if (raw) response.rawFinishReason = raw;
     const requestId = headers["x-request-id"];
     if (requestId !== undefined) response.requestId = requestId;
+    const rateLimit = readRateLimitHeaders(headers);
+    if (rateLimit !== undefined) response.rateLimit = rateLimit;
     if (message.refusal) response.providerMetadata = { refusal: message.refusal };
     return response;
   }
@@ -244,7 +238,7 @@ function toToolCall(call: OpenAIToolCall): ToolCall {
   return {
     id: call.id ?? generateId("call"),
     name: call.function?.name ?? "",
-    input: parseArguments(call.function?.arguments ?? ""),
+    input: parseToolArguments(call.function?.arguments ?? ""),
   };
 }
 

@@ -10,6 +10,7 @@ import {
   float32FromBase64,
   float32FromNumbers,
   type HttpErrorInfo,
+  isRecord,
   type JsonValue,
   type LLMError,
   ParseError,
@@ -17,7 +18,6 @@ import {
   type ResponseLimits,
   type Transport,
 } from "@llm/core";
-import { isObject } from "./openai-api.js";
 import { openAIErrorFromResponse } from "./openai-error.js";
 
 /** OpenAI's limit on `input` entries in one `/embeddings` request. */
@@ -116,7 +116,7 @@ export class OpenAIEmbeddingClient implements EmbeddingClient {
 
   #parse(value: unknown, body: OpenAIEmbeddingRequestBody): EmbeddingResponse {
     const provider = this.provider;
-    if (!isObject(value) || !Array.isArray(value.data)) {
+    if (!isRecord(value) || !Array.isArray(value.data)) {
       throw new ParseError(`${provider} returned a body that is not an embedding list`, {
         where: "response body .data",
         provider,
@@ -135,7 +135,7 @@ export class OpenAIEmbeddingClient implements EmbeddingClient {
     const embeddings = new Array<Float32Array>(count);
     value.data.forEach((item: unknown, position: number) => {
       const where = `response body .data[${position}]`;
-      const index = isObject(item) ? item.index : undefined;
+      const index = isRecord(item) ? item.index : undefined;
       // Each item says which input it embeds; the list is not promised to be in order.
       const slot = typeof index === "number" ? index : position;
       if (!Number.isInteger(slot) || slot < 0 || slot >= count || embeddings[slot] !== undefined) {
@@ -147,14 +147,14 @@ export class OpenAIEmbeddingClient implements EmbeddingClient {
           },
         );
       }
-      const raw = isObject(item) ? item.embedding : undefined;
+      const raw = isRecord(item) ? item.embedding : undefined;
       embeddings[slot] =
         typeof raw === "string"
           ? float32FromBase64(raw, `${where}.embedding`)
           : float32FromNumbers(raw, `${where}.embedding`);
     });
     checkEmbeddingVectors(provider, embeddings, count, body.dimensions);
-    const usage = isObject(value.usage) ? value.usage.prompt_tokens : undefined;
+    const usage = isRecord(value.usage) ? value.usage.prompt_tokens : undefined;
     return {
       provider,
       model: typeof value.model === "string" ? value.model : body.model,

@@ -4,7 +4,6 @@ import {
   ContextLengthError,
   InvalidRequestError,
   type LLMError,
-  NetworkError,
   ParseError,
   ProviderError,
   RateLimitError,
@@ -57,14 +56,6 @@ describe("HTTP errors", () => {
   it("maps 403 to AuthenticationError", async () => {
     mock.enqueue({ status: 403 });
     expect(await failure(client().generate(hi))).toBeInstanceOf(AuthenticationError);
-  });
-
-  it("maps 429 to a retryable RateLimitError with retry-after in ms", async () => {
-    mock.enqueue({ status: 429, retryAfterSeconds: 2 });
-    const error = await failure(client().generate(hi));
-    expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ status: 429, retryAfterMs: 2000, retryable: true });
-    expect((error as RateLimitError).requestId).toMatch(/^req_/);
   });
 
   it("prefers retry-after-ms over retry-after", async () => {
@@ -154,13 +145,6 @@ describe("HTTP errors", () => {
     expect(await failure(client().generate(hi))).toMatchObject({ status: 503, retryable: true });
   });
 
-  it("maps errors of a stream request the same way", async () => {
-    mock.enqueue({ status: 429, retryAfterSeconds: 1 });
-    const error = await failure(drain(client().stream(hi)));
-    expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ retryAfterMs: 1000 });
-  });
-
   it("never puts the key in an error, even when the server echoes it", async () => {
     mock.enqueue({
       status: 401,
@@ -204,13 +188,6 @@ describe("broken answers", () => {
     expect((error as ParseError).where).toBe("stream event 3");
   });
 
-  it("throws a retryable NetworkError when the connection resets mid-stream", async () => {
-    mock.enqueue({ fault: "reset", afterChunks: 2 });
-    const error = await failure(drain(client().stream(hi)));
-    expect(error).toBeInstanceOf(NetworkError);
-    expect(error.retryable).toBe(true);
-  });
-
   it("throws ParseError naming the content type when a stream request gets a plain JSON answer", async () => {
     mock.enqueue({ status: 200, body: { choices: [{ message: { content: "not streamed" } }] } });
     const error = await failure(drain(client().stream(hi)));
@@ -218,16 +195,6 @@ describe("broken answers", () => {
     expect(error.message).toContain(
       "ended the stream without sending a chunk (content-type: application/json",
     );
-  });
-
-  it("throws ParseError for a JSON body cut short", async () => {
-    mock.enqueue({ fault: "malformed-json" });
-    expect(await failure(client().generate(hi))).toBeInstanceOf(ParseError);
-  });
-
-  it("throws NetworkError when the connection resets mid-body", async () => {
-    mock.enqueue({ fault: "reset" });
-    expect(await failure(client().generate(hi))).toBeInstanceOf(NetworkError);
   });
 });
 

@@ -2,12 +2,13 @@ import {
   ContentFilterError,
   type HttpErrorInfo,
   httpErrorFromResponse,
+  isRecord,
   type LLMError,
   parseRetryAfter,
   RateLimitError,
   redactSecrets,
 } from "@llm/core";
-import { isObject, type OpenAIErrorObject } from "./openai-api.js";
+import type { OpenAIErrorObject } from "./openai-api.js";
 
 const PROVIDER = "openai";
 
@@ -83,8 +84,8 @@ function parseErrorObject(bodyText: string): OpenAIErrorObject | undefined {
   if (bodyText.length === 0 || bodyText.charCodeAt(0) !== 123 /* { */) return undefined;
   try {
     const body: unknown = JSON.parse(bodyText);
-    if (!isObject(body)) return undefined;
-    if (isObject(body.error)) return body.error as OpenAIErrorObject;
+    if (!isRecord(body)) return undefined;
+    if (isRecord(body.error)) return body.error as OpenAIErrorObject;
     // Some compatible servers answer `{ "message": "...", "type": "..." }` or `{ "error": "..." }`.
     if (typeof body.error === "string") return { message: body.error };
     if (typeof body.message === "string") return body as OpenAIErrorObject;

@@ -1,9 +1,16 @@
-import { generateId, NetworkError, ParseError, type StreamEvent, type Usage } from "@llm/core";
+import {
+  generateId,
+  NetworkError,
+  ParseError,
+  parseToolArguments,
+  readRateLimitHeaders,
+  type StreamEvent,
+  type Usage,
+} from "@llm/core";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { isOpenAIChatChunk, type OpenAIChatChunk } from "./openai-api.js";
 import { openAIStreamError } from "./openai-error.js";
-import { parseArguments } from "./parse-arguments.js";
 
 interface StreamingToolCall {
   id: string;
@@ -61,6 +68,8 @@ export class OpenAIStreamEvents {
       };
       const requestId = this.#headers["x-request-id"];
       if (requestId !== undefined) start.requestId = requestId;
+      const rateLimit = readRateLimitHeaders(this.#headers);
+      if (rateLimit !== undefined) start.rateLimit = rateLimit;
       out.push(start);
     }
     if (chunk.usage) this.#usage = convertOpenAIUsage(chunk.usage);
@@ -145,7 +154,7 @@ export class OpenAIStreamEvents {
       out.push({
         type: "tool-call",
         index: i,
-        toolCall: { id: call.id, name: call.name, input: parseArguments(call.args) },
+        toolCall: { id: call.id, name: call.name, input: parseToolArguments(call.args) },
       });
     }
   }

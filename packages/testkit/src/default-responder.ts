@@ -1,3 +1,4 @@
+import { isRecord } from "@llm/core";
 import { sampleFromSchema } from "./json-schema-sample.js";
 import type { NormalizedRequest, NormalizedTool } from "./normalized-request.js";
 import { hashString, Prng } from "./prng.js";
@@ -50,9 +51,7 @@ function chooseTool(request: NormalizedRequest): NormalizedTool | undefined {
 }
 
 function asObject(value: unknown): Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : { value };
+  return isRecord(value) ? value : { value };
 }
 
 function sentence(prng: Prng, minWords: number, maxWords: number): string {

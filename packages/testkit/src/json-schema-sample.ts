@@ -1,3 +1,4 @@
+import { isRecord } from "@llm/core";
 import type { Prng } from "./prng.js";
 
 /** The subset of JSON Schema the sampler understands (enough for tool parameters). */
@@ -35,7 +36,7 @@ export function sampleFromSchema(schema: unknown, prng: Prng): unknown {
 }
 
 function isSchema(value: unknown): value is JsonSchemaLike {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
+  return isRecord(value);
 }
 
 function resolveRef(root: JsonSchemaLike, ref: string): JsonSchemaLike {

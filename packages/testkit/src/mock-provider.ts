@@ -1,14 +1,10 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { isRecord } from "@llm/core";
 import { defaultReply } from "./default-responder.js";
 import { type EmbeddingRoute, matchEmbeddingRoute } from "./embeddings/embedding-routes.js";
 import { readFixture } from "./fixtures.js";
-import {
-  asString,
-  InvalidRequestError,
-  isRecord,
-  type NormalizedRequest,
-} from "./normalized-request.js";
+import { asString, InvalidRequestError, type NormalizedRequest } from "./normalized-request.js";
 import { Prng } from "./prng.js";
 import type { ProviderAdapter, ResolvedCompletion } from "./provider-adapter.js";
 import { adapters } from "./providers/index.js";

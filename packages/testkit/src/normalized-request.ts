@@ -1,3 +1,4 @@
+import { isRecord } from "@llm/core";
 import type { JsonSchemaLike } from "./json-schema-sample.js";
 
 export interface NormalizedTool {
@@ -56,10 +57,6 @@ export function contentText(content: unknown): string {
     }
   }
   return out;
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 export function asString(value: unknown): string | undefined {

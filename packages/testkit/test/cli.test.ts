@@ -7,7 +7,8 @@ import { json } from "./wire-json.js";
 const cli = fileURLToPath(new URL("../src/cli.ts", import.meta.url));
 
 function run(args: string[]) {
-  return spawn(process.execPath, ["--import", "tsx", cli, ...args], {
+  // The sources import @llm/core: resolve it to its sources too, as the repo's tests and bench do.
+  return spawn(process.execPath, ["--conditions=@llm/source", "--import", "tsx", cli, ...args], {
     cwd: fileURLToPath(new URL("..", import.meta.url)),
     stdio: ["ignore", "pipe", "pipe"],
   });

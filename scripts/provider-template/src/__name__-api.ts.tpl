@@ -4,7 +4,7 @@
  * one `JSON.parse` per response or chunk, then `typeof` checks on the fields we
  * read. Change these types first when the real API differs.
  */
-import type { JsonObject } from "@llm/core";
+import { isRecord, type JsonObject, type JsonSchema } from "@llm/core";
 
 export type __Name__MessageParam =
   | { role: "system"; content: string }
@@ -30,10 +30,17 @@ export interface __Name__RequestBody {
   tools?: { type: "function"; function: { name: string; description?: string; parameters: JsonObject } }[];
   temperature?: number;
   max_tokens?: number;
+  response_format?: __Name__ResponseFormat;
   stream?: boolean;
   stream_options?: { include_usage: boolean };
   [providerOption: string]: unknown;
 }
+
+/** `responseFormat` on the wire: JSON mode, or a JSON schema the answer must follow. */
+export type __Name__ResponseFormat =
+  | { type: "text" }
+  | { type: "json_object" }
+  | { type: "json_schema"; json_schema: { name: string; schema: JsonSchema; strict: boolean } };
 
 export interface __Name__Usage {
   prompt_tokens?: number;
@@ -64,13 +71,10 @@ export interface __Name__Chunk {
   error?: { message?: string; type?: string };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 export function is__Name__Response(value: unknown): value is __Name__Response {
-  return isObject(value) && Array.isArray(value.choices) && value.choices.every(isObject);
+  return isRecord(value) && Array.isArray(value.choices) && value.choices.every(isRecord);
 }
 
 export function is__Name__Chunk(value: unknown): value is __Name__Chunk {
-  return isObject(value) && (value.choices === undefined || Array.isArray(value.choices));
+  return isRecord(value) && (value.choices === undefined || Array.isArray(value.choices));
 }

@@ -35,6 +35,7 @@ export function create__Name__(settings: __Name__ProviderSettings = {}): __Name_
     url: `${baseURL}/chat/completions`,
     headers,
     transport: settings.transport ?? defaultTransport(),
+    ...(settings.limits === undefined ? {} : { limits: settings.limits }),
   });
 }
 

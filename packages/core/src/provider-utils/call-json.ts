@@ -32,10 +32,22 @@ export function withCallOptions(
  * `signal` and `timeoutMs`), released however the call ends. Throws
  * `AbortError` at once, without sending, when the signal is already aborted.
  */
-export async function callJSON(
+export function callJSON(
   transport: Transport,
   send: SendOptions,
   options: CallOptions | undefined,
+): Promise<JSONResult> {
+  // No deadline: the caller's signal (if any) goes to the transport as it is, and there is
+  // nothing to release afterwards — no async frame around sendJSON.
+  if (options?.timeoutMs === undefined)
+    return sendJSON(transport, withCallOptions(send, options?.signal, options));
+  return callJSONWithin(transport, send, options);
+}
+
+async function callJSONWithin(
+  transport: Transport,
+  send: SendOptions,
+  options: CallOptions,
 ): Promise<JSONResult> {
   const call = openCallSignal(options, false);
   try {

@@ -20,8 +20,42 @@ export interface CallSignal {
 const NOOP: CallSignal = { signal: undefined, abort() {}, dispose() {} };
 
 /**
+ * Our own controller, following the caller's signal, with an optional
+ * deadline. A class rather than a literal of closures: one object per call.
+ */
+class OwnSignal implements CallSignal {
+  readonly signal: AbortSignal;
+  readonly #controller: AbortController;
+  readonly #offCaller: (() => void) | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(caller: AbortSignal | undefined, timeoutMs: number | undefined) {
+    const controller = new AbortController();
+    this.#controller = controller;
+    this.signal = controller.signal;
+    if (timeoutMs !== undefined) {
+      this.#timer = setTimeout(
+        () => controller.abort(new TimeoutError("total", timeoutMs)),
+        timeoutMs,
+      );
+      this.#timer.unref?.();
+    }
+    this.#offCaller = caller ? onAbort(caller, () => controller.abort(caller.reason)) : undefined;
+  }
+
+  abort(reason?: unknown): void {
+    if (!this.signal.aborted) this.#controller.abort(reason);
+  }
+
+  dispose(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#offCaller?.();
+  }
+}
+
+/**
  * `defaultTimeoutMs` is the deadline used when the call sets no `timeoutMs`
- * (streams pass `ResponseLimits.streamTotalMs`; 0 or undefined: none).
+ * (0 or undefined: none).
  */
 export function openCallSignal(
   options: CallOptions | undefined,
@@ -34,21 +68,15 @@ export function openCallSignal(
     return caller === undefined ? NOOP : { signal: caller, abort() {}, dispose() {} };
   }
   if (caller?.aborted) throw toAbortError(caller);
-  const controller = new AbortController();
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  if (timeoutMs !== undefined) {
-    timer = setTimeout(() => controller.abort(new TimeoutError("total", timeoutMs)), timeoutMs);
-    timer.unref?.();
-  }
-  const offCaller = caller ? onAbort(caller, () => controller.abort(caller.reason)) : undefined;
-  return {
-    signal: controller.signal,
-    abort(reason?: unknown) {
-      if (!controller.signal.aborted) controller.abort(reason);
-    },
-    dispose() {
-      clearTimeout(timer);
-      offCaller?.();
-    },
-  };
+  return new OwnSignal(caller, timeoutMs);
+}
+
+/**
+ * Our own abort, following the caller's signal, with no deadline: for a stream,
+ * whose deadline and idle limit share one timer (`StreamDeadline`). Throws
+ * `AbortError` at once when the caller's signal is already aborted.
+ */
+export function openOwnSignal(caller: AbortSignal | undefined): CallSignal {
+  if (caller?.aborted) throw toAbortError(caller);
+  return new OwnSignal(caller, undefined);
 }

@@ -343,6 +343,26 @@ describe("driveStream", () => {
     expect(seen).toHaveLength(0);
   });
 
+  it("serves return() and throw() made while a next() is pending after it, as a generator would", async () => {
+    const requests: TransportRequest[] = [];
+    const recording: Transport = {
+      request: (request) => {
+        requests.push(request);
+        return transport.request(request);
+      },
+    };
+    const stream = driveStream(recording, undefined, "sse", plan("/endless"));
+    const first = stream.next();
+    const stopped = stream.return();
+    const stop = new Error("too late");
+    const thrown = stream.throw(stop);
+    expect(await first).toEqual({ done: false, value: { type: "text-delta", delta: "tick" } });
+    expect(await stopped).toEqual({ done: true, value: undefined });
+    await expect(thrown).rejects.toBe(stop);
+    expect(requests[0]?.signal?.aborted).toBe(true);
+    await endlessClosed;
+  });
+
   it("is its own async iterator and serves return() after the stream completed", async () => {
     const stream = driveStream(transport, undefined, "sse", plan("/sse"));
     expect(stream[Symbol.asyncIterator]()).toBe(stream);

@@ -6,9 +6,9 @@ import { NDJSONParser } from "../streaming/ndjson-parser.js";
 import { type SSEEvent, SSEParser } from "../streaming/sse-parser.js";
 import type { Transport } from "../transport.js";
 import { withCallOptions } from "./call-json.js";
-import { openCallSignal } from "./call-signal.js";
-import { IdleWatch } from "./idle-watch.js";
+import { type CallSignal, openOwnSignal } from "./call-signal.js";
 import { type SendOptions, sendStream } from "./send.js";
+import { StreamDeadline } from "./stream-deadline.js";
 
 /**
  * How a streamed body is cut into frames: `"sse"` hands the handler each
@@ -50,88 +50,263 @@ const NO_FAILURE: unique symbol = Symbol("no failure");
 /** One options object for every chunk's `decode`, instead of a literal per chunk. */
 const STREAMING = Object.freeze({ stream: true });
 
+type Result = IteratorResult<StreamEvent, void>;
+type Decoder = InstanceType<typeof TextDecoder>;
+
 /**
  * Runs one streamed call: opens the call's signal, sends, cuts the body into
- * frames and runs them through the provider's handler, yielding its events.
+ * frames and runs them through the provider's handler, handing out its events.
  *
  * `prepare` runs at the first `next()`, not at the call, so a bad request
  * (say, no model) rejects the iteration as an `async *stream()` would. Return
- * this generator from `stream()` directly — a `yield*` around it would add a
- * generator hop per event.
- *
- * Hot path: one `TextDecoder` and one incremental parser straight over the
- * body, a reused `out` array, no generator layers and no closures per chunk.
- * The read is not raced against the signal: a transport ends the body when
- * its request's signal aborts (core's fetch transport and `@llm/pool` both
- * do, with `AbortError` or the signal's `LLMError` reason), and a race would
- * cost a promise per chunk.
+ * this from `stream()` directly — a `yield*` around it would add a generator
+ * hop per event.
  *
  * Bounded by `plan.send.limits` (see `ResponseLimits`): line and event sizes
  * (`LimitExceededError`), a whole-stream deadline when the call sets no
  * `timeoutMs`, and an idle limit that only frames with content reset, so a
  * server sending keep-alive pings forever is cut (`TimeoutError` "total" / "idle").
  */
-export async function* driveStream<F extends StreamFraming>(
+export function driveStream<F extends StreamFraming>(
   transport: Transport,
   options: CallOptions | undefined,
   framing: F,
   prepare: () => StreamPlan<FrameOf<F>>,
 ): AsyncGenerator<StreamEvent, void, undefined> {
-  const plan = prepare();
-  const limits = resolveResponseLimits(plan.send.limits);
-  // Our own abort, not just the body iterator's return(): cancelling a fetch body may let the
-  // response run on (to reuse the socket) while the model keeps generating tokens we pay for.
-  const call = openCallSignal(options, true, limits.streamTotalMs);
-  const idleMs = options?.idleTimeoutMs ?? limits.streamIdleMs;
-  // The transport's body timeout counts any byte, pings included; this one counts frames.
-  const idle = idleMs > 0 ? new IdleWatch(idleMs, (error) => call.abort(error)) : undefined;
-  let completed = false;
-  let body: AsyncIterator<Uint8Array> | undefined;
-  try {
-    const result = await sendStream(transport, withCallOptions(plan.send, call.signal, options));
-    // Typed by framing at the boundary; inside, frames are only passed through.
-    const handler: StreamHandler<unknown> = plan.open(result.headers);
-    // SSE: the parser strips a leading BOM itself, exactly once; NDJSON lets the decoder do it.
-    const sse = framing === "sse";
-    const decoder = sse ? new TextDecoder("utf-8", { ignoreBOM: true }) : new TextDecoder("utf-8");
-    const parser: FrameParser<unknown> = sse ? new SSEParser(limits) : new NDJSONParser(limits);
-    const out: StreamEvent[] = [];
-    // A manual loop, not `for await`: on an early exit the finally below must abort BEFORE the
-    // body is returned — a transport detaches from the signal once its body is closed.
-    body = result.body[Symbol.asyncIterator]();
-    idle?.start();
-    while (true) {
-      const next = await body.next();
-      if (next.done) break;
-      const frames = parser.feed(decoder.decode(next.value, STREAMING));
-      if (frames.length > 0) idle?.touch();
-      const failure = feed(handler, frames, sse, out);
-      const produced = out.length;
-      for (let i = 0; i < produced; i++) yield out[i] as StreamEvent;
+  return new StreamDriver(transport, options, framing === "sse", prepare);
+}
+
+/**
+ * `driveStream`'s generator, written by hand: an `async function*` costs, per
+ * event, an await on the value it yields and a frame saved and restored around
+ * it; here an event already parsed is handed out as a resolved promise, and a
+ * read is one `then()` on the body's `next()`. It keeps a generator's contract:
+ * `next()` / `return()` / `throw()` calls made before the previous one settled
+ * are served one by one, in order; `return()` / `throw()` before the first
+ * `next()` send nothing; after the end every `next()` is done.
+ *
+ * Hot path: one `TextDecoder` and one incremental parser straight over the
+ * body, a reused event buffer, no closures per chunk. The read is not raced
+ * against the signal: a transport ends the body when its request's signal
+ * aborts (core's fetch transport and `@llm/pool` both do, with `AbortError`
+ * or the signal's `LLMError` reason), and a race would cost a promise per chunk.
+ */
+class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
+  readonly #transport: Transport;
+  readonly #options: CallOptions | undefined;
+  readonly #sse: boolean;
+  #prepare: (() => StreamPlan<unknown>) | undefined;
+  #started = false;
+  #finished = false;
+  /** A `next()` / `return()` / `throw()` is in progress; later calls wait in `#queue`. */
+  #busy = false;
+  #queue: Array<() => void> | undefined;
+  #call: CallSignal | undefined;
+  #deadline: StreamDeadline | undefined;
+  #body: AsyncIterator<Uint8Array> | undefined;
+  #handler: StreamHandler<unknown> | undefined;
+  #decoder: Decoder | undefined;
+  #parser: FrameParser<unknown> | undefined;
+  /** Events produced and not yet handed out, from `#head` on. */
+  readonly #out: StreamEvent[] = [];
+  #head = 0;
+  /** An error to throw once the events before it are handed out. */
+  #failure: unknown = NO_FAILURE;
+  /** The body ended and its closing events are in `#out`. */
+  #ended = false;
+
+  constructor(
+    transport: Transport,
+    options: CallOptions | undefined,
+    sse: boolean,
+    prepare: () => StreamPlan<unknown>,
+  ) {
+    this.#transport = transport;
+    this.#options = options;
+    this.#sse = sse;
+    this.#prepare = prepare;
+  }
+
+  [Symbol.asyncIterator](): this {
+    return this;
+  }
+
+  next(): Promise<Result> {
+    if (this.#busy) return this.#enqueue(() => this.next());
+    if (this.#head < this.#out.length) return Promise.resolve(this.#take());
+    if (this.#finished) return Promise.resolve({ done: true, value: undefined });
+    this.#busy = true;
+    return this.#started ? this.#advance() : this.#start();
+  }
+
+  /** Stops the stream: aborts the request (unless it completed) and releases the body. */
+  return(): Promise<Result> {
+    if (this.#busy) return this.#enqueue(() => this.return());
+    if (!this.#started || this.#finished) {
+      this.#started = this.#finished = true;
+      return Promise.resolve({ done: true, value: undefined });
+    }
+    this.#busy = true;
+    return this.#close(NO_FAILURE);
+  }
+
+  /** Stops the stream as `return()` does, then rejects with `error`. */
+  throw(error: unknown): Promise<Result> {
+    if (this.#busy) return this.#enqueue(() => this.throw(error));
+    if (!this.#started || this.#finished) {
+      this.#started = this.#finished = true;
+      return Promise.reject(error);
+    }
+    this.#busy = true;
+    return this.#close(error);
+  }
+
+  /** First `next()`: builds the request, opens the call's signal and limits, sends. */
+  async #start(): Promise<Result> {
+    this.#started = true;
+    const prepare = this.#prepare as () => StreamPlan<unknown>;
+    this.#prepare = undefined;
+    const options = this.#options;
+    let plan: StreamPlan<unknown>;
+    let call: CallSignal;
+    try {
+      plan = prepare();
+      // Our own abort, not just the body iterator's return(): cancelling a fetch body may let the
+      // response run on (to reuse the socket) while the model keeps generating tokens we pay for.
+      call = openOwnSignal(options?.signal);
+    } catch (error) {
+      this.#finished = true;
+      this.#settle();
+      throw error;
+    }
+    this.#call = call;
+    const limits = resolveResponseLimits(plan.send.limits);
+    const totalMs = options?.timeoutMs ?? (limits.streamTotalMs ? limits.streamTotalMs : undefined);
+    // The transport's body timeout counts any byte, pings included; the idle limit counts frames.
+    const idleMs = options?.idleTimeoutMs ?? limits.streamIdleMs;
+    if (totalMs !== undefined || idleMs > 0)
+      this.#deadline = new StreamDeadline(totalMs, idleMs, call);
+    try {
+      const result = await sendStream(
+        this.#transport,
+        withCallOptions(plan.send, call.signal, options),
+      );
+      // Typed by framing at the boundary; inside, frames are only passed through.
+      this.#handler = plan.open(result.headers);
+      // SSE: the parser strips a leading BOM itself, exactly once; NDJSON lets the decoder do it.
+      this.#decoder = this.#sse
+        ? new TextDecoder("utf-8", { ignoreBOM: true })
+        : new TextDecoder("utf-8");
+      this.#parser = this.#sse ? new SSEParser(limits) : new NDJSONParser(limits);
+      this.#body = result.body[Symbol.asyncIterator]();
+      this.#deadline?.startIdle();
+    } catch (error) {
+      return this.#close(error);
+    }
+    return this.#advance();
+  }
+
+  /** Busy, nothing buffered: the pending failure, the end, or the next read. */
+  #advance(): Promise<Result> {
+    if (this.#failure !== NO_FAILURE) return this.#close(this.#failure);
+    if (this.#ended) return this.#complete();
+    return (this.#body as AsyncIterator<Uint8Array>).next().then(this.#onRead, this.#onReadError);
+  }
+
+  readonly #onRead = (next: IteratorResult<Uint8Array>): Result | Promise<Result> => {
+    const handler = this.#handler as StreamHandler<unknown>;
+    const decoder = this.#decoder as Decoder;
+    const parser = this.#parser as FrameParser<unknown>;
+    const out = this.#out;
+    try {
+      if (next.done) {
+        this.#ended = true;
+        let failure = feed(handler, parser.feed(decoder.decode()), this.#sse, out);
+        if (failure === NO_FAILURE) failure = feed(handler, parser.end(), this.#sse, out);
+        if (failure === NO_FAILURE) failure = end(handler, out);
+        this.#failure = failure;
+      } else {
+        const frames = parser.feed(decoder.decode(next.value, STREAMING));
+        if (frames.length > 0) this.#deadline?.touch();
+        this.#failure = feed(handler, frames, this.#sse, out);
+      }
+    } catch (error) {
+      // The parser's own errors (a line over the limit): nothing of this chunk is handed out.
+      return this.#close(error);
+    }
+    if (this.#head < out.length) {
+      const result = this.#take();
+      this.#settle();
+      return result;
+    }
+    return this.#advance();
+  };
+
+  readonly #onReadError = (error: unknown): Promise<Result> => this.#close(error);
+
+  #take(): Result {
+    const out = this.#out;
+    const value = out[this.#head++] as StreamEvent;
+    if (this.#head === out.length) {
+      this.#head = 0;
       // Usually one event per chunk: pop() is a fast builtin, `out.length = 0` a runtime call.
-      for (let i = 0; i < produced; i++) out.pop();
-      if (failure !== NO_FAILURE) throw failure;
+      while (out.length > 0) out.pop();
     }
-    let failure = feed(handler, parser.feed(decoder.decode()), sse, out);
-    if (failure === NO_FAILURE) failure = feed(handler, parser.end(), sse, out);
-    if (failure === NO_FAILURE) failure = end(handler, out);
-    for (let i = 0; i < out.length; i++) yield out[i] as StreamEvent;
+    return { done: false, value };
+  }
+
+  /** The consumer read past the last event: the call completed, nothing to abort. */
+  #complete(): Promise<Result> {
+    this.#finished = true;
+    this.#deadline?.stop();
+    this.#call?.dispose();
+    this.#settle();
+    return Promise.resolve({ done: true, value: undefined });
+  }
+
+  /**
+   * Ends the call early (a failure, `return()`, `throw()`): the call's signal
+   * is aborted BEFORE the body is returned — a transport detaches from the
+   * signal once its body is closed — then rejects with `failure`, if any.
+   */
+  async #close(failure: unknown): Promise<Result> {
+    this.#finished = true;
+    this.#head = 0;
+    this.#out.length = 0;
+    this.#deadline?.stop();
+    this.#call?.abort();
+    try {
+      await this.#body?.return?.();
+    } catch {
+      // The body's own failure to close changes nothing: the request is already aborted.
+    }
+    this.#call?.dispose();
+    this.#settle();
     if (failure !== NO_FAILURE) throw failure;
-    completed = true;
-  } finally {
-    idle?.stop();
-    // Breaking out of `for await` (or failing) lands here with `completed` false: end the request.
-    if (!completed) {
-      call.abort();
-      await body?.return?.().catch(() => undefined);
-    }
-    call.dispose();
+    return { done: true, value: undefined };
+  }
+
+  /** The call in progress settled: run the calls that waited for it, in order. */
+  #settle(): void {
+    this.#busy = false;
+    const queue = this.#queue;
+    while (queue !== undefined && queue.length > 0 && !this.#busy) (queue.shift() as () => void)();
+  }
+
+  #enqueue(run: () => Promise<Result>): Promise<Result> {
+    this.#queue ??= [];
+    const queue = this.#queue;
+    return new Promise<Result>((resolve, reject) => {
+      queue.push(() => {
+        run().then(resolve, reject);
+      });
+    });
   }
 }
 
 /**
  * Runs a batch of frames through the handler. A failure is returned, not
- * thrown, so the events produced before it are still yielded first.
+ * thrown, so the events produced before it are still handed out first.
  */
 function feed(
   handler: StreamHandler<unknown>,

@@ -7,6 +7,7 @@ import {
 } from "../errors/errors.js";
 import type { LLMError } from "../errors/llm-error.js";
 import { redactSecrets } from "../redact.js";
+import { isRecord } from "./is-record.js";
 import { parseRetryAfter } from "./retry-after.js";
 
 /** What a failed HTTP answer looked like; given to a provider's `mapError`. */
@@ -112,10 +113,6 @@ export function extractErrorDetails(bodyText: string): { message?: string; type?
   const type = [source.type, source.code, source.status].find((t) => typeof t === "string");
   if (typeof type === "string") out.type = type;
   return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
 }
 
 function truncate(text: string, max: number): string {

@@ -12,12 +12,16 @@ export {
 } from "./drive-stream.js";
 export { generateId } from "./generate-id.js";
 export { extractErrorDetails, type HttpErrorInfo, httpErrorFromResponse } from "./http-error.js";
+export { isRecord } from "./is-record.js";
+export { parseToolArguments } from "./parse-tool-arguments.js";
+export { parseDuration, readRateLimitHeaders } from "./read-rate-limit-headers.js";
 export {
   REQUEST_DEFAULT_KEYS,
   type RequestDefaultKey,
   type RequestDefaults,
   readRequestDefaults,
 } from "./request-defaults.js";
+export { requireModel } from "./require-model.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { type SafeParseResult, safeParseJSON } from "./safe-parse-json.js";
 export {

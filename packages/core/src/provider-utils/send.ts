@@ -44,18 +44,24 @@ export interface StreamResult {
  */
 export async function sendJSON(transport: Transport, options: SendOptions): Promise<JSONResult> {
   const response = await send(transport, options);
-  const where = `response body of ${options.provider} ${pathOf(options.url)}`;
+  // Only an error names where: no URL parsed and no string built per successful call.
+  const where = () => `response body of ${options.provider} ${pathOf(options.url)}`;
   const maxBytes = options.limits?.maxBodyBytes ?? DEFAULT_RESPONSE_LIMITS.maxBodyBytes;
   const text = await readBodyWithin(response, maxBytes, where);
-  const parsed = safeParseJSON(text, where);
-  if (!parsed.ok) {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    // Parsed again on this path only, for safeParseJSON's error with its redacted excerpt.
+    const failed = safeParseJSON(text, where());
+    const cause = failed.ok ? undefined : failed.error;
     throw new ParseError(`${options.provider} returned a body that is not JSON`, {
-      where: parsed.error.where,
+      where: cause?.where ?? where(),
       provider: options.provider,
-      cause: parsed.error,
+      cause,
     });
   }
-  return { value: parsed.value, status: response.status, headers: response.headers };
+  return { value, status: response.status, headers: response.headers };
 }
 
 /** Sends a request and hands back the body as bytes, for `parseSSE` / `parseNDJSON`. */
@@ -135,16 +141,17 @@ export async function readBounded(response: TransportResponse, limit: number): P
  * Reads a whole body, failing with `LimitExceededError` as soon as it passes
  * `maxBytes` (at once when `content-length` already says so): what was read
  * is dropped and the rest is never read, so memory stays within the bound.
+ * `where` names the body in that error: a string, or a function called only then.
  */
 export async function readBodyWithin(
   response: TransportResponse,
   maxBytes: number,
-  where: string,
+  where: string | (() => string),
 ): Promise<string> {
   const declared = Number(response.headers["content-length"]);
   if (declared > maxBytes) {
     await response.cancel().catch(() => undefined);
-    throw new LimitExceededError("bodyBytes", maxBytes, declared, where);
+    throw new LimitExceededError("bodyBytes", maxBytes, declared, whereOf(where));
   }
   const chunks: Uint8Array[] = [];
   let bytes = 0;
@@ -156,15 +163,21 @@ export async function readBodyWithin(
     if (bytes > maxBytes) {
       chunks.length = 0;
       await iterator.return?.().catch(() => undefined);
-      throw new LimitExceededError("bodyBytes", maxBytes, bytes, where);
+      throw new LimitExceededError("bodyBytes", maxBytes, bytes, whereOf(where));
     }
     chunks.push(value);
   }
   return decodeUtf8(chunks, bytes);
 }
 
+const whereOf = (where: string | (() => string)): string =>
+  typeof where === "string" ? where : where();
+
+/** Shared: a whole-input `decode()` (no `stream` option) keeps no state between calls. */
+const UTF8 = new TextDecoder();
+
 function decodeUtf8(chunks: Uint8Array[], bytes: number): string {
-  const decoder = new TextDecoder();
+  const decoder = UTF8;
   if (chunks.length === 0) return "";
   if (chunks.length === 1) return decoder.decode(chunks[0]);
   const all = new Uint8Array(bytes);

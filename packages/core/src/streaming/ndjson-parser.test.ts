@@ -57,6 +57,15 @@ describe("parseNDJSON", () => {
     expect(parser.feed("1\n2\n{")).toEqual([1, 2]);
     expect(() => parser.end()).toThrow(/line 3/);
   });
+
+  it("returns the good lines before a malformed one in the same chunk, then throws on the next call", () => {
+    const parser = new NDJSONParser();
+    expect(parser.feed('{"n":1}\n{"n":\n{"n":3}\n')).toEqual([{ n: 1 }]);
+    expect(() => parser.feed('{"n":4}\n')).toThrow(/line 2/);
+    expect(() => parser.end()).toThrow(/line 2/);
+    // With nothing before it in the chunk, the error is thrown at once.
+    expect(() => new NDJSONParser().feed("{\n")).toThrow(/line 1/);
+  });
 });
 
 // "grapheme" strings bring multi-byte UTF-8 characters, so splits land inside them.

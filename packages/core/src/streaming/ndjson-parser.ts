@@ -22,6 +22,12 @@ export class NDJSONParser {
   /** Text after the last LF (it holds none), kept as parts until one arrives. */
   readonly #pending = new PendingText();
   #line = 0;
+  /**
+   * A malformed line met after good ones in the same chunk: those are returned
+   * first, and this is thrown by the next `feed` / `end` — the values before a
+   * bad line reach the caller however the lines were split into chunks.
+   */
+  #failure: ParseError | undefined;
 
   constructor(limits: ParserLimits = {}) {
     this.#maxLine = limits.maxLineBytes ?? DEFAULT_RESPONSE_LIMITS.maxLineBytes;
@@ -34,6 +40,7 @@ export class NDJSONParser {
 
   /** Feeds decoded text; returns the values of the lines it completed. Throws `ParseError`. */
   feed(text: string): JsonValue[] {
+    if (this.#failure) throw this.#failure;
     const values: JsonValue[] = [];
     if (text.length === 0) return values;
     // The buffered remainder holds no LF: search only the new text, and only
@@ -48,10 +55,16 @@ export class NDJSONParser {
     const buf = prefix.length === 0 ? text : prefix + text;
     lf += prefix.length;
     let pos = 0;
-    while (lf !== -1) {
-      this.#parseLine(buf, pos, lf, values);
-      pos = lf + 1;
-      lf = buf.indexOf("\n", pos);
+    try {
+      while (lf !== -1) {
+        this.#parseLine(buf, pos, lf, values);
+        pos = lf + 1;
+        lf = buf.indexOf("\n", pos);
+      }
+    } catch (error) {
+      if (!(error instanceof ParseError) || values.length === 0) throw error;
+      this.#failure = error;
+      return values;
     }
     if (pos < buf.length) {
       this.#checkLine(buf.length - pos);
@@ -62,6 +75,7 @@ export class NDJSONParser {
 
   /** Parses an unterminated last line. Throws `ParseError`. */
   end(): JsonValue[] {
+    if (this.#failure) throw this.#failure;
     const values: JsonValue[] = [];
     const buf = this.#pending.take();
     if (buf.length > 0) this.#parseLine(buf, 0, buf.length, values);

@@ -1,4 +1,5 @@
-import { asString, InvalidRequestError, isRecord } from "../normalized-request.js";
+import { isRecord } from "@llm/core";
+import { asString, InvalidRequestError } from "../normalized-request.js";
 import { estimateTokens } from "../text-chunks.js";
 import type { ProviderName } from "../types.js";
 import { seededVector, vectorToBase64 } from "./seeded-vector.js";

@@ -1,8 +1,8 @@
+import { isRecord } from "@llm/core";
 import {
   contentText,
   InvalidRequestError,
   identityOf,
-  isRecord,
   type NormalizedRequest,
   type NormalizedTool,
   type NormalizedToolChoice,

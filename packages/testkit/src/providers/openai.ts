@@ -1,9 +1,9 @@
+import { isRecord } from "@llm/core";
 import {
   asString,
   contentText,
   InvalidRequestError,
   identityOf,
-  isRecord,
   type NormalizedRequest,
   type NormalizedTool,
   type NormalizedToolChoice,

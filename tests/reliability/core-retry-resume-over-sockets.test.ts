@@ -1,12 +1,28 @@
+import {
+  AbortError,
+  type ChatRequest,
+  compose,
+  NetworkError,
+  ProviderError,
+  type RetryOptions,
+  retryMiddleware,
+  type StreamEvent,
+} from "@llm/core";
+import { createOpenAI } from "@llm/provider-openai";
 import { type MockProvider, startMockProvider } from "@llm/testkit";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { compose } from "../compose.js";
-import { AbortError, NetworkError, ProviderError } from "../errors/index.js";
-import type { ChatRequest } from "../request.js";
-import type { StreamEvent } from "../stream-event.js";
-import { collect } from "../test-support/bytes.js";
-import { openAITestClient } from "../test-support/openai-test-client.js";
-import { type RetryOptions, retryMiddleware } from "./retry.js";
+
+/** The real OpenAI provider against the testkit server: core's resilience over a real socket. */
+function openAIClient(options: { baseURL: string; model?: string }) {
+  return createOpenAI({ apiKey: "sk-test-0000000000000000", model: "gpt-4o-mini", ...options });
+}
+
+/** Reads a whole stream. */
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
 
 // Real sockets: the testkit's default responder gives the same request the same text, and
 // its faults cut the stream after a number of frames, the way a provider's stream breaks.
@@ -26,7 +42,7 @@ afterEach(async () => {
 
 function client(overrides: RetryOptions = {}) {
   return compose(
-    openAITestClient({ baseURL: server.baseURL }),
+    openAIClient({ baseURL: server.baseURL }),
     retryMiddleware({ maxAttempts: 3, baseDelayMs: 5, maxDelayMs: 50, ...overrides }),
   );
 }
@@ -49,7 +65,7 @@ const count = (events: StreamEvent[], type: StreamEvent["type"]) =>
 
 /** The answer the server gives this request when nothing fails. */
 async function cleanText(req: ChatRequest = request): Promise<string> {
-  const text = textOf(await collect(openAITestClient({ baseURL: server.baseURL }).stream(req)));
+  const text = textOf(await collect(openAIClient({ baseURL: server.baseURL }).stream(req)));
   server.reset();
   return text;
 }

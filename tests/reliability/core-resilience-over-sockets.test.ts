@@ -1,24 +1,36 @@
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { compose } from "../compose.js";
 import {
   AuthenticationError,
+  abortableSleep,
+  type ChatRequest,
+  CircuitBreaker,
   CircuitOpenError,
+  circuitBreakerMiddleware,
+  compose,
+  fallbackClient,
   NetworkError,
   ParseError,
   ProviderError,
   RateLimitError,
+  retryMiddleware,
+  type StreamEvent,
   TimeoutError,
-} from "../errors/index.js";
-import type { ChatRequest } from "../request.js";
-import type { StreamEvent } from "../stream-event.js";
-import { collect } from "../test-support/bytes.js";
-import { openAITestClient } from "../test-support/openai-test-client.js";
-import { CircuitBreaker, circuitBreakerMiddleware } from "./circuit-breaker.js";
-import { fallbackClient } from "./fallback.js";
-import { retryMiddleware } from "./retry.js";
-import { abortableSleep } from "./sleep.js";
-import { timeoutMiddleware } from "./timeout.js";
+  timeoutMiddleware,
+} from "@llm/core";
+import { createOpenAI } from "@llm/provider-openai";
+import { type MockProvider, startMockProvider } from "@llm/testkit";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+
+/** The real OpenAI provider against the testkit server: core's resilience over a real socket. */
+function openAIClient(options: { baseURL: string; model?: string }) {
+  return createOpenAI({ apiKey: "sk-test-0000000000000000", model: "gpt-4o-mini", ...options });
+}
+
+/** Reads a whole stream. */
+async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
+  const out: T[] = [];
+  for await (const item of iterable) out.push(item);
+  return out;
+}
 
 // Every test talks over a real socket to a testkit server speaking OpenAI's wire format.
 const request: ChatRequest = { messages: [{ role: "user", content: "Say hello" }] };
@@ -58,7 +70,7 @@ describe("retry against testkit faults", () => {
   it("stops at maxAttempts and rethrows the provider's 500", async () => {
     server.enqueue({ status: 500 }, { status: 500 }, { status: 500 }, { status: 500 });
     const { middleware } = fastRetry();
-    const client = compose(openAITestClient({ baseURL: server.baseURL }), middleware);
+    const client = compose(openAIClient({ baseURL: server.baseURL }), middleware);
     const error = await client.generate(request).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).status).toBe(500);
@@ -69,10 +81,9 @@ describe("retry against testkit faults", () => {
   it("retries a 429 after its retry-after-ms hint and then succeeds", async () => {
     server.enqueue({ status: 429, retryAfterMs: 120 });
     const { middleware, delays } = fastRetry();
-    const response = await compose(
-      openAITestClient({ baseURL: server.baseURL }),
-      middleware,
-    ).generate(request);
+    const response = await compose(openAIClient({ baseURL: server.baseURL }), middleware).generate(
+      request,
+    );
     expect(response.text.length).toBeGreaterThan(0);
     expect(delays).toHaveLength(1);
     expect(delays[0]).toBeGreaterThanOrEqual(120);
@@ -82,7 +93,7 @@ describe("retry against testkit faults", () => {
   it("gives up at once when retry-after exceeds maxDelayMs", async () => {
     server.enqueue({ status: 429, retryAfterSeconds: 30 });
     const { middleware, delays } = fastRetry();
-    const error = await compose(openAITestClient({ baseURL: server.baseURL }), middleware)
+    const error = await compose(openAIClient({ baseURL: server.baseURL }), middleware)
       .generate(request)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
@@ -95,7 +106,7 @@ describe("retry against testkit faults", () => {
     server.enqueue({ fault: "reset", afterChunks: 0 });
     const { middleware } = fastRetry();
     const events = await collect(
-      compose(openAITestClient({ baseURL: server.baseURL }), middleware).stream(request),
+      compose(openAIClient({ baseURL: server.baseURL }), middleware).stream(request),
     );
     expect(events.filter((e) => e.type === "start")).toHaveLength(1);
     expect(events.at(-1)?.type).toBe("finish");
@@ -108,10 +119,9 @@ describe("retry against testkit faults", () => {
     const { middleware } = fastRetry();
     const seen: StreamEvent[] = [];
     const run = (async () => {
-      for await (const e of compose(
-        openAITestClient({ baseURL: server.baseURL }),
-        middleware,
-      ).stream(request)) {
+      for await (const e of compose(openAIClient({ baseURL: server.baseURL }), middleware).stream(
+        request,
+      )) {
         seen.push(e);
       }
     })();
@@ -123,7 +133,7 @@ describe("retry against testkit faults", () => {
   it("does not retry malformed JSON or a rejected key", async () => {
     server.enqueue({ fault: "malformed-json", afterChunks: 1 }, { status: 401 });
     const { middleware } = fastRetry();
-    const client = compose(openAITestClient({ baseURL: server.baseURL }), middleware);
+    const client = compose(openAIClient({ baseURL: server.baseURL }), middleware);
     await expect(collect(client.stream(request))).rejects.toBeInstanceOf(ParseError);
     await expect(client.generate(request)).rejects.toBeInstanceOf(AuthenticationError);
     expect(server.requests).toHaveLength(2);
@@ -135,7 +145,7 @@ describe("timeouts against testkit faults", () => {
     server.enqueue({ fault: "hang-headers" });
     const { middleware } = fastRetry();
     const client = compose(
-      openAITestClient({ baseURL: server.baseURL }),
+      openAIClient({ baseURL: server.baseURL }),
       middleware,
       timeoutMiddleware({ totalMs: 5_000, firstTokenMs: 100 }),
     );
@@ -147,7 +157,7 @@ describe("timeouts against testkit faults", () => {
   it("reports the total deadline of a generate call whose headers never come", async () => {
     server.enqueue({ fault: "hang-headers" });
     const client = compose(
-      openAITestClient({ baseURL: server.baseURL }),
+      openAIClient({ baseURL: server.baseURL }),
       timeoutMiddleware({ totalMs: 100 }),
     );
     const error = await client.generate(request).catch((e: unknown) => e);
@@ -158,7 +168,7 @@ describe("timeouts against testkit faults", () => {
   it("reports an idle stream when chunks stop coming", async () => {
     server.setLatency({ chunkMs: 400 });
     const client = compose(
-      openAITestClient({ baseURL: server.baseURL }),
+      openAIClient({ baseURL: server.baseURL }),
       timeoutMiddleware({ idleMs: 100 }),
     );
     const error = await collect(client.stream(request)).catch((e: unknown) => e);
@@ -178,7 +188,7 @@ describe("circuit breaker against testkit faults", () => {
     });
     server.enqueue({ status: 503 }, { status: 503 });
     const client = compose(
-      openAITestClient({ baseURL: server.baseURL }),
+      openAIClient({ baseURL: server.baseURL }),
       circuitBreakerMiddleware(breaker),
     );
     await expect(client.generate(request)).rejects.toBeInstanceOf(ProviderError);
@@ -208,7 +218,7 @@ describe("circuit breaker against testkit faults", () => {
     });
     server.enqueue({ fault: "reset", afterChunks: 0 }, { fault: "reset", afterChunks: 0 });
     const client = compose(
-      openAITestClient({ baseURL: server.baseURL }),
+      openAIClient({ baseURL: server.baseURL }),
       circuitBreakerMiddleware(breaker),
     );
     await expect(collect(client.stream(request))).rejects.toBeInstanceOf(NetworkError);
@@ -225,8 +235,8 @@ describe("fallback against testkit faults", () => {
     const fallbacks: number[] = [];
     const client = fallbackClient(
       [
-        openAITestClient({ baseURL: server.baseURL, model: "gpt-4o" }),
-        openAITestClient({ baseURL: backup.baseURL, model: "gpt-4o-mini" }),
+        openAIClient({ baseURL: server.baseURL, model: "gpt-4o" }),
+        openAIClient({ baseURL: backup.baseURL, model: "gpt-4o-mini" }),
       ],
       { onFallback: (info) => fallbacks.push(info.to) },
     );
@@ -249,10 +259,10 @@ describe("fallback against testkit faults", () => {
     });
     server.enqueue({ status: 502 });
     const primary = compose(
-      openAITestClient({ baseURL: server.baseURL }),
+      openAIClient({ baseURL: server.baseURL }),
       circuitBreakerMiddleware(breaker),
     );
-    const client = fallbackClient([primary, openAITestClient({ baseURL: backup.baseURL })]);
+    const client = fallbackClient([primary, openAIClient({ baseURL: backup.baseURL })]);
     await client.generate(request);
     await client.generate(request);
     expect(breaker.state).toBe("open");

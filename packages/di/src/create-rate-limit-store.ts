@@ -1,0 +1,71 @@
+import { pathToFileURL } from "node:url";
+import type { LLMConfig } from "@llm/config";
+import { ConfigError } from "@llm/core";
+import { resolvePluginModule } from "@llm/plugins";
+import { MemoryRateLimitStore, type RateLimitStore } from "@llm/ratelimit";
+import { RedisRateLimitStore } from "@llm/ratelimit/redis";
+
+export interface RateLimitStoreHandle {
+  store: RateLimitStore;
+  close(): Promise<void>;
+}
+
+interface RedisClient {
+  quit(): Promise<unknown>;
+  disconnect(): void;
+  on(event: "error", listener: (error: Error) => void): unknown;
+  once(event: "ready", listener: () => void): unknown;
+}
+
+/** How long start-up waits for Redis; after it, calls go ahead unlimited until Redis answers. */
+const REDIS_READY_TIMEOUT_MS = 2_000;
+
+/**
+ * The store every client's budget lives in: in process, or in Redis (shared
+ * by every process on it). `ioredis` is imported from the app on demand, so
+ * an app that never configures a Redis store never loads it.
+ */
+export async function createRateLimitStore(
+  config: Readonly<LLMConfig["rateLimits"]>,
+  context: { baseDir: string; conditions: readonly string[] },
+): Promise<RateLimitStoreHandle> {
+  const store = config.store;
+  if (store.type === "memory") return { store: new MemoryRateLimitStore(), close: async () => {} };
+  let file: string;
+  try {
+    file = resolvePluginModule("ioredis", {
+      baseDir: context.baseDir,
+      conditions: context.conditions,
+    });
+  } catch (cause) {
+    throw new ConfigError("A Redis rate-limit store needs ioredis: run `pnpm add ioredis`", {
+      cause,
+      issues: [{ path: "rateLimits.store.type", message: "ioredis is not installed" }],
+    });
+  }
+  const { Redis } = (await import(pathToFileURL(file).href)) as {
+    Redis: new (url: string, options: Record<string, unknown>) => RedisClient;
+  };
+  const redis = new Redis(store.url.reveal(), {
+    // Fail fast while disconnected: a budget that cannot be read lets calls through (see RateLimit).
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    ...(store.password === undefined ? {} : { password: store.password.reveal() }),
+  });
+  // Failed commands reach RateLimit's onStoreError; the connection's own errors would otherwise be "unhandled".
+  redis.on("error", () => {});
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, REDIS_READY_TIMEOUT_MS);
+    timer.unref();
+    redis.once("ready", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return {
+    store: new RedisRateLimitStore(redis as never, { prefix: store.prefix }),
+    close: async () => {
+      await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
