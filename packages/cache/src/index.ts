@@ -1,3 +1,21 @@
+export {
+  type CachedEmbedding,
+  cachedEmbeddingProblem,
+  EMBEDDING_VERSION,
+  embeddingCodec,
+  MAX_EMBEDDING_DIMENSIONS,
+} from "./embeddings/cached-embedding.js";
+export {
+  type CachedEmbeddingClient,
+  cachedEmbeddings,
+  type EmbeddingCacheOptions,
+  type EmbeddingCacheStats,
+} from "./embeddings/cached-embeddings.js";
+export {
+  EMBEDDING_KEY_VERSION,
+  type EmbeddingKeyContext,
+  embeddingKeys,
+} from "./embeddings/embedding-key.js";
 export { canonicalJson } from "./key/canonical-json.js";
 export { canonicalRequest, KEY_FORMAT_VERSION } from "./key/canonical-request.js";
 export {

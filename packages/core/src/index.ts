@@ -8,6 +8,7 @@ export {
 export type { CallOptions, LLMClient } from "./client.js";
 export { collectStream, StreamAccumulator } from "./collect-stream.js";
 export { compose } from "./compose.js";
+export * from "./embeddings/index.js";
 export * from "./errors/index.js";
 export type { JsonObject, JsonSchema, JsonValue } from "./json.js";
 export type { MemoryBudget, MemoryConsumer } from "./memory-consumer.js";

@@ -1,4 +1,5 @@
 import type { LLMClient } from "./client.js";
+import type { EmbeddingClient } from "./embeddings/embedding-client.js";
 import { ConfigError } from "./errors/errors.js";
 import type { JsonValue } from "./json.js";
 import type { Secret } from "./secret.js";
@@ -32,6 +33,8 @@ export interface ProviderDefinition<S extends ProviderSettings = ProviderSetting
   /** Environment variables read for the API key, in order. */
   readonly apiKeyEnv?: readonly string[];
   create(settings: S): LLMClient;
+  /** The provider's embeddings, from the same settings; absent when it has none. */
+  createEmbeddings?(settings: S): EmbeddingClient;
 }
 
 /** Maps provider types to their factories. */
@@ -68,6 +71,22 @@ export class ProviderRegistry {
 
   create(type: string, settings: ProviderSettings = {}): LLMClient {
     return this.get(type).create(settings);
+  }
+
+  /** Whether `type` is registered and offers embeddings. */
+  hasEmbeddings(type: string): boolean {
+    return this.#definitions.get(type)?.createEmbeddings !== undefined;
+  }
+
+  /** An `EmbeddingClient` of `type`; `ConfigError` when the provider has no embeddings. */
+  createEmbeddings(type: string, settings: ProviderSettings = {}): EmbeddingClient {
+    const definition = this.get(type);
+    if (definition.createEmbeddings === undefined) {
+      throw new ConfigError(`Provider "${type}" has no embeddings`, {
+        issues: [{ path: "provider", message: `"${type}" offers no embeddings` }],
+      });
+    }
+    return definition.createEmbeddings(settings);
   }
 
   types(): string[] {

@@ -143,7 +143,8 @@ function resilientProvider(
   return compose(provider, ...middlewares);
 }
 
-function providerSettings(config: ClientConfig, transport: Transport): ProviderSettings {
+/** The provider settings of a configured client (secrets revealed for the provider only). */
+export function providerSettings(config: ClientConfig, transport: Transport): ProviderSettings {
   const settings: ProviderSettings = { model: config.model, transport };
   if (config.apiKey !== undefined) settings.apiKey = config.apiKey;
   // The config holds the URL as a SecretURL (a `?key=` must not print); the provider needs the real one.

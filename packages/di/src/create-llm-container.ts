@@ -7,6 +7,7 @@ import type { PluginManager } from "@llm/plugins";
 import { Container, type ServiceIdentifier } from "inversify";
 import { createCacheStore } from "./create-cache-store.js";
 import { createRateLimitStore } from "./create-rate-limit-store.js";
+import type { EmbeddingClientFactory } from "./embedding-client-factory.js";
 import { installProviders } from "./install-providers.js";
 import type { LLMClientFactory } from "./llm-client-factory.js";
 import { cacheModule } from "./modules/cache-module.js";
@@ -43,6 +44,8 @@ export interface LLMContainer {
   readonly container: Container;
   /** `clients.get("summarizer")` */
   readonly clients: LLMClientFactory;
+  /** `embeddings.get("search")`: embeddings of a configured client whose provider has them. */
+  readonly embeddings: EmbeddingClientFactory;
   get<T>(id: ServiceIdentifier<T>): T;
   /** A child container that sees every binding here and may override any (e.g. per tenant). */
   createChild(configure?: (child: Container) => void): Container;
@@ -143,6 +146,9 @@ export async function createLLMContainer(
     container,
     get clients() {
       return container.get(TOKENS.LLMClientFactory);
+    },
+    get embeddings() {
+      return container.get(TOKENS.EmbeddingClientFactory);
     },
     get: <T>(id: ServiceIdentifier<T>) => container.get(id),
     createChild(configure) {

@@ -6,6 +6,7 @@ export {
   createLLMContainer,
   type LLMContainer,
 } from "./create-llm-container.js";
+export { EmbeddingClientFactory } from "./embedding-client-factory.js";
 export { fallbackOrder } from "./fallback-order.js";
 export { installProviders, providerPackage } from "./install-providers.js";
 export { LLMClientFactory } from "./llm-client-factory.js";

@@ -1,5 +1,6 @@
 import type {
   CachedAnswer,
+  CachedEmbedding,
   CacheMiddleware,
   CacheStore,
   SmartCache,
@@ -13,6 +14,7 @@ import type { PluginManager } from "@llm/plugins";
 import type { ConnectionPool } from "@llm/pool";
 import type { RateLimitStore } from "@llm/ratelimit";
 import type { ServiceIdentifier } from "inversify";
+import type { EmbeddingClientFactory } from "./embedding-client-factory.js";
 import type { LLMClientFactory } from "./llm-client-factory.js";
 
 const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`@llm/di:${name}`);
@@ -34,6 +36,10 @@ export const TOKENS = {
   Cache: token<TieredCache<CachedAnswer> | undefined>("Cache"),
   /** The response-cache middleware shared by every client (one set of statistics, one single-flight; each client uses a `withOptions` view); absent when off. */
   CacheMiddleware: token<CacheMiddleware | undefined>("CacheMiddleware"),
+  /** Per-text vectors: its own L1 over the same L2 store as answers; absent when `cache.enabled` is false. */
+  EmbeddingCache: token<TieredCache<CachedEmbedding> | undefined>("EmbeddingCache"),
+  /** `embeddings.get("search")`: the embedding client of a configured client. */
+  EmbeddingClientFactory: token<EmbeddingClientFactory>("EmbeddingClientFactory"),
   /** Where every client's rate-limit budget lives (`rateLimits.store`): in process or in Redis. */
   RateLimitStore: token<RateLimitStore>("RateLimitStore"),
   Hooks: token<Hooks>("Hooks"),

@@ -24,6 +24,7 @@ import {
   type GeminiRequestBody,
   isGeminiErrorBody,
 } from "./gemini-api.js";
+import { geminiModelPath } from "./gemini-connection.js";
 import { mapGeminiError, mapGeminiStreamError } from "./gemini-error.js";
 import { toChatResponse } from "./gemini-response.js";
 import { GeminiStreamEvents } from "./gemini-stream-events.js";
@@ -176,8 +177,7 @@ export class GeminiChatClient implements LLMClient {
   }
 
   #modelURL(model: string): string {
-    // "gemini-2.5-flash" → models/gemini-2.5-flash; "tunedModels/x" and "models/x" stay as they are.
-    return `${this.#config.baseURL}/${model.includes("/") ? model : `models/${model}`}`;
+    return `${this.#config.baseURL}/${geminiModelPath(model)}`;
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

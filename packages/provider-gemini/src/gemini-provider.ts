@@ -1,18 +1,19 @@
 import {
   defaultTransport,
-  isSecret,
-  normalizeBaseURL,
+  type EmbeddingClientSettings,
   type ProviderDefinition,
   type ProviderSettings,
-  readAPIKey,
   readRequestDefaults,
 } from "@llm/core";
 import { GeminiChatClient, type GeminiRequestDefaults } from "./gemini-chat-client.js";
+import {
+  GEMINI_API_KEY_ENV,
+  GEMINI_DEFAULT_BASE_URL,
+  resolveGeminiConnection,
+} from "./gemini-connection.js";
+import { GEMINI_MAX_INPUTS_PER_CALL, GeminiEmbeddingClient } from "./gemini-embedding-client.js";
 
-export const GEMINI_DEFAULT_BASE_URL = "https://generativelanguage.googleapis.com/v1beta";
-
-/** Environment variables read for the key, in this order. */
-export const GEMINI_API_KEY_ENV = ["GEMINI_API_KEY", "GOOGLE_API_KEY"] as const;
+export { GEMINI_API_KEY_ENV, GEMINI_DEFAULT_BASE_URL };
 
 export interface GeminiProviderSettings extends ProviderSettings {
   /**
@@ -29,22 +30,7 @@ export interface GeminiProviderSettings extends ProviderSettings {
  * no key (for a proxy that adds it). A bad `baseURL` is a `ConfigError`.
  */
 export function createGemini(settings: GeminiProviderSettings = {}): GeminiChatClient {
-  const baseURL = normalizeBaseURL("gemini", settings.baseURL ?? GEMINI_DEFAULT_BASE_URL);
-  const explicitlyNone =
-    settings.apiKey === "" || (isSecret(settings.apiKey) && settings.apiKey.isEmpty);
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (!explicitlyNone) {
-    headers["x-goog-api-key"] = readAPIKey({
-      provider: "gemini",
-      apiKey: settings.apiKey,
-      env: settings.env,
-      envNames: GEMINI_API_KEY_ENV,
-    });
-  }
-  if (settings.headers) {
-    for (const [name, value] of Object.entries(settings.headers))
-      headers[name.toLowerCase()] = value;
-  }
+  const { baseURL, headers } = resolveGeminiConnection(settings);
   return new GeminiChatClient({
     ...(settings.model === undefined ? {} : { model: settings.model }),
     ...(settings.limits === undefined ? {} : { limits: settings.limits }),
@@ -57,10 +43,33 @@ export function createGemini(settings: GeminiProviderSettings = {}): GeminiChatC
   });
 }
 
+/**
+ * Creates a Gemini embeddings client (`embedContent` / `batchEmbedContents`)
+ * from the same settings as `createGemini`; `model` is the embedding model,
+ * e.g. `gemini-embedding-001`.
+ */
+export function createGeminiEmbeddings(
+  settings: GeminiProviderSettings & EmbeddingClientSettings = {},
+): GeminiEmbeddingClient {
+  const { baseURL, headers } = resolveGeminiConnection(settings);
+  return new GeminiEmbeddingClient({
+    baseURL,
+    headers,
+    transport: settings.transport ?? defaultTransport(),
+    maxInputsPerCall: settings.maxInputsPerCall ?? GEMINI_MAX_INPUTS_PER_CALL,
+    ...(settings.model === undefined ? {} : { model: settings.model }),
+    ...(settings.limits === undefined ? {} : { limits: settings.limits }),
+    ...(settings.maxParallelCalls === undefined
+      ? {}
+      : { maxParallelCalls: settings.maxParallelCalls }),
+  });
+}
+
 /** Registers Gemini with a `ProviderRegistry`: `registry.register(provider)`. */
 export const provider: ProviderDefinition<GeminiProviderSettings> = {
   type: "gemini",
   packageName: "@llm/provider-gemini",
   apiKeyEnv: GEMINI_API_KEY_ENV,
   create: createGemini,
+  createEmbeddings: createGeminiEmbeddings,
 };

@@ -6,7 +6,14 @@ export {
   type GeminiRequestDefaults,
 } from "./gemini-chat-client.js";
 export {
+  GEMINI_MAX_INPUTS_PER_CALL,
+  type GeminiEmbedContentRequest,
+  GeminiEmbeddingClient,
+  type GeminiEmbeddingClientConfig,
+} from "./gemini-embedding-client.js";
+export {
   createGemini,
+  createGeminiEmbeddings,
   GEMINI_API_KEY_ENV,
   GEMINI_DEFAULT_BASE_URL,
   type GeminiProviderSettings,

@@ -1,5 +1,6 @@
 import {
   defaultTransport,
+  type EmbeddingClientSettings,
   normalizeBaseURL,
   type ProviderDefinition,
   type ProviderSettings,
@@ -8,6 +9,7 @@ import {
   revealSecret,
 } from "@llm/core";
 import { OllamaChatClient, type OllamaRequestDefaults } from "./ollama-chat-client.js";
+import { OLLAMA_MAX_INPUTS_PER_CALL, OllamaEmbeddingClient } from "./ollama-embedding-client.js";
 
 export const OLLAMA_DEFAULT_BASE_URL = "http://127.0.0.1:11434";
 const OLLAMA_DEFAULT_PORT = "11434";
@@ -31,6 +33,46 @@ export interface OllamaProviderSettings extends ProviderSettings {
  * is a `ConfigError`.
  */
 export function createOllama(settings: OllamaProviderSettings = {}): OllamaChatClient {
+  const { baseURL, headers } = resolveOllamaConnection(settings);
+  return new OllamaChatClient({
+    ...(settings.model === undefined ? {} : { model: settings.model }),
+    ...(settings.limits === undefined ? {} : { limits: settings.limits }),
+    url: `${baseURL}/api/chat`,
+    headers,
+    transport: settings.transport ?? defaultTransport(),
+    ...(settings.defaults === undefined
+      ? {}
+      : { defaults: readRequestDefaults("ollama", settings.defaults) }),
+  });
+}
+
+/**
+ * Creates an Ollama embeddings client (`POST /api/embed`) from the same
+ * settings as `createOllama`; `model` is the embedding model, e.g.
+ * `nomic-embed-text`.
+ */
+export function createOllamaEmbeddings(
+  settings: OllamaProviderSettings & EmbeddingClientSettings = {},
+): OllamaEmbeddingClient {
+  const { baseURL, headers } = resolveOllamaConnection(settings);
+  return new OllamaEmbeddingClient({
+    url: `${baseURL}/api/embed`,
+    headers,
+    transport: settings.transport ?? defaultTransport(),
+    maxInputsPerCall: settings.maxInputsPerCall ?? OLLAMA_MAX_INPUTS_PER_CALL,
+    ...(settings.model === undefined ? {} : { model: settings.model }),
+    ...(settings.limits === undefined ? {} : { limits: settings.limits }),
+    ...(settings.maxParallelCalls === undefined
+      ? {}
+      : { maxParallelCalls: settings.maxParallelCalls }),
+  });
+}
+
+/** Server and headers, resolved once for every Ollama client of one settings object. */
+function resolveOllamaConnection(settings: OllamaProviderSettings): {
+  baseURL: string;
+  headers: Record<string, string>;
+} {
   const env = settings.env ?? process.env;
   const baseURL = normalizeBaseURL("ollama", settings.baseURL ?? fromOllamaHost(env.OLLAMA_HOST));
   const headers: Record<string, string> = { "content-type": "application/json" };
@@ -43,16 +85,7 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaChatC
     for (const [name, value] of Object.entries(settings.headers))
       headers[name.toLowerCase()] = value;
   }
-  return new OllamaChatClient({
-    ...(settings.model === undefined ? {} : { model: settings.model }),
-    ...(settings.limits === undefined ? {} : { limits: settings.limits }),
-    url: `${baseURL}/api/chat`,
-    headers,
-    transport: settings.transport ?? defaultTransport(),
-    ...(settings.defaults === undefined
-      ? {}
-      : { defaults: readRequestDefaults("ollama", settings.defaults) }),
-  });
+  return { baseURL, headers };
 }
 
 /**
@@ -83,4 +116,5 @@ export const provider: ProviderDefinition<OllamaProviderSettings> = {
   packageName: "@llm/provider-ollama",
   apiKeyEnv: OLLAMA_API_KEY_ENV,
   create: createOllama,
+  createEmbeddings: createOllamaEmbeddings,
 };

@@ -4,7 +4,14 @@ export type {
 } from "./openai-chat-client.js";
 export { OpenAIChatClient } from "./openai-chat-client.js";
 export {
+  OPENAI_MAX_INPUTS_PER_CALL,
+  OpenAIEmbeddingClient,
+  type OpenAIEmbeddingClientConfig,
+  type OpenAIEmbeddingRequestBody,
+} from "./openai-embedding-client.js";
+export {
   createOpenAI,
+  createOpenAIEmbeddings,
   OPENAI_API_KEY_ENV,
   OPENAI_DEFAULT_BASE_URL,
   type OpenAICompatibility,

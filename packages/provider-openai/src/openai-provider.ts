@@ -1,18 +1,19 @@
 import {
-  createFetchTransport,
-  defaultTransport,
-  normalizeBaseURL,
+  type EmbeddingClientSettings,
   type ProviderDefinition,
   type ProviderSettings,
   REQUEST_DEFAULT_KEYS,
-  readAPIKey,
   readRequestDefaults,
-  revealSecret,
 } from "@llm/core";
 import { OpenAIChatClient } from "./openai-chat-client.js";
+import {
+  OPENAI_API_KEY_ENV,
+  OPENAI_DEFAULT_BASE_URL,
+  resolveOpenAIConnection,
+} from "./openai-connection.js";
+import { OPENAI_MAX_INPUTS_PER_CALL, OpenAIEmbeddingClient } from "./openai-embedding-client.js";
 
-export const OPENAI_API_KEY_ENV = "OPENAI_API_KEY";
-export const OPENAI_DEFAULT_BASE_URL = "https://api.openai.com/v1";
+export { OPENAI_API_KEY_ENV, OPENAI_DEFAULT_BASE_URL };
 
 /** Tweaks for OpenAI-compatible servers that differ from OpenAI in small ways. */
 export interface OpenAICompatibility {
@@ -47,46 +48,19 @@ export interface OpenAIProviderSettings extends ProviderSettings {
 const PROVIDER = "openai";
 
 /**
- * Creates an OpenAI (or OpenAI-compatible) client.
- *
- * Resolved once, here, so no call pays for it: the API key (`apiKey`, else
- * `OPENAI_API_KEY` — missing → `AuthenticationError` naming the variable,
- * thrown now rather than at the first call), the `baseURL` (`baseURL`, else
- * `OPENAI_BASE_URL`, else api.openai.com — invalid → `ConfigError`), the
- * static headers and the transport. `apiKey: ""` means "send no key", for
- * local servers that need none.
+ * Creates an OpenAI (or OpenAI-compatible) client. Key, base URL, headers
+ * and transport are resolved here, once (see `resolveOpenAIConnection`):
+ * a missing key is an `AuthenticationError` now, not at the first call.
  */
 export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIChatClient {
-  const env = settings.env ?? process.env;
-  const name = settings.name ?? PROVIDER;
-  const baseURL = normalizeBaseURL(
-    name,
-    settings.baseURL ?? env.OPENAI_BASE_URL ?? OPENAI_DEFAULT_BASE_URL,
-  );
-  const explicitlyKeyless = settings.apiKey !== undefined && revealSecret(settings.apiKey) === "";
-  const apiKey = explicitlyKeyless
-    ? undefined
-    : readAPIKey({ provider: name, apiKey: settings.apiKey, env, envNames: [OPENAI_API_KEY_ENV] });
-
-  const headers: Record<string, string> = { "content-type": "application/json" };
-  if (apiKey !== undefined) headers.authorization = `Bearer ${apiKey}`;
-  const organization = settings.organization ?? env.OPENAI_ORG_ID;
-  if (organization) headers["openai-organization"] = organization;
-  const project = settings.project ?? env.OPENAI_PROJECT_ID;
-  if (project) headers["openai-project"] = project;
-  if (settings.headers) {
-    for (const [key, value] of Object.entries(settings.headers)) headers[key.toLowerCase()] = value;
-  }
-
+  const { name, baseURL, headers, transport } = resolveOpenAIConnection(settings);
   const isOpenAI = baseURL === OPENAI_DEFAULT_BASE_URL;
   const compatibility = settings.compatibility ?? {};
   const config: ConstructorParameters<typeof OpenAIChatClient>[0] = {
     provider: name,
     url: `${baseURL}/chat/completions`,
     headers,
-    transport:
-      settings.transport ??
-      (settings.fetch ? createFetchTransport({ fetch: settings.fetch }) : defaultTransport()),
+    transport,
     streamOptions: compatibility.streamOptions ?? true,
     maxTokensField:
       compatibility.maxTokensField ?? (isOpenAI ? "max_completion_tokens" : "max_tokens"),
@@ -99,6 +73,30 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIChatC
   return new OpenAIChatClient(config);
 }
 
+/**
+ * Creates an OpenAI (or OpenAI-compatible) embeddings client from the same
+ * settings as `createOpenAI` (key, base URL, headers, transport); `model`
+ * is the embedding model, e.g. `text-embedding-3-small`.
+ */
+export function createOpenAIEmbeddings(
+  settings: OpenAIProviderSettings & EmbeddingClientSettings = {},
+): OpenAIEmbeddingClient {
+  const { name, baseURL, headers, transport } = resolveOpenAIConnection(settings);
+  return new OpenAIEmbeddingClient({
+    provider: name,
+    url: `${baseURL}/embeddings`,
+    headers,
+    transport,
+    maxInputsPerCall: settings.maxInputsPerCall ?? OPENAI_MAX_INPUTS_PER_CALL,
+    providerOptionKeys: name === PROVIDER ? [PROVIDER] : [PROVIDER, name],
+    ...(settings.model === undefined ? {} : { model: settings.model }),
+    ...(settings.limits === undefined ? {} : { limits: settings.limits }),
+    ...(settings.maxParallelCalls === undefined
+      ? {}
+      : { maxParallelCalls: settings.maxParallelCalls }),
+  });
+}
+
 /** Chat Completions has a field for every `settings.defaults` key but `topK`. */
 const DEFAULT_KEYS = REQUEST_DEFAULT_KEYS.filter((key) => key !== "topK");
 
@@ -108,4 +106,5 @@ export const provider: ProviderDefinition<OpenAIProviderSettings> = {
   packageName: "@llm/provider-openai",
   apiKeyEnv: [OPENAI_API_KEY_ENV],
   create: createOpenAI,
+  createEmbeddings: createOpenAIEmbeddings,
 };

@@ -2,8 +2,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo, Socket } from "node:net";
 import { isRecord } from "@llm/core";
 import { defaultReply } from "./default-responder.js";
+import { type EmbeddingRoute, matchEmbeddingRoute } from "./embeddings/embedding-routes.js";
 import { readFixture } from "./fixtures.js";
-import { InvalidRequestError, type NormalizedRequest } from "./normalized-request.js";
+import { asString, InvalidRequestError, type NormalizedRequest } from "./normalized-request.js";
 import { Prng } from "./prng.js";
 import type { ProviderAdapter, ResolvedCompletion } from "./provider-adapter.js";
 import { adapters } from "./providers/index.js";
@@ -193,7 +194,11 @@ class MockProviderServer implements MockProvider {
       }
     }
     const method = req.method ?? "GET";
-    const shape = this.adapter.shape(method, path, query, body);
+    const embeddings = matchEmbeddingRoute(this.adapter.name, method, path);
+    const shape =
+      embeddings === undefined
+        ? this.adapter.shape(method, path, query, body)
+        : embeddingShape(embeddings, body);
     const recorded: RecordedRequest = {
       method,
       path,
@@ -206,6 +211,10 @@ class MockProviderServer implements MockProvider {
     };
     this.record(recorded);
     const requestId = this.adapter.requestId(this.ids);
+    if (embeddings !== undefined) {
+      this.answerEmbeddings(res, embeddings, recorded, bodyIsJSON, requestId);
+      return;
+    }
 
     if (shape.route === undefined) {
       this.sendError(res, this.adapter.notFound(method, path), requestId);
@@ -252,6 +261,65 @@ class MockProviderServer implements MockProvider {
       return;
     }
     this.dispatch(res, reply, recorded, request, requestId);
+  }
+
+  /**
+   * An embeddings call: auth, then a scripted reply or an injected fault as
+   * for chat (errors, `reset`, `hang-headers`, `malformed-json`; latency
+   * applies), else the seeded vectors of the inputs. A completion reply
+   * scripted for it answers with the default vectors.
+   */
+  private answerEmbeddings(
+    res: ServerResponse,
+    route: EmbeddingRoute,
+    recorded: RecordedRequest,
+    bodyIsJSON: boolean,
+    requestId: string,
+  ): void {
+    const authError = this.adapter.checkAuth(recorded, this.options.apiKey);
+    if (authError !== undefined) {
+      this.sendError(res, authError, requestId);
+      return;
+    }
+    let body: string;
+    try {
+      if (!bodyIsJSON)
+        throw new InvalidRequestError("We could not parse the JSON body of your request.");
+      body = JSON.stringify(route.render(route.parse(recorded.body), this.seed));
+    } catch (error) {
+      const message = error instanceof InvalidRequestError ? error.message : String(error);
+      this.sendError(res, { status: 400 }, requestId, message);
+      return;
+    }
+    let reply = this.script.take(recorded);
+    if (reply !== undefined && "fault" in reply) this.countFault(reply.fault);
+    if (reply === undefined) {
+      const kind = drawFault(this.faults, this.faultPrng);
+      if (kind !== undefined && this.faults !== undefined) {
+        this.countFault(kind);
+        reply = faultReply(kind, this.faults, this.adapter);
+      }
+    }
+    const headers = this.adapter.successHeaders(false, requestId, recorded);
+    if (reply !== undefined && "status" in reply) {
+      if (reply.status >= 300) {
+        this.sendError(res, reply, requestId);
+        return;
+      }
+      this.sendJSON(res, reply.status, { ...headers, ...reply.headers }, reply.body ?? {});
+      return;
+    }
+    if (reply !== undefined && "fault" in reply) {
+      this.sendFaultyJSON(res, headers, body, reply);
+      return;
+    }
+    this.deliver(
+      res,
+      200,
+      { ...headers, "content-length": String(Buffer.byteLength(body)) },
+      [body],
+      "end",
+    );
   }
 
   private record(request: RecordedRequest): void {
@@ -581,6 +649,12 @@ class MockProviderServer implements MockProvider {
     if (typeof range === "number") return range;
     return this.latencyPrng.int(range[0], range[1]);
   }
+}
+
+/** How an embeddings call is recorded: never streamed; the model from the path (Gemini) or the body. */
+function embeddingShape(route: EmbeddingRoute, body: unknown) {
+  const model = route.pathModel ?? (isRecord(body) ? asString(body.model) : undefined);
+  return { route: undefined, stream: false, model };
 }
 
 function emptyStats(): MockProviderStats & {

@@ -236,7 +236,8 @@ function stop(sequences: readonly string[]): string {
 const CREDENTIAL_MEMBER =
   /^(?:api[-_]?key|authorization|headers?|token|access[-_]?token|secret|password|credentials?)$/i;
 
-function providerOptions(options: Record<string, Record<string, unknown>>): string {
+/** `,"providerOptions":{…}` in canonical form (sorted, credential-like members dropped), or `""` when empty. */
+export function providerOptions(options: Record<string, Record<string, unknown>>): string {
   let out = "";
   for (const provider of Object.keys(options).sort()) {
     const bag = options[provider];

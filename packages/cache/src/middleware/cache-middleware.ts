@@ -514,7 +514,10 @@ const noop = () => {};
  * headers select another account (or, under credential scope, carry another
  * credential) is not served from, nor stored under, the client's entries.
  */
-function switchesAccount(headers: Record<string, string>, credentialScope: boolean): boolean {
+export function switchesAccount(
+  headers: Record<string, string>,
+  credentialScope: boolean,
+): boolean {
   for (const name in headers) {
     const role = cacheHeaderRole(name);
     if (role === "account" || (credentialScope && role === "credential")) return true;

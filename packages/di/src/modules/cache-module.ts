@@ -1,10 +1,13 @@
 import {
   type CachedAnswer,
+  type CachedEmbedding,
   type CacheStore,
   type CorruptEntryEvent,
   cachedAnswerProblem,
+  cachedEmbeddingProblem,
   cacheMiddleware,
   compressedJsonCodec,
+  embeddingCodec,
   SmartCache,
   TieredCache,
 } from "@llm/cache";
@@ -45,6 +48,40 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
           ...(l2 ? { l2 } : {}),
           // Answers from L2 are checked in depth before they are served or promoted.
           validate: (value) => cachedAnswerProblem(value),
+          onCorrupt: reportCorrupt(ctx.get(TOKENS.Hooks)),
+          maxEntryBytes,
+          ...(secret
+            ? {
+                integrity: {
+                  secret: secret.reveal(),
+                  previousSecrets: previousSecrets.map((s) => s.reveal()),
+                },
+              }
+            : {}),
+        });
+      })
+      .inSingletonScope();
+    bind(TOKENS.EmbeddingCache)
+      .toDynamicValue((ctx) => {
+        const config = ctx.get(TOKENS.Config).cache;
+        if (!config.enabled) return undefined;
+        const l2 = ctx.get(TOKENS.CacheStore);
+        const { l1 } = config;
+        const { secret, previousSecrets, maxEntryBytes } = config.integrity;
+        return new TieredCache<CachedEmbedding>({
+          // Its own L1 (vectors are not answers), bounded like the answers' one.
+          l1: new SmartCache<CachedEmbedding>({
+            maxEntries: l1.maxEntries,
+            maxBytes: l1.maxBytes,
+            ttlMs: l1.ttlMs,
+            policy: l1.policy,
+            memory: ctx.get(TOKENS.MemoryManager),
+            name: "llm-embedding-cache-l1",
+          }),
+          ...(l2 ? { l2 } : {}),
+          // Float32 bytes as base64 in L2, checked field by field on the way back.
+          codec: embeddingCodec,
+          validate: (value) => cachedEmbeddingProblem(value),
           onCorrupt: reportCorrupt(ctx.get(TOKENS.Hooks)),
           maxEntryBytes,
           ...(secret

@@ -1,4 +1,5 @@
 import { ContainerModule } from "inversify";
+import { EmbeddingClientFactory } from "../embedding-client-factory.js";
 import { LLMClientFactory } from "../llm-client-factory.js";
 import { TOKENS } from "../tokens.js";
 
@@ -8,5 +9,12 @@ export function clientsModule(): ContainerModule {
       .to(LLMClientFactory)
       .inSingletonScope()
       .onDeactivation((factory) => factory.dispose());
+    bind(TOKENS.EmbeddingClientFactory)
+      .to(EmbeddingClientFactory)
+      .inSingletonScope()
+      .onDeactivation(async (factory) => {
+        await factory.flush();
+        factory.dispose();
+      });
   });
 }
