@@ -42,7 +42,7 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
         const config = ctx.get(TOKENS.Config).cache;
         if (!config.enabled) return undefined;
         const l2 = ctx.get(TOKENS.CacheStore);
-        const { secret, previousSecrets, maxEntryBytes } = config.integrity;
+        const { maxEntryBytes } = config.integrity;
         return new TieredCache<CachedAnswer>({
           l1: ctx.get(TOKENS.CacheL1),
           ...(l2 ? { l2 } : {}),
@@ -50,14 +50,7 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
           validate: (value) => cachedAnswerProblem(value),
           onCorrupt: reportCorrupt(ctx.get(TOKENS.Hooks)),
           maxEntryBytes,
-          ...(secret
-            ? {
-                integrity: {
-                  secret: secret.reveal(),
-                  previousSecrets: previousSecrets.map((s) => s.reveal()),
-                },
-              }
-            : {}),
+          ...integrityOf(config.integrity),
         });
       })
       .inSingletonScope();
@@ -67,7 +60,7 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
         if (!config.enabled) return undefined;
         const l2 = ctx.get(TOKENS.CacheStore);
         const { l1 } = config;
-        const { secret, previousSecrets, maxEntryBytes } = config.integrity;
+        const { maxEntryBytes } = config.integrity;
         return new TieredCache<CachedEmbedding>({
           // Its own L1 (vectors are not answers), bounded like the answers' one.
           l1: new SmartCache<CachedEmbedding>({
@@ -84,14 +77,7 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
           validate: (value) => cachedEmbeddingProblem(value),
           onCorrupt: reportCorrupt(ctx.get(TOKENS.Hooks)),
           maxEntryBytes,
-          ...(secret
-            ? {
-                integrity: {
-                  secret: secret.reveal(),
-                  previousSecrets: previousSecrets.map((s) => s.reveal()),
-                },
-              }
-            : {}),
+          ...integrityOf(config.integrity),
         });
       })
       .inSingletonScope();
@@ -129,3 +115,19 @@ const reportCorrupt =
   (hooks: Hooks) =>
   ({ key, level, reason }: CorruptEntryEvent): void =>
     hooks.notify("onCacheCorrupt", { key, level, reason });
+
+/** Signing and verification of L2 entries (`cache.integrity`), the same for answers and vectors. */
+function integrityOf(integrity: {
+  secret?: { reveal(): string } | undefined;
+  previousSecrets: readonly { reveal(): string }[];
+}): { integrity?: { secret: string; previousSecrets: string[] } } {
+  const { secret, previousSecrets } = integrity;
+  return secret
+    ? {
+        integrity: {
+          secret: secret.reveal(),
+          previousSecrets: previousSecrets.map((s) => s.reveal()),
+        },
+      }
+    : {};
+}
