@@ -281,7 +281,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
     const redis = new Redis(REDIS);
     let cursor = "0";
     do {
-      const [next, keys] = await redis.scan(cursor, "MATCH", `{${namespace}}:*`, "COUNT", 500);
+      const [next, keys] = await redis.scan(cursor, "MATCH", `{${namespace}:*`, "COUNT", 500);
       cursor = next;
       if (keys.length) await redis.unlink(...keys);
     } while (cursor !== "0");
