@@ -10,6 +10,7 @@ import {
 import { type KeyScopeOptions, keyScope } from "../key/key-scope.js";
 import { switchesAccount } from "../middleware/cache-middleware.js";
 import { callMode } from "../middleware/cache-policy.js";
+import { BackgroundWrites, dropCorruptEntry } from "../middleware/entry-upkeep.js";
 import type { L1Cache } from "../tiered/l1-cache.js";
 import { type CorruptEntryEvent, TieredCache } from "../tiered/tiered-cache.js";
 import {
@@ -86,7 +87,7 @@ export function cachedEmbeddings(
   const now = options.now ?? Date.now;
   const scopeOf = keyScope(options);
   const needsScope = options.scope === "credential";
-  const writes = new Set<Promise<void>>();
+  const writes = new BackgroundWrites();
   /** Texts being fetched upstream right now, by key: a concurrent call waits for them. */
   const flights = new Map<string, Promise<Float32Array>>();
   const stats: EmbeddingCacheStats = {
@@ -107,24 +108,7 @@ export function cachedEmbeddings(
 
   function drop(key: string, level: "l1" | "l2", reason: string): void {
     stats.corrupt++;
-    try {
-      options.onCorrupt?.({ key, level, reason });
-    } catch {
-      // a reporting callback must not fail the call
-    }
-    if (tiered) track(tiered.delete(key).then(noop, noop));
-    else {
-      try {
-        cache.delete(key);
-      } catch {
-        // gone all the same
-      }
-    }
-  }
-
-  function track(write: Promise<void>): void {
-    writes.add(write);
-    void write.finally(() => writes.delete(write));
+    dropCorruptEntry({ key, level, reason }, cache, tiered, writes, options.onCorrupt);
   }
 
   /** A usable stored vector of `dimensions` (when asked for), else `undefined` (and a bad one dropped). */
@@ -164,7 +148,7 @@ export function cachedEmbeddings(
     };
     const setOptions = options.ttlMs === undefined ? {} : { ttlMs: options.ttlMs };
     try {
-      if (tiered) track(tiered.set(key, entry, setOptions));
+      if (tiered) writes.track(tiered.set(key, entry, setOptions));
       else cache.set(key, entry, setOptions);
       stats.stored++;
     } catch {
@@ -333,7 +317,7 @@ export function cachedEmbeddings(
     embedBatch,
     stats: () => ({ ...stats, hits: { ...stats.hits } }),
     flush: async () => {
-      while (writes.size > 0) await Promise.all([...writes]);
+      await writes.flush();
     },
   };
 }

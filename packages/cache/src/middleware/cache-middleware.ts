@@ -31,6 +31,7 @@ import {
   cachedAnswerProblem,
   responseToEvents,
 } from "./cached-answer.js";
+import { BackgroundWrites, dropCorruptEntry } from "./entry-upkeep.js";
 import { Flight } from "./flight.js";
 import type { AnswerLimits } from "./validate-answer.js";
 
@@ -139,7 +140,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
   const now = options.now ?? Date.now;
   const stats = new LLMCacheStatsRecorder(options.pricing);
   const flights = new Map<string, Flight>();
-  const writes = new Set<Promise<void>>();
+  const writes = new BackgroundWrites();
 
   /**
    * Per-client settings are computed once per view, never per call: the
@@ -210,24 +211,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
   /** Damaged or written by another version: a miss, counted, reported once, and out it goes. */
   function dropCorrupt(key: string, level: "l1" | "l2", reason: string): void {
     stats.corrupt++;
-    try {
-      options.onCorrupt?.({ key, level, reason });
-    } catch {
-      // a reporting callback must not fail the call
-    }
-    if (tiered) track(tiered.delete(key).then(noop, noop));
-    else {
-      try {
-        cache.delete(key);
-      } catch {
-        // its eviction listener may decode it again; it is gone all the same
-      }
-    }
-  }
-
-  function track(write: Promise<void>): void {
-    writes.add(write);
-    void write.finally(() => writes.delete(write));
+    dropCorruptEntry({ key, level, reason }, cache, tiered, writes, options.onCorrupt);
   }
 
   /**
@@ -289,7 +273,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
         ...(tags?.length ? { tags } : {}),
       };
       // L1 is written synchronously inside set(); only the L2 write runs on.
-      if (tiered) track(tiered.set(key, answer, setOptions));
+      if (tiered) writes.track(tiered.set(key, answer, setOptions));
       else cache.set(key, answer, setOptions);
       stats.stored++;
     } catch {
@@ -406,9 +390,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     (view.needsScope && ctx.client.cacheScope === undefined) ||
     (ctx.options.headers !== undefined && switchesAccount(ctx.options.headers, view.needsScope));
 
-  const flush = async () => {
-    while (writes.size > 0) await Promise.all([...writes]);
-  };
+  const flush = () => writes.flush();
 
   const snapshot = (): LLMCacheStats => {
     const out = stats.snapshot();
@@ -506,8 +488,6 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     }
   }
 }
-
-const noop = () => {};
 
 /**
  * Per-call headers are not in the client's precomputed scope, so a call whose
