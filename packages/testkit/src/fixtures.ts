@@ -64,7 +64,7 @@ export function readFixture(name: string): Fixture {
 }
 
 function listAll(): string[] {
-  return (["openai", "anthropic", "gemini", "ollama"] as const).flatMap(listFixtures);
+  return (["openai", "anthropic", "gemini", "ollama", "mistral"] as const).flatMap(listFixtures);
 }
 
 function readOptional<T>(path: string, parse: (text: string) => T): T | undefined {

@@ -2,6 +2,7 @@ import { isRecord } from "@llm/core";
 import { asString, InvalidRequestError } from "../normalized-request.js";
 import { estimateTokens } from "../text-chunks.js";
 import type { ProviderName } from "../types.js";
+import { mistralEmbeddingRoute } from "./mistral-embedding-route.js";
 import { seededVector, vectorToBase64 } from "./seeded-vector.js";
 
 /** An embeddings request as the mock understood it. */
@@ -33,6 +34,8 @@ export function matchEmbeddingRoute(
       return path === "/v1/embeddings" ? openaiRoute : undefined;
     case "ollama":
       return path === "/api/embed" ? ollamaRoute : undefined;
+    case "mistral":
+      return path === "/v1/embeddings" ? mistralEmbeddingRoute : undefined;
     case "gemini": {
       const match = GEMINI_PATH.exec(path);
       if (match === null) return undefined;

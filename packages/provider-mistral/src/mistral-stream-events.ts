@@ -1,0 +1,205 @@
+import {
+  generateId,
+  NetworkError,
+  ParseError,
+  parseToolArguments,
+  type StreamEvent,
+  type StreamHandler,
+  type Usage,
+} from "@llm/core";
+import { convertMistralUsage } from "./convert-mistral-usage.js";
+import { mapMistralFinishReason } from "./map-mistral-finish-reason.js";
+import {
+  isMistralChatChunk,
+  type MistralChatChunk,
+  type MistralContent,
+  type MistralToolCall,
+} from "./mistral-api.js";
+import { mistralStreamError } from "./mistral-error.js";
+import { readMistralRateLimitHeaders } from "./read-mistral-rate-limit-headers.js";
+
+interface StreamingToolCall {
+  id: string;
+  name: string;
+  args: string;
+  emitted: boolean;
+}
+
+/**
+ * Mistral SSE payloads → stream events, as the synchronous state machine
+ * `driveStream` runs: `push(data, out)` appends what one `data:` payload
+ * produces, `end(out)` the closing `tool-call`s, `usage` and `finish`.
+ *
+ * Mistral sends each tool call whole (id, name and all the arguments) in one
+ * delta, usually the finishing one, and its `index` is not reliable across
+ * parallel calls; so a delta with a new id starts a new call, and one without
+ * an id continues the last (the OpenAI-style fragments some proxies send).
+ */
+export class MistralStreamEvents implements StreamHandler<string> {
+  readonly #provider: string;
+  readonly #model: string;
+  readonly #headers: Record<string, string>;
+  readonly #calls: StreamingToolCall[] = [];
+  #started = false;
+  #done = false;
+  #rawFinish: string | undefined;
+  #usage: Usage | undefined;
+  #index = 0;
+
+  constructor(provider: string, model: string, headers: Record<string, string>) {
+    this.#provider = provider;
+    this.#model = model;
+    this.#headers = headers;
+  }
+
+  push(data: string, out: StreamEvent[]): void {
+    this.#index++;
+    // Payloads after [DONE] are ignored; the driver still reads the body to its end.
+    if (this.#done) return;
+    if (data === "[DONE]") {
+      this.#done = true;
+      return;
+    }
+    const chunk = this.#parse(data);
+    if (chunk.object === "error") throw mistralStreamError(chunk, this.#headers, this.#provider);
+    if (!this.#started) {
+      this.#started = true;
+      const start: StreamEvent = {
+        type: "start",
+        id: chunk.id ?? generateId("cmpl"),
+        model: chunk.model ?? this.#model,
+        provider: this.#provider,
+        origin: { type: "upstream" },
+      };
+      const requestId = this.#headers["x-request-id"];
+      if (requestId !== undefined) start.requestId = requestId;
+      const rateLimit = readMistralRateLimitHeaders(this.#headers);
+      if (rateLimit !== undefined) start.rateLimit = rateLimit;
+      out.push(start);
+    }
+    if (chunk.usage) this.#usage = convertMistralUsage(chunk.usage);
+    const choice = chunk.choices?.[0];
+    if (choice === undefined) return;
+    const delta = choice.delta;
+    if (delta) {
+      if (delta.content) pushContent(delta.content, out);
+      if (delta.tool_calls) {
+        for (const call of delta.tool_calls) this.#pushToolCall(call, out);
+      }
+    }
+    if (choice.finish_reason) {
+      this.#rawFinish = choice.finish_reason;
+      this.#flushToolCalls(out);
+    }
+  }
+
+  /** The body ended: checks it ended properly, then appends `usage` and `finish`. */
+  end(out: StreamEvent[]): void {
+    const provider = this.#provider;
+    if (!this.#started) {
+      throw new ParseError(
+        `${provider} ended the stream without sending a chunk (content-type: ${this.#headers["content-type"] ?? "none"})`,
+        { where: `stream event ${this.#index}`, provider },
+      );
+    }
+    if (!this.#done && this.#rawFinish === undefined) {
+      throw new NetworkError(
+        `${provider} ended the stream before it finished (no finish_reason, no [DONE])`,
+        { provider },
+      );
+    }
+    this.#flushToolCalls(out);
+    const usage = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
+    out.push({ type: "usage", usage });
+    const finish: StreamEvent = {
+      type: "finish",
+      finishReason: mapMistralFinishReason(this.#rawFinish),
+      usage,
+    };
+    if (this.#rawFinish !== undefined) finish.rawFinishReason = this.#rawFinish;
+    out.push(finish);
+  }
+
+  #pushToolCall(wire: MistralToolCall, out: StreamEvent[]): void {
+    const calls = this.#calls;
+    let at = calls.length - 1;
+    let call = calls[at];
+    if (call === undefined || call.emitted || (wire.id !== undefined && wire.id !== call.id)) {
+      call = { id: wire.id ?? generateId("call"), name: "", args: "", emitted: false };
+      at = calls.push(call) - 1;
+    }
+    const fn = wire.function;
+    if (fn?.name && call.name === "") call.name = fn.name;
+    const raw = fn?.arguments;
+    const argsDelta = typeof raw === "string" ? raw : raw === undefined ? "" : JSON.stringify(raw);
+    if (argsDelta === "") return;
+    call.args += argsDelta;
+    out.push({
+      type: "tool-call-delta",
+      index: at,
+      toolCallId: call.id,
+      toolName: call.name,
+      argsDelta,
+    });
+  }
+
+  /** Tool calls are complete when the choice finishes (or the stream ends): emit each once, parsed. */
+  #flushToolCalls(out: StreamEvent[]): void {
+    const calls = this.#calls;
+    for (let i = 0; i < calls.length; i++) {
+      const call = calls[i] as StreamingToolCall;
+      if (call.emitted) continue;
+      call.emitted = true;
+      out.push({
+        type: "tool-call",
+        index: i,
+        toolCall: { id: call.id, name: call.name, input: parseToolArguments(call.args) },
+      });
+    }
+  }
+
+  #parse(data: string): MistralChatChunk {
+    let value: unknown;
+    try {
+      value = JSON.parse(data);
+    } catch (cause) {
+      throw new ParseError(`${this.#provider} sent a stream chunk that is not JSON`, {
+        where: `stream event ${this.#index}`,
+        provider: this.#provider,
+        cause,
+      });
+    }
+    if (!isMistralChatChunk(value)) {
+      throw new ParseError(`${this.#provider} sent a stream chunk that is not an object`, {
+        where: `stream event ${this.#index}`,
+        provider: this.#provider,
+      });
+    }
+    return value;
+  }
+}
+
+/** A delta's content: a string of text, or chunks of text and (Magistral) thinking. */
+function pushContent(content: Exclude<MistralContent, null>, out: StreamEvent[]): void {
+  if (typeof content === "string") {
+    out.push({ type: "text-delta", delta: content });
+    return;
+  }
+  for (const chunk of content) {
+    if (chunk.type === "thinking") {
+      const text = thinkingText(chunk.thinking);
+      if (text) out.push({ type: "reasoning-delta", delta: text });
+    } else if (typeof chunk.text === "string" && chunk.text !== "") {
+      out.push({ type: "text-delta", delta: chunk.text });
+    }
+  }
+}
+
+/** The text of a `thinking` chunk's nested chunks. */
+export function thinkingText(chunks: MistralContent | undefined): string {
+  if (typeof chunks === "string") return chunks;
+  if (!Array.isArray(chunks)) return "";
+  let text = "";
+  for (const chunk of chunks) if (typeof chunk.text === "string") text += chunk.text;
+  return text;
+}
