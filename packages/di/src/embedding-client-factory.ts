@@ -7,19 +7,19 @@ import {
 } from "@llm/cache";
 import type { ClientConfig, ConfigChangeEvent, ConfigManager, LLMConfig } from "@llm/config";
 import {
-  CircuitBreaker,
+  type CircuitBreaker,
   ConfigError,
   type EmbeddingClient,
   type EmbeddingResilienceOptions,
   type ProviderRegistry,
   type Transport,
-  toLLMError,
   withEmbeddingResilience,
 } from "@llm/core";
 import type { Hooks } from "@llm/hooks";
 import { inject, injectable, optional } from "inversify";
 import { providerSettings } from "./build-client.js";
 import { clientCacheOptions } from "./client-cache-options.js";
+import { clientBreaker, clientRetryOptions } from "./client-resilience.js";
 import { missingProviderError } from "./install-providers.js";
 import { TOKENS } from "./tokens.js";
 
@@ -124,36 +124,10 @@ export class EmbeddingClientFactory {
 
   #resilience(name: string, client: ClientConfig): EmbeddingResilienceOptions {
     const options: EmbeddingResilienceOptions = {};
-    const retries = client.retries;
-    if (retries && retries.maxAttempts > 1) {
-      options.retry = {
-        maxAttempts: retries.maxAttempts,
-        baseDelayMs: retries.baseDelayMs,
-        maxDelayMs: retries.maxDelayMs,
-        onRetry: ({ attempt, error, delayMs }) =>
-          this.hooks.notify("onRetry", {
-            client: name,
-            attempt,
-            error: toLLMError(error),
-            delayMs,
-          }),
-      };
-    }
-    const breakerConfig = client.circuitBreaker;
-    if (breakerConfig?.enabled) {
-      const key = `${name}:${JSON.stringify(breakerConfig)}`;
-      let breaker = this.#breakers.get(key);
-      if (!breaker) {
-        breaker = new CircuitBreaker({
-          name: `${name}:embeddings`,
-          failureThreshold: breakerConfig.failureThreshold,
-          resetTimeoutMs: breakerConfig.resetTimeoutMs,
-          halfOpenMaxCalls: breakerConfig.halfOpenMaxCalls,
-        });
-        this.#breakers.set(key, breaker);
-      }
-      options.breaker = breaker;
-    }
+    const retry = clientRetryOptions(name, client, this.hooks);
+    if (retry) options.retry = retry;
+    const breaker = clientBreaker(name, `${name}:embeddings`, client, this.#breakers);
+    if (breaker) options.breaker = breaker;
     const totalMs = client.timeouts?.totalMs;
     if (totalMs !== undefined) options.timeoutMs = totalMs;
     return options;
