@@ -1,4 +1,5 @@
 import { NetworkError, ParseError, type StreamEvent } from "@llm/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { MistralStreamEvents } from "./mistral-stream-events.js";
 
@@ -150,5 +151,48 @@ describe("MistralStreamEvents", () => {
     expect(events.at(-1)).toMatchObject({
       usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
     });
+  });
+});
+
+describe("MistralStreamEvents (properties)", () => {
+  it("joins any split of the text and of a call's arguments back to the same answer", () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ minLength: 1 }), { maxLength: 8 }),
+        fc.dictionary(
+          fc.string({ minLength: 1, maxLength: 5 }),
+          fc.oneof(fc.integer(), fc.string()),
+        ),
+        fc.integer({ min: 1, max: 6 }),
+        (pieces, args, cuts) => {
+          const argsText = JSON.stringify(args);
+          const size = Math.max(1, Math.ceil(argsText.length / cuts));
+          const fragments: string[] = [];
+          for (let i = 0; i < argsText.length; i += size)
+            fragments.push(argsText.slice(i, i + size));
+          const payloads = [
+            ...pieces.map((piece) => chunk({ content: piece })),
+            ...fragments.map((fragment, i) =>
+              chunk({
+                tool_calls: [
+                  i === 0
+                    ? { id: "aB3dE5gH7", function: { name: "f", arguments: fragment } }
+                    : { function: { arguments: fragment } },
+                ],
+              }),
+            ),
+            chunk({}, "tool_calls"),
+            "[DONE]",
+          ];
+          const events = run(payloads);
+          const text = events.flatMap((e) => (e.type === "text-delta" ? [e.delta] : [])).join("");
+          expect(text).toBe(pieces.join(""));
+          const calls = events.flatMap((e) => (e.type === "tool-call" ? [e.toolCall] : []));
+          expect(calls).toEqual([{ id: "aB3dE5gH7", name: "f", input: args }]);
+          expect(events.at(-1)).toMatchObject({ type: "finish", finishReason: "tool-calls" });
+        },
+      ),
+      { numRuns: 200 },
+    );
   });
 });
