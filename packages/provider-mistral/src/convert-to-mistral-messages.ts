@@ -4,6 +4,7 @@ import type {
   MistralMessageParam,
   MistralToolCallParam,
 } from "./mistral-api.js";
+import { toMistralToolCallId } from "./mistral-tool-call-id.js";
 
 /**
  * Our messages → Mistral's.
@@ -13,6 +14,8 @@ import type {
  * message with its text (`""` when it only called tools: Mistral refuses a `null`
  * content) and its `tool_calls`; reasoning parts are not sent back. One `tool`
  * message with N results becomes N wire messages, each naming its function.
+ * Tool call ids from other providers are rewritten to ones Mistral accepts
+ * (see `toMistralToolCallId`).
  */
 export function convertToMistralMessages(messages: readonly Message[]): MistralMessageParam[] {
   const out: MistralMessageParam[] = [];
@@ -40,7 +43,7 @@ export function convertToMistralMessages(messages: readonly Message[]): MistralM
           if (part.type === "text") text += part.text;
           else if (part.type === "tool-call") {
             const call: MistralToolCallParam = {
-              id: part.toolCallId,
+              id: toMistralToolCallId(part.toolCallId),
               type: "function",
               function: { name: part.toolName, arguments: stringify(part.input) },
             };
@@ -60,7 +63,7 @@ export function convertToMistralMessages(messages: readonly Message[]): MistralM
           out.push({
             role: "tool",
             name: part.toolName,
-            tool_call_id: part.toolCallId,
+            tool_call_id: toMistralToolCallId(part.toolCallId),
             content: stringify(part.output),
           });
         }

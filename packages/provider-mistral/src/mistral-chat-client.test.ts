@@ -261,11 +261,15 @@ describe("request mapping (the body the server received)", () => {
         messages: [
           {
             role: "assistant",
-            content: [{ type: "tool-call", toolCallId: "a", toolName: "t", input: "not json" }],
+            content: [
+              { type: "tool-call", toolCallId: "aB3dE5gH7", toolName: "t", input: "not json" },
+            ],
           },
           {
             role: "tool",
-            content: [{ type: "tool-result", toolCallId: "a", toolName: "t", output: "plain" }],
+            content: [
+              { type: "tool-result", toolCallId: "aB3dE5gH7", toolName: "t", output: "plain" },
+            ],
           },
         ],
       },
@@ -275,10 +279,56 @@ describe("request mapping (the body the server received)", () => {
       {
         role: "assistant",
         content: "",
-        tool_calls: [{ id: "a", type: "function", function: { name: "t", arguments: "not json" } }],
+        tool_calls: [
+          { id: "aB3dE5gH7", type: "function", function: { name: "t", arguments: "not json" } },
+        ],
       },
-      { role: "tool", name: "t", tool_call_id: "a", content: "plain" },
+      { role: "tool", name: "t", tool_call_id: "aB3dE5gH7", content: "plain" },
     ]);
+  });
+
+  it("rewrites another provider's tool call ids to ones Mistral accepts, keeping each pair matched", async () => {
+    mock.enqueue({ text: "Sunny in both." });
+    await client().generate({
+      messages: [
+        { role: "user", content: "Weather in Paris and Lyon?" },
+        {
+          role: "assistant",
+          content: [
+            {
+              type: "tool-call",
+              toolCallId: "call_Tc3abc",
+              toolName: "weather",
+              input: { city: "Paris" },
+            },
+            {
+              type: "tool-call",
+              toolCallId: "toolu_01XYZ",
+              toolName: "weather",
+              input: { city: "Lyon" },
+            },
+          ],
+        },
+        {
+          role: "tool",
+          content: [
+            { type: "tool-result", toolCallId: "toolu_01XYZ", toolName: "weather", output: "rain" },
+            { type: "tool-result", toolCallId: "call_Tc3abc", toolName: "weather", output: "sun" },
+          ],
+        },
+      ],
+    });
+    // The mock refuses ids that are not nine letters and digits, as the API does: this one got through.
+    expect(mock.requests).toHaveLength(1);
+    const sent = lastBody().messages as Array<{
+      tool_calls?: { id: string }[];
+      tool_call_id?: string;
+    }>;
+    const [paris, lyon] = (sent[1]?.tool_calls ?? []).map((call) => call.id);
+    expect(paris).toMatch(/^[A-Za-z0-9]{9}$/);
+    expect(lyon).toMatch(/^[A-Za-z0-9]{9}$/);
+    expect(paris).not.toBe(lyon);
+    expect([sent[2]?.tool_call_id, sent[3]?.tool_call_id]).toEqual([lyon, paris]);
   });
 
   it("names the model as missing with a ConfigError at path model", async () => {

@@ -189,6 +189,28 @@ describe("mistral mock wire format", () => {
     });
   });
 
+  it("refuses a tool call id that is not nine letters and digits, in a call or a result", async () => {
+    const call = { id: "call_abc", type: "function", function: { name: "f", arguments: "{}" } };
+    for (const message of [
+      { role: "assistant", content: "", tool_calls: [call] },
+      { role: "tool", name: "f", tool_call_id: "toolu_01", content: "ok" },
+    ]) {
+      const response = await post("/chat/completions", { model: "m", messages: [message] });
+      expect(response.status).toBe(400);
+      expect((await json(response)).message).toMatch(
+        /^Tool call id was (call_abc|toolu_01) but must be a-z, A-Z, 0-9, with a length of 9\.$/,
+      );
+    }
+    const ok = await post("/chat/completions", {
+      model: "m",
+      messages: [
+        { role: "assistant", content: "", tool_calls: [{ ...call, id: "aB3dE5gH7" }, "junk"] },
+        { role: "tool", name: "f", tool_call_id: "aB3dE5gH7", content: "ok" },
+      ],
+    });
+    expect(ok.status).toBe(200);
+  });
+
   it("names a missing model, missing messages and a body that is not an object", async () => {
     const noModel = await json(await post("/chat/completions", { messages: [] }));
     expect(noModel.message).toBe("body.model: Field required");

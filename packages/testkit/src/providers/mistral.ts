@@ -25,6 +25,7 @@ import type { MockErrorReply, RecordedRequest } from "../types.js";
  *   no unknown top-level fields (the real API rejects `seed`, `stream_options`, …);
  * - streams that end with `usage` on the finishing chunk, then `data: [DONE]`; tool calls
  *   arrive whole in one delta, with 9-character ids;
+ * - tool call ids of exactly nine letters and digits, in requests too (others are refused);
  * - reasoning (Magistral, `prompt_mode: "reasoning"`) as a `thinking` content chunk;
  * - `x-ratelimit-{limit,remaining}-{req,tokens}-minute` headers on every answer.
  */
@@ -141,6 +142,7 @@ export const mistralAdapter: ProviderAdapter = {
       const text = chunksText(message.content);
       promptChars += text.length;
       const role = message.role;
+      checkToolCallIds(message);
       lastRole = role === "user" || role === "assistant" || role === "tool" ? role : "system";
       lastUserText = role === "user" ? text : "";
     }
@@ -329,6 +331,24 @@ export const mistralAdapter: ProviderAdapter = {
     return { status: 404, body: { detail: "Not Found" } };
   },
 };
+
+const TOOL_CALL_ID = /^[A-Za-z0-9]{9}$/;
+
+/** Mistral refuses a tool call id that is not nine letters and digits, in a call or a result. */
+function checkToolCallIds(message: Record<string, unknown>): void {
+  const ids: unknown[] = [];
+  if (message.role === "tool") ids.push(message.tool_call_id);
+  if (message.role === "assistant" && Array.isArray(message.tool_calls)) {
+    for (const call of message.tool_calls) if (isRecord(call)) ids.push(call.id);
+  }
+  for (const id of ids) {
+    if (typeof id === "string" && !TOOL_CALL_ID.test(id)) {
+      throw new InvalidRequestError(
+        `Tool call id was ${id} but must be a-z, A-Z, 0-9, with a length of 9.`,
+      );
+    }
+  }
+}
 
 /** Text of a message's content: a string, or chunks (`text`, `thinking` with nested chunks). */
 function chunksText(content: unknown): string {
