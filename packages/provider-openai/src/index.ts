@@ -1,8 +1,8 @@
+export type { OpenAIChatResponse, OpenAIErrorObject } from "./openai-api.js";
 export type {
   OpenAIChatClientConfig,
   OpenAIRequestDefaults,
 } from "./openai-chat-client.js";
-export type { OpenAIChatResponse, OpenAIErrorObject } from "./openai-api.js";
 export { OpenAIChatClient } from "./openai-chat-client.js";
 export {
   OPENAI_MAX_INPUTS_PER_CALL,
