@@ -1,5 +1,6 @@
 import {
   AuthenticationError,
+  onAbort,
   redactSecrets,
   type Transport,
   type TransportRequest,
@@ -55,15 +56,15 @@ function tokenOrAbort(
   const token = readToken(provider, getToken);
   if (signal === undefined) return token;
   return new Promise<string | undefined>((resolve, reject) => {
-    const onAbort = () => resolve(undefined);
-    signal.addEventListener("abort", onAbort, { once: true });
+    // Through core's fan-out: many calls waiting for tokens on one shared signal add one listener.
+    const release = onAbort(signal, () => resolve(undefined));
     token.then(
       (value) => {
-        signal.removeEventListener("abort", onAbort);
+        release();
         resolve(value);
       },
       (error: unknown) => {
-        signal.removeEventListener("abort", onAbort);
+        release();
         reject(error);
       },
     );
