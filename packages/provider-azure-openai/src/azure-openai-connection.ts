@@ -36,9 +36,9 @@ export interface AzureOpenAIConnection {
  * Resolves a connection once, so no call pays for it: the endpoint (see
  * `readAzureEndpoint`), the surface, the deployment (`deployment`, else the
  * deployment in `baseURL`, else `model`; required on deployment routes), the
- * `api-version` (`apiVersion`, else the one in `baseURL`, else
- * `OPENAI_API_VERSION` / `AZURE_OPENAI_API_VERSION`, else the GA default on
- * deployment routes and none on v1) and the credential: an `api-key` header
+ * `api-version` (`apiVersion`, else the one in `baseURL`, else on deployment
+ * routes `OPENAI_API_VERSION` / `AZURE_OPENAI_API_VERSION` or the GA default;
+ * none on v1) and the credential: an `api-key` header
  * (`apiKey`, else `AZURE_OPENAI_API_KEY`; `""` sends none) or, exclusively,
  * `azureADTokenProvider`.
  */
@@ -67,12 +67,14 @@ export function resolveAzureOpenAIConnection(
       ],
     });
   }
+  // The environment's dated versions are for deployment routes: v1 rejects them, so there
+  // only an explicit setting (or the baseURL's) sends one.
   const apiVersion =
     settings.apiVersion ??
     endpoint.apiVersion ??
-    env.OPENAI_API_VERSION ??
-    env.AZURE_OPENAI_API_VERSION ??
-    (surface === "deployments" ? AZURE_OPENAI_DEFAULT_API_VERSION : undefined);
+    (surface === "deployments"
+      ? (env.OPENAI_API_VERSION ?? env.AZURE_OPENAI_API_VERSION ?? AZURE_OPENAI_DEFAULT_API_VERSION)
+      : undefined);
 
   const tokenProvider = settings.azureADTokenProvider;
   const given = settings.apiKey === undefined ? undefined : revealSecret(settings.apiKey);

@@ -112,6 +112,17 @@ describe("routes", () => {
     expect(mock.requests[0]?.model).toBe("gpt-4o");
   });
 
+  it("sends no api-version from the environment on v1, which rejects dated versions", async () => {
+    const client = createAzureOpenAI({
+      baseURL: `${mock.baseURL}/v1`,
+      apiKey: KEY,
+      model: "gpt-4o",
+      env: { OPENAI_API_VERSION: "2024-10-21" },
+    });
+    await client.generate(hi);
+    expect(mock.requests[0]?.query).toEqual({});
+  });
+
   it("sends an api-version on v1 when one is set", async () => {
     const client = createAzureOpenAI({
       baseURL: `${mock.baseURL}/v1`,

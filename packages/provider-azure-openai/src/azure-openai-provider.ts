@@ -42,9 +42,9 @@ export interface AzureOpenAIProviderSettings extends ProviderSettings {
   /** The deployment addressed on deployment routes. Default: the one in `baseURL`, else `model`. */
   deployment?: string;
   /**
-   * The `api-version` query parameter. Default: the one in `baseURL`, else
-   * `OPENAI_API_VERSION` / `AZURE_OPENAI_API_VERSION`, else `2024-10-21` on
-   * deployment routes; none on the v1 surface.
+   * The `api-version` query parameter. Default: the one in `baseURL`; else, on
+   * deployment routes, `OPENAI_API_VERSION` / `AZURE_OPENAI_API_VERSION`, else
+   * `2024-10-21`; on the v1 surface none (it rejects dated versions).
    */
   apiVersion?: string;
   /** `deployments` (default) or `v1` (`/openai/v1/…`, the deployment name as `model`). */
