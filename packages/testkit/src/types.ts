@@ -1,5 +1,11 @@
 /** The four wire formats the mock servers speak. */
-export type ProviderName = "openai" | "anthropic" | "gemini" | "ollama" | "mistral";
+export type ProviderName =
+  | "openai"
+  | "anthropic"
+  | "gemini"
+  | "ollama"
+  | "azure-openai"
+  | "mistral";
 
 /** Faults that random injection (`faults.kinds`) can pick. */
 export type FaultKind =
