@@ -536,7 +536,10 @@ export class SmartCache<V> {
         continue;
       }
       const victimHash = (victimRegion.peek(victim, PEEK_STALE) as Entry).hash;
-      if (this.#admission.admits(entry.value.hash, victimHash)) {
+      if (
+        this.#admission.admits(entry.value.hash, victimHash) ||
+        this.#adaptation?.prefers?.(entry.value.hash, victimHash) === true
+      ) {
         this.#evictKey(victimRegion, victim, "capacity");
       } else {
         this.#counts.refusedFrequency++;
