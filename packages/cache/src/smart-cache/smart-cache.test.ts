@@ -290,6 +290,12 @@ describe("SmartCache adaptive window", () => {
     expect(cache.stats().window.entries).toBeLessThanOrEqual(10);
   });
 
+  it("refuses a step gain below 1 or not finite, naming the option", () => {
+    expect(() => new SmartCache({ maxEntries: 10, stepGain: 0.5 })).toThrow(/stepGain/);
+    expect(() => new SmartCache({ maxEntries: 10, stepGain: Number.NaN })).toThrow(/stepGain/);
+    expect(new SmartCache({ maxEntries: 10, stepGain: 1 }).stats().policy).toBe("w-tinylfu");
+  });
+
   it("refuses an unknown adaptation and an initial window outside (0, 1]", () => {
     expect(
       () => new SmartCache({ maxEntries: 10, adaptation: "random" as unknown as "shadow-lru" }),

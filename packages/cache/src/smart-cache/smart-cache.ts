@@ -145,6 +145,7 @@ export class SmartCache<V> {
               Number.isFinite(this.#maxBytes) ? Math.min(capacity, MIN_SHADOW) : capacity,
               this.#maxEntries,
               options.detectShifts === true,
+              options.stepGain,
             );
     }
     this.#applyWindowFraction(

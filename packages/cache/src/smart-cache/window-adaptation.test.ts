@@ -17,6 +17,13 @@ describe("ShadowLruAdaptation", () => {
     expect(changes[63]).toBeCloseTo((8 * 32) / 256);
   });
 
+  it("with a step gain of 1, moves it by the net evidence alone, significant or not", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(256), 256, 256, false, 1);
+    let last = 0;
+    for (let i = 0; i < 64; i++) last = adaptation.record(hashKey(`f${i}`), true);
+    expect(last).toBeCloseTo(-32 / 256);
+  });
+
   it("moves it by the net evidence alone when the wins are balanced (within chance)", () => {
     const adaptation = new ShadowLruAdaptation(new FrequencySketch(256), 256, 256);
     const lookups: Array<[number, boolean]> = [];

@@ -60,7 +60,7 @@ const RECENCY_CREDIT = 2;
  * multi2@1000 floor; the same gain on every epoch, significant or not, did no better and
  * left multi2 nearer its floor; z ≥ 2 instead of 1: mean after-shift −2.8 against −2.6.)
  */
-const SIGNIFICANT_GAIN = 8;
+export const SIGNIFICANT_GAIN = 8;
 const MIN_SHADOW = 16;
 /**
  * Shadow sampling (SHARDS, Waldspurger et al., FAST '15): above this many entries only the
@@ -97,14 +97,23 @@ export class ShadowLruAdaptation implements WindowAdaptation {
   #entries: number;
 
   readonly #detectShifts: boolean;
+  readonly #gain: number;
 
   /**
    * `entries`: the capacity (a byte-bounded cache starts small and calls `resize`);
-   * `detectShifts`: react to a hot-set shift (see ShiftDetector), off by default.
+   * `detectShifts`: react to a hot-set shift (see ShiftDetector), off by default;
+   * `gain`: the step multiplier of a significant epoch (SIGNIFICANT_GAIN).
    */
-  constructor(sketch: FrequencySketch, entries: number, maxEntries: number, detectShifts = false) {
+  constructor(
+    sketch: FrequencySketch,
+    entries: number,
+    maxEntries: number,
+    detectShifts = false,
+    gain = SIGNIFICANT_GAIN,
+  ) {
     this.#sketch = sketch;
     this.#detectShifts = detectShifts;
+    this.#gain = gain;
     this.#maxEntries = maxEntries;
     this.#entries = Number.isFinite(maxEntries) ? maxEntries : Math.max(64, entries);
     this.#fit(Math.min(maxEntries, Math.max(MIN_SHADOW, entries)));
@@ -129,7 +138,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     let net = recency - SHRINK_WEIGHT * frequency;
     const imbalance = this.#recencyWins - this.#frequencyWins;
     if (imbalance * imbalance >= this.#recencyWins + this.#frequencyWins && imbalance !== 0) {
-      net *= SIGNIFICANT_GAIN;
+      net *= this.#gain;
     }
     const margin = (recency - frequency) / this.#epochLength;
     if (this.#detectShifts && this.#shifts.epoch(margin, this.#recencyWins, this.#frequencyWins)) {
