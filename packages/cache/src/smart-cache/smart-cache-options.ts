@@ -4,8 +4,9 @@ import type { SmartCacheCodec } from "./codecs.js";
 export type EvictionReason = "capacity" | "expired" | "deleted" | "shrink" | "rejected";
 export type SmartCachePolicy = "w-tinylfu" | "lru";
 /**
- * How the window adapts: "shadow-lru" (default) nudges it one entry at a time by comparing
- * each lookup with a shadow LRU of key hashes; "hill-climber" is Caffeine's sampled climber.
+ * How the window adapts: "shadow-lru" (default) moves it by the evidence of a shadow LRU of
+ * key hashes compared with each lookup (see `stepGain`); "hill-climber" is Caffeine's
+ * sampled climber.
  */
 export type SmartCacheAdaptation = "shadow-lru" | "hill-climber";
 

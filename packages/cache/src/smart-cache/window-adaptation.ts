@@ -34,8 +34,9 @@ export interface WindowAdaptation {
  * - we hit where LRU would have missed: a *frequency win*.
  * At each epoch's end the window moves by the net evidence, in entries: recency wins minus
  * half the frequency wins (frequency's wins are worth more on most workloads — an admitted
- * hot key keeps paying). A burst of evidence moves it as far as the evidence goes; a quiet
- * epoch leaves it alone. A margin for LRU that persists across epochs is a hot-set shift
+ * hot key keeps paying), times SIGNIFICANT_GAIN when the wins lean one way beyond chance.
+ * A burst of evidence moves it as far as the evidence goes; a quiet epoch leaves it alone.
+ * A lost admission contest may be overturned by LRU's second opinion (`prefers`). A margin for LRU that persists across epochs is a hot-set shift
  * (ShiftDetector): the sketch is aged at once and the window jumps (SHIFT_WINDOW_JUMP).
  *
  * A recency win also credits the key twice more in the frequency sketch: it was
