@@ -30,6 +30,7 @@ import { ConnectionPool } from "@llm/pool";
 import { provider as anthropic } from "@llm/provider-anthropic";
 import { provider as azureOpenAI } from "@llm/provider-azure-openai";
 import { provider as gemini } from "@llm/provider-gemini";
+import { provider as mistral } from "@llm/provider-mistral";
 import { provider as ollama } from "@llm/provider-ollama";
 import { provider as openai } from "@llm/provider-openai";
 import type { ProviderName } from "@llm/testkit";
@@ -72,6 +73,12 @@ const CASES: ProviderCase[] = [
     apiKey: "AIzaBenchKeyForGeminiOnly123456",
   },
   { name: "ollama", definition: ollama, model: "llama3.2" },
+  {
+    name: "mistral",
+    definition: mistral,
+    model: "mistral-small-latest",
+    apiKey: "mistral-bench-key-123456",
+  },
 ];
 
 const request = {
