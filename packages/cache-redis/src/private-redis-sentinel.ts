@@ -58,7 +58,10 @@ export async function startPrivateRedisSentinel(
   const children = new Map<number, ChildProcess>();
   const [masterPort, replicaPort, ...sentinelPorts] = await uniquePorts(5);
   const dataPorts = [masterPort, replicaPort] as const;
-  const auth = options.password === undefined ? [] : ["--requirepass", options.password, "--masterauth", options.password];
+  const auth =
+    options.password === undefined
+      ? []
+      : ["--requirepass", options.password, "--masterauth", options.password];
   const stop = async () => {
     await Promise.all([...children.values()].map(stopPrivateRedis));
     await rm(dir, { recursive: true, force: true });
@@ -100,7 +103,12 @@ export async function startPrivateRedisSentinel(
     children.set(masterPort, await startPrivateRedis(masterPort, auth));
     children.set(
       replicaPort,
-      await startPrivateRedis(replicaPort, [...auth, "--replicaof", "127.0.0.1", String(masterPort)]),
+      await startPrivateRedis(replicaPort, [
+        ...auth,
+        "--replicaof",
+        "127.0.0.1",
+        String(masterPort),
+      ]),
     );
     await waitFor("the replica to sync", async () =>
       (await dataCli(replicaPort, "INFO", "replication")).includes("master_link_status:up"),
@@ -208,8 +216,14 @@ async function waitFor(what: string, check: () => Promise<boolean>): Promise<voi
 function redisCli(port: number, password: string | undefined, args: string[]): Promise<string> {
   const env = password === undefined ? process.env : { ...process.env, REDISCLI_AUTH: password };
   return new Promise((resolve, reject) => {
-    execFile("redis-cli", ["-p", String(port), ...args], { timeout: 10_000, env }, (error, stdout, stderr) =>
-      error ? reject(new Error(`redis-cli ${args[0]} on ${port}: ${stderr || error.message}`)) : resolve(stdout),
+    execFile(
+      "redis-cli",
+      ["-p", String(port), ...args],
+      { timeout: 10_000, env },
+      (error, stdout, stderr) =>
+        error
+          ? reject(new Error(`redis-cli ${args[0]} on ${port}: ${stderr || error.message}`))
+          : resolve(stdout),
     );
   });
 }
