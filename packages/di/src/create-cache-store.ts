@@ -42,6 +42,7 @@ export async function createCacheStore(
         RedisStore: new (options: {
           url?: string;
           cluster?: string[];
+          sentinel?: { name: string; sentinels: string[]; password?: string };
           namespace: string;
           password?: string;
           onStateChange?: (change: { state: "up" | "down"; error?: Error }) => void;
@@ -52,6 +53,17 @@ export async function createCacheStore(
       const store = new RedisStore({
         ...(l2.url === undefined ? {} : { url: l2.url.reveal() }),
         ...(l2.cluster === undefined ? {} : { cluster: l2.cluster.map((node) => node.reveal()) }),
+        ...(l2.sentinel === undefined
+          ? {}
+          : {
+              sentinel: {
+                name: l2.sentinel.name,
+                sentinels: l2.sentinel.sentinels.map((node) => node.reveal()),
+                ...(l2.sentinel.password === undefined
+                  ? {}
+                  : { password: l2.sentinel.password.reveal() }),
+              },
+            }),
         namespace: l2.namespace,
         ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
         ...(context.onStoreState ? { onStateChange: context.onStoreState } : {}),

@@ -4,6 +4,7 @@ import { ConfigError } from "@llm/core";
 import { resolvePluginModule } from "@llm/plugins";
 import { MemoryRateLimitStore, type RateLimitStore } from "@llm/ratelimit";
 import { RedisRateLimitStore } from "@llm/ratelimit/redis";
+import { redisSentinelOptions } from "./redis-sentinel-options.js";
 
 export interface RateLimitStoreHandle {
   store: RateLimitStore;
@@ -44,14 +45,20 @@ export async function createRateLimitStore(
     });
   }
   const { Redis } = (await import(pathToFileURL(file).href)) as {
-    Redis: new (url: string, options: Record<string, unknown>) => RedisClient;
+    Redis: new (
+      ...args: [url: string, options: Record<string, unknown>] | [options: Record<string, unknown>]
+    ) => RedisClient;
   };
-  const redis = new Redis(store.url.reveal(), {
+  const options = {
     // Fail fast while disconnected: a budget that cannot be read lets calls through (see RateLimit).
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     ...(store.password === undefined ? {} : { password: store.password.reveal() }),
-  });
+  };
+  // The schema allows exactly one of url / sentinel.
+  const redis = store.sentinel
+    ? new Redis({ ...options, ...redisSentinelOptions(store.sentinel) })
+    : new Redis((store.url as NonNullable<typeof store.url>).reveal(), options);
   // Failed commands reach RateLimit's onStoreError; the connection's own errors would otherwise be "unhandled".
   redis.on("error", () => {});
   await new Promise<void>((resolve) => {
