@@ -18,6 +18,9 @@ interface RedisClient {
   once(event: "ready", listener: () => void): unknown;
 }
 
+/** A budget check with no reply by then counts as a store failure (the call goes ahead). */
+const REDIS_COMMAND_TIMEOUT_MS = 1_000;
+
 /** How long start-up waits for Redis; after it, calls go ahead unlimited until Redis answers. */
 const REDIS_READY_TIMEOUT_MS = 2_000;
 
@@ -53,6 +56,8 @@ export async function createRateLimitStore(
     // Fail fast while disconnected: a budget that cannot be read lets calls through (see RateLimit).
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // …and never hang: a master that vanished mid-failover without closing the socket fails the call here.
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     ...(store.password === undefined ? {} : { password: store.password.reveal() }),
   };
   // The schema allows exactly one of url / sentinel.
