@@ -47,6 +47,8 @@ describe("RedisStore on Redis Cluster", () => {
           [
             store.entryKey("a"),
             store.entryKey("b"),
+            // A client's own cache namespace is inside the entry key: same slot.
+            store.entryKey("tenant-a:0f3c9e"),
             `{${store.namespace}}:t:t`,
             `{${store.namespace}}:m:a`,
           ].map(slotOf),
