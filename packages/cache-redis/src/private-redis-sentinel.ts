@@ -87,6 +87,28 @@ export async function startPrivateRedisSentinel(
     if (port === undefined) throw new Error("the sentinels do not agree on a master");
     return port;
   };
+  /**
+   * Every sentinel sees a healthy replica of the current master (link ok, not
+   * down) and that replica says so too: without one, a failover has nothing to
+   * promote (a demoted master still resyncing, say) and never happens.
+   */
+  const waitReplicated = () =>
+    waitFor(`a replica of ${name} in sync`, async () => {
+      const master = await agreedMaster();
+      if (master === undefined) return false;
+      for (const port of sentinelPorts) {
+        const replicas = await sentinelCli(port, "REPLICAS", name);
+        if (!hasHealthyReplica(replicas, master)) return false;
+      }
+      for (const port of dataPorts) {
+        if (port === master || !alive(children.get(port))) continue;
+        const info = await dataCli(port, "INFO", "replication");
+        if (!info.includes(`master_port:${master}`) || !info.includes("master_link_status:up")) {
+          return false;
+        }
+      }
+      return true;
+    });
   const switchedFrom = async (previous: number): Promise<number> => {
     let next = 0;
     await waitFor(`the sentinels to promote a new master of ${name}`, async () => {
@@ -118,6 +140,15 @@ export async function startPrivateRedisSentinel(
       await writeFile(file, sentinelConfig(port, dir, name, masterPort, options));
       children.set(port, spawnSentinel(file));
     }
+    // Sentinel's defaults are for production (INFO every 10 s, a demoted master left
+    // alone for 4 hello periods = 8 s): shorten them so a test waits seconds, not tens.
+    for (const port of sentinelPorts) {
+      await waitFor("a sentinel to listen", async () =>
+        (
+          await sentinelCli(port, "DEBUG", "INFO-PERIOD", "1000", "PUBLISH-PERIOD", "500")
+        ).startsWith("OK"),
+      );
+    }
     await waitFor("the sentinels to agree", async () => {
       for (const port of sentinelPorts) {
         const master = parseFlat(await sentinelCli(port, "MASTER", name).catch(() => ""));
@@ -138,6 +169,7 @@ export async function startPrivateRedisSentinel(
     dataPorts,
     masterPort: masterPortNow,
     async failover() {
+      await waitReplicated();
       const previous = await masterPortNow();
       // A sentinel refuses while it still doubts the replica ("NOGOODSLAVE"); ask again until one accepts.
       await waitFor("a sentinel to accept SENTINEL FAILOVER", async () => {
@@ -149,6 +181,7 @@ export async function startPrivateRedisSentinel(
       return switchedFrom(previous);
     },
     async killMaster() {
+      await waitReplicated();
       const previous = await masterPortNow();
       const child = children.get(previous);
       if (child) await stopPrivateRedis(child);
@@ -193,6 +226,29 @@ async function uniquePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
   while (ports.size < count) ports.add(await freePort());
   return [...ports];
+}
+
+const alive = (child: ChildProcess | undefined): boolean =>
+  child !== undefined && child.exitCode === null && child.signalCode === null;
+
+/**
+ * In `SENTINEL REPLICAS` output (one field name, then its value, per line; one
+ * replica after another): a replica of `masterPort`, flagged plain `slave` (not
+ * `s_down`, not `disconnected`) and reporting that role itself — after a
+ * graceful failover the demoted master goes on calling itself master for a
+ * while, and until it stops there is nothing to fail over to. Its link status
+ * is read from the replica's own INFO (the sentinels' copy lags).
+ */
+function hasHealthyReplica(text: string, masterPort: number): boolean {
+  const replicas = text.trim().split(/\n(?=name\n)/);
+  return replicas.some((replica) => {
+    const fields = parseFlat(replica);
+    return (
+      fields.flags === "slave" &&
+      fields["role-reported"] === "slave" &&
+      fields["master-port"] === String(masterPort)
+    );
+  });
 }
 
 /** redis-cli prints a flat key/value array one element per line. */

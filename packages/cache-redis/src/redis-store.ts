@@ -15,6 +15,7 @@ import {
 } from "./connection-state.js";
 import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
 import { toRedisStoreError } from "./redis-store-error.js";
+import { reviveOnUnexpectedEnd } from "./revive-connection.js";
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
 import { type RedisSentinelOptions, sentinelConnectionOptions } from "./sentinel-options.js";
 
@@ -171,6 +172,9 @@ export class RedisStore implements CacheStore {
             })
           : new Redis(options.url!, failFast));
     client.on("error", this.#onError);
+    if (options.sentinel && client instanceof Redis) {
+      reviveOnUnexpectedEnd(client, () => this.#closed, maxDelay);
+    }
     this.#connection = watchConnectionState(
       client,
       options.onStateChange ?? (() => {}),
@@ -191,6 +195,9 @@ export class RedisStore implements CacheStore {
         ? client.duplicate(undefined, { enableOfflineQueue: true })
         : client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
     subscriber.on("error", this.#onError);
+    if (options.sentinel && subscriber instanceof Redis) {
+      reviveOnUnexpectedEnd(subscriber, () => this.#closed, maxDelay);
+    }
     subscriber.on("message", (channel: string, message: string) => this.#deliver(channel, message));
     this.#subscriber = subscriber;
     this.#subscribed = subscriber.subscribe(this.#channel).then(

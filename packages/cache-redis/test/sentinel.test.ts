@@ -131,7 +131,7 @@ describe("RedisStore across a Sentinel failover", () => {
     expect(await peer.get("after")).toBe("yes");
     await invalidationArrives(writer, heard);
     expect(writer.state).toBe("up");
-  }, 60_000);
+  }, 120_000);
 
   it("settles every call while the master is killed, then recovers on the promoted replica", async () => {
     const namespace = uniqueNamespace("crash");
@@ -149,7 +149,7 @@ describe("RedisStore across a Sentinel failover", () => {
     expect(outcomes).toContain("retryable"); // the master vanished: some calls had to fail
     expect(await peer.get("after")).toBe("yes");
     await invalidationArrives(writer, heard);
-  }, 60_000);
+  }, 120_000);
 });
 
 describe("RedisStore sentinel options", () => {

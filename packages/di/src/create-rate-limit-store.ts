@@ -4,7 +4,7 @@ import { ConfigError } from "@llm/core";
 import { resolvePluginModule } from "@llm/plugins";
 import { MemoryRateLimitStore, type RateLimitStore } from "@llm/ratelimit";
 import { RedisRateLimitStore } from "@llm/ratelimit/redis";
-import { redisSentinelOptions } from "./redis-sentinel-options.js";
+import { redisSentinelOptions, reviveOnUnexpectedEnd } from "./redis-sentinel-options.js";
 
 export interface RateLimitStoreHandle {
   store: RateLimitStore;
@@ -12,11 +12,17 @@ export interface RateLimitStoreHandle {
 }
 
 interface RedisClient {
+  readonly status: string;
+  connect(): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
+  on(event: "end", listener: () => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
   once(event: "ready", listener: () => void): unknown;
 }
+
+/** Pause before a Sentinel connection that ioredis gave up on connects again. */
+const REVIVE_DELAY_MS = 1_000;
 
 /** A budget check with no reply by then counts as a store failure (the call goes ahead). */
 const REDIS_COMMAND_TIMEOUT_MS = 1_000;
@@ -66,6 +72,8 @@ export async function createRateLimitStore(
     : new Redis((store.url as NonNullable<typeof store.url>).reveal(), options);
   // Failed commands reach RateLimit's onStoreError; the connection's own errors would otherwise be "unhandled".
   redis.on("error", () => {});
+  let closed = false;
+  if (store.sentinel) reviveOnUnexpectedEnd(redis, () => closed, REVIVE_DELAY_MS);
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, REDIS_READY_TIMEOUT_MS);
     timer.unref();
@@ -77,6 +85,7 @@ export async function createRateLimitStore(
   return {
     store: new RedisRateLimitStore(redis as never, { prefix: store.prefix }),
     close: async () => {
+      closed = true;
       await redis.quit().catch(() => redis.disconnect());
     },
   };

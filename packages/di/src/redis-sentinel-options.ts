@@ -41,3 +41,31 @@ export function redisSentinelOptions(sentinel: SentinelConfig): RedisSentinelCon
     reconnectOnError: (error) => error.message.startsWith("READONLY"),
   };
 }
+
+/** The part of an ioredis connection `reviveOnUnexpectedEnd` uses. */
+interface Reconnectable {
+  readonly status: string;
+  on(event: "end", listener: () => void): unknown;
+  connect(): Promise<unknown>;
+}
+
+/**
+ * ioredis gives a Sentinel connection up for good (status `end`) when its
+ * failover detector fires while the connection is already reconnecting (the
+ * sentinels' `+switch-master` after a master crash closes the connector in
+ * the middle of its connect). Unless it was closed on purpose, connect again
+ * after `delayMs`. (@llm/cache-redis does the same for its own connections.)
+ */
+export function reviveOnUnexpectedEnd(
+  connection: Reconnectable,
+  closed: () => boolean,
+  delayMs: number,
+): void {
+  connection.on("end", () => {
+    if (closed()) return;
+    const timer = setTimeout(() => {
+      if (!closed() && connection.status === "end") connection.connect().catch(() => {});
+    }, delayMs);
+    timer.unref();
+  });
+}

@@ -14,11 +14,13 @@ import { describeRateLimitStore } from "./describe-rate-limit-store.js";
  */
 let deployment: PrivateRedisSentinel;
 const connections: Redis[] = [];
+let closing = false;
 
 beforeAll(async () => {
   deployment = await startPrivateRedisSentinel();
 }, 60_000);
 afterAll(async () => {
+  closing = true;
   for (const redis of connections) redis.disconnect();
   await deployment?.stop();
 });
@@ -35,6 +37,12 @@ async function connect(): Promise<Redis> {
     reconnectOnError: (error) => error.message.startsWith("READONLY"),
   });
   redis.on("error", () => {});
+  // ioredis ends a Sentinel connection for good when +switch-master arrives mid-reconnect: connect again.
+  redis.on("end", () => {
+    setTimeout(() => {
+      if (!closing && redis.status === "end") redis.connect().catch(() => {});
+    }, 500).unref();
+  });
   connections.push(redis);
   if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
   return redis;
@@ -131,6 +139,6 @@ describe("shared budgets across a Sentinel failover", () => {
       await b.acquire();
       await a.acquire();
       await expect(b.acquire()).rejects.toBeInstanceOf(RateLimitBudgetError);
-    }, 60_000);
+    }, 120_000);
   }
 });
