@@ -36,7 +36,11 @@ export interface PrivateRedisSentinel {
    * it accepts writes. Returns the new master's port.
    */
   failover(): Promise<number>;
-  /** SIGKILLs the current master (a crash); resolves once the sentinels have promoted the replica. */
+  /**
+   * SIGKILLs the current master (a crash); resolves once the sentinels have
+   * promoted the replica, with the new master's port. The killed node is then
+   * restarted, empty, as the new master's replica.
+   */
   killMaster(): Promise<number>;
   /** Kills every process and removes the files. */
   stop(): Promise<void>;
@@ -58,10 +62,14 @@ export async function startPrivateRedisSentinel(
   const children = new Map<number, ChildProcess>();
   const [masterPort, replicaPort, ...sentinelPorts] = await uniquePorts(5);
   const dataPorts = [masterPort, replicaPort] as const;
-  const auth =
-    options.password === undefined
+  // A replica's full sync writes an RDB file even with `--save ""`: into the temp dir, not the cwd.
+  const dataArgs = [
+    "--dir",
+    dir,
+    ...(options.password === undefined
       ? []
-      : ["--requirepass", options.password, "--masterauth", options.password];
+      : ["--requirepass", options.password, "--masterauth", options.password]),
+  ];
   const stop = async () => {
     await Promise.all([...children.values()].map(stopPrivateRedis));
     await rm(dir, { recursive: true, force: true });
@@ -109,6 +117,8 @@ export async function startPrivateRedisSentinel(
       }
       return true;
     });
+  const startReplica = (port: number, of: number) =>
+    startPrivateRedis(port, [...dataArgs, "--replicaof", "127.0.0.1", String(of)]);
   const switchedFrom = async (previous: number): Promise<number> => {
     let next = 0;
     await waitFor(`the sentinels to promote a new master of ${name}`, async () => {
@@ -122,16 +132,8 @@ export async function startPrivateRedisSentinel(
   };
 
   try {
-    children.set(masterPort, await startPrivateRedis(masterPort, auth));
-    children.set(
-      replicaPort,
-      await startPrivateRedis(replicaPort, [
-        ...auth,
-        "--replicaof",
-        "127.0.0.1",
-        String(masterPort),
-      ]),
-    );
+    children.set(masterPort, await startPrivateRedis(masterPort, dataArgs));
+    children.set(replicaPort, await startReplica(replicaPort, masterPort));
     await waitFor("the replica to sync", async () =>
       (await dataCli(replicaPort, "INFO", "replication")).includes("master_link_status:up"),
     );
@@ -185,7 +187,13 @@ export async function startPrivateRedisSentinel(
       const previous = await masterPortNow();
       const child = children.get(previous);
       if (child) await stopPrivateRedis(child);
-      return switchedFrom(previous);
+      const next = await switchedFrom(previous);
+      // The crashed node comes back (empty) as a replica of the new master, as an
+      // operator would bring it back. That also keeps its port ours: the sentinels
+      // still know the address, and would take over any server another test
+      // started on it.
+      children.set(previous, await startReplica(previous, next));
+      return next;
     },
     stop,
   };
