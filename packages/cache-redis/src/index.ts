@@ -1,2 +1,8 @@
 export type { StoreState, StoreStateChange } from "./connection-state.js";
+export { FlightEntryCorruptError } from "./flight-error.js";
+export {
+  type FlightCoordinatorStats,
+  RedisFlightCoordinator,
+  type RedisFlightCoordinatorOptions,
+} from "./redis-flight-coordinator.js";
 export { namespaceKeyPrefix, RedisStore, type RedisStoreOptions } from "./redis-store.js";

@@ -1,3 +1,13 @@
+export type {
+  FlightClaim,
+  FlightCoordinator,
+  FlightFollower,
+  FlightLease,
+  FollowGiveUpReason,
+  FollowSignal,
+} from "./coordinator/flight-coordinator.js";
+export { PrefixReconciler } from "./coordinator/prefix-reconciler.js";
+export { StreamDivergedError } from "./coordinator/stream-diverged-error.js";
 export {
   type CachedEmbedding,
   cachedEmbeddingProblem,
@@ -45,7 +55,11 @@ export {
   cachedAnswerProblem,
   isCachedAnswer,
 } from "./middleware/cached-answer.js";
-export { type AnswerLimits, answerProblem } from "./middleware/validate-answer.js";
+export {
+  type AnswerLimits,
+  answerProblem,
+  streamEventProblem,
+} from "./middleware/validate-answer.js";
 export {
   compressedJsonCodec,
   jsonCodec,
