@@ -6,6 +6,10 @@ export type {
   FollowGiveUpReason,
   FollowSignal,
 } from "./coordinator/flight-coordinator.js";
+export {
+  MemoryFlightCoordinator,
+  type MemoryFlightCoordinatorOptions,
+} from "./coordinator/memory-flight-coordinator.js";
 export { PrefixReconciler } from "./coordinator/prefix-reconciler.js";
 export { StreamDivergedError } from "./coordinator/stream-diverged-error.js";
 export {
