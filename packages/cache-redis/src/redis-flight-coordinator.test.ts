@@ -2,7 +2,14 @@ import type { FlightClaim, FlightLease, FollowSignal } from "@llm/cache";
 import { ConfigError, type StreamEvent } from "@llm/core";
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
-import { dropNamespace, SHARED_REDIS, uniqueNamespace } from "../test/redis-helpers.js";
+import {
+  dropNamespace,
+  freePort,
+  SHARED_REDIS,
+  startPrivateRedis,
+  stopPrivateRedis,
+  uniqueNamespace,
+} from "../test/redis-helpers.js";
 import { FlightEntryCorruptError } from "./flight-error.js";
 import {
   RedisFlightCoordinator,
@@ -231,5 +238,92 @@ describe("RedisFlightCoordinator", () => {
     ).toThrow(/leaseMs/);
     const ok = await open(namespace("flight-key"));
     await expect(ok.claim("x".repeat(2_000))).rejects.toThrow(ConfigError);
+  });
+});
+
+describe("RedisFlightCoordinator's followers", () => {
+  it("share a bounded set of blocking connections, waiting for a free one within their bound", async () => {
+    const ns = namespace("flight-pool");
+    const a = await open(ns);
+    const b = await open(ns, { maxBlockingConnections: 1, maxWaitMs: 400 });
+    const first = leaseOf(await a.claim("one"));
+    const second = leaseOf(await a.claim("two"));
+    const third = leaseOf(await a.claim("three"));
+    const one = collect(await b.claim("one"));
+    const two = collect(await b.claim("two"));
+    await sleep(30);
+    // "one" holds the only connection; "two" waits for it.
+    await first.complete(true);
+    expect(await one).toEqual([{ type: "done", stored: true }]);
+    await second.complete(false);
+    expect(await two).toEqual([{ type: "done", stored: false }]);
+    // While "three" holds the only connection, a follower of "four" waits, until its caller goes.
+    const fourth = leaseOf(await a.claim("four"));
+    const holding = collect(await b.claim("three"));
+    const starving = await b.claim("four");
+    if (starving.role !== "follower") throw new Error("expected to follow");
+    const controller = new AbortController();
+    const starved = (async () => {
+      for await (const _ of starving.follower.watch(controller.signal)) {
+        // it never gets a connection
+      }
+    })();
+    await sleep(30);
+    controller.abort();
+    await expect(starved).rejects.toMatchObject({ code: "ABORTED" });
+    await fourth.abandon();
+    await third.complete(true);
+    expect((await holding).at(-1)).toEqual({ type: "done", stored: true });
+  });
+
+  it("throw AbortError when their callers go away, and leave a fresh connection for the next", async () => {
+    const ns = namespace("flight-abort");
+    const a = await open(ns);
+    const b = await open(ns, { maxBlockingConnections: 1, blockMs: 5_000 });
+    const lease = leaseOf(await a.claim("k"));
+    const controller = new AbortController();
+    const claim = await b.claim("k");
+    if (claim.role !== "follower") throw new Error("expected to follow");
+    const steps = (async () => {
+      for await (const _ of claim.follower.watch(controller.signal)) {
+        // nothing arrives before the abort
+      }
+    })();
+    await sleep(50);
+    controller.abort();
+    await expect(steps).rejects.toMatchObject({ code: "ABORTED" });
+    // The blocked connection was dropped, not reused: the next follower still reads.
+    const next = collect(await b.claim("k"));
+    await sleep(30);
+    await lease.complete(true);
+    expect(await next).toEqual([{ type: "done", stored: true }]);
+  });
+
+  it("give up as unavailable when Redis goes away mid-follow", async () => {
+    const port = await freePort();
+    const server = await startPrivateRedis(port);
+    const url = `redis://127.0.0.1:${port}`;
+    const errors: unknown[] = [];
+    const a = new RedisFlightCoordinator({ url, namespace: "private", onError: () => undefined });
+    const b = new RedisFlightCoordinator({
+      url,
+      namespace: "private",
+      blockMs: 100,
+      onError: (error) => errors.push(error),
+    });
+    try {
+      await Promise.all([a.ready(), b.ready()]);
+      leaseOf(await a.claim("k"));
+      const follower = collect(await b.claim("k"));
+      await sleep(50);
+      await stopPrivateRedis(server);
+      expect(await follower).toEqual([{ type: "give-up", reason: "unavailable" }]);
+      expect(b.stats().gaveUp.unavailable).toBe(1);
+      expect(errors.length).toBeGreaterThan(0);
+    } finally {
+      await stopPrivateRedis(server);
+      await a.close();
+      await b.close();
+    }
   });
 });
