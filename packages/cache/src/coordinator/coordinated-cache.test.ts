@@ -174,6 +174,25 @@ describe("cacheMiddleware with a flight coordinator", () => {
     expect(claims).toBe(1);
   });
 
+  it("skips the coordinator when there is no shared L2 to read answers from", async () => {
+    let claims = 0;
+    const counting: FlightCoordinator = {
+      name: "counting",
+      claim: (key) => {
+        claims++;
+        return coordinator.claim(key);
+      },
+    };
+    const fake = new FakeClient();
+    const mw = cacheMiddleware({
+      cache: new SmartCache<CachedAnswer>({ maxEntries: 10 }),
+      coordinator: counting,
+    });
+    await compose(fake, mw).generate(ask("l1 only"));
+    expect(claims).toBe(0);
+    expect(fake.calls).toBe(1);
+  });
+
   it("lets a follower make its own call when the leader's answer is not storable", async () => {
     const a = process();
     const b = process();

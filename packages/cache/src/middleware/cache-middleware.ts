@@ -141,7 +141,8 @@ interface Hit {
  * - Hits: `origin: { type: "cache", level, key, ageMs }`; a hit stream replays
  *   the recorded events with `start.origin` so marked.
  * - Misses: concurrent identical requests share ONE upstream call, generate
- *   and stream alike; only complete, successful answers are stored.
+ *   and stream alike — across processes too with a `coordinator`; only
+ *   complete, successful answers are stored.
  * - The cache can never fail a request: a damaged entry is a miss, and an L2
  *   outage is absorbed by `TieredCache`.
  */
@@ -307,9 +308,12 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     }
   }
 
-  /** The coordinator to consult for this call, if any (`refresh` forces its own call). */
+  /**
+   * The coordinator to consult for this call, if any: `refresh` forces its
+   * own call, and without an L2 a follower could never read the answer.
+   */
   function coordinatorFor(options: GenerateContext["options"]): FlightCoordinator | undefined {
-    return coordinator && callMode(options) !== "refresh" ? coordinator : undefined;
+    return coordinator && tiered?.l2 && callMode(options) !== "refresh" ? coordinator : undefined;
   }
 
   /** Another process's answer, read back from the shared store and validated. */
