@@ -1,5 +1,5 @@
 /** The four wire formats the mock servers speak. */
-export type ProviderName = "openai" | "anthropic" | "gemini" | "ollama";
+export type ProviderName = "openai" | "anthropic" | "gemini" | "ollama" | "azure-openai";
 
 /** Faults that random injection (`faults.kinds`) can pick. */
 export type FaultKind =
