@@ -340,6 +340,6 @@ function describe(v: unknown): string {
  * arrive one at a time from another process (a cross-process flight).
  */
 export function streamEventProblem(value: unknown, limits: AnswerLimits = {}): string | undefined {
-  if (!isObject(value)) return expected("event", "object", value);
+  if (!isRecord(value)) return expected("event", "object", value);
   return new Checker(limits).event(value, "event", value.type === "start" ? 0 : 1);
 }
