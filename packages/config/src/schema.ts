@@ -250,6 +250,30 @@ export const l1CacheSchema = z.strictObject({
   compress: boolish().default(true),
 });
 
+/**
+ * Cross-process single-flight (`cache.l2.coalesce`, Redis only): processes
+ * that miss the same key at once make one upstream call — one leads under a
+ * lease in Redis, the others replay its stream live and read its answer from
+ * the store. Every wait and buffer is bounded here.
+ */
+export const coalesceSchema = z.strictObject({
+  enabled: boolish().default(true),
+  /** A leader that stops renewing (crashed, stalled) is replaced after this. */
+  leaseMs: duration()
+    .refine((ms) => ms >= 100, { message: "must be at least 100ms" })
+    .default(10_000),
+  /** Longest a follower waits for another process's answer before making its own call. */
+  maxWaitMs: duration()
+    .refine((ms) => ms >= 100, { message: "must be at least 100ms" })
+    .default(60_000),
+  /** Stream events relayed live per call; a longer stream is read from the store at its end. */
+  maxEvents: int(1).default(10_000),
+  /** Largest event relayed live; a bigger one is read from the store at the end the same way. */
+  maxEventBytes: size()
+    .refine((bytes) => bytes >= 1_024, { message: "must be at least 1KiB" })
+    .default(256 * 1024),
+});
+
 export const l2CacheSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("sqlite"),
@@ -271,6 +295,8 @@ export const l2CacheSchema = z.discriminatedUnion("type", [
       namespace: z.string().min(1).default("llm"),
       /** The Redis server's password (with `sentinel`, the master's). */
       password: secret().optional(),
+      /** Cross-process single-flight over this Redis (see `coalesceSchema`). */
+      coalesce: coalesceSchema.prefault({}),
     })
     .superRefine(oneRedisTarget),
   z.strictObject({ type: z.literal("none") }),
@@ -509,6 +535,7 @@ export type ClientParams = z.output<typeof clientParamsSchema>;
 export type CacheConfig = z.output<typeof cacheSchema>;
 export type ClientCacheConfig = z.output<typeof clientCacheSchema>;
 export type L2CacheConfig = z.output<typeof l2CacheSchema>;
+export type CoalesceConfig = z.output<typeof coalesceSchema>;
 export type PoolConfig = z.output<typeof poolSchema>;
 export type MemoryConfig = z.output<typeof memorySchema>;
 export type PluginEntry = z.output<typeof pluginEntrySchema>;

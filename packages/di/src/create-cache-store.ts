@@ -90,10 +90,10 @@ export async function createCacheStore(
  * would miss L2; with Redis down, start-up goes on after this and the
  * tiered cache serves from L1 until the store reconnects.
  */
-const REDIS_READY_TIMEOUT_MS = 2_000;
+export const REDIS_READY_TIMEOUT_MS = 2_000;
 
-async function readyWithin(
-  store: CacheStore & { ready?: () => Promise<void> },
+export async function readyWithin(
+  store: { ready?: () => Promise<void> },
   ms: number,
 ): Promise<void> {
   if (!store.ready) return;
@@ -108,7 +108,10 @@ async function readyWithin(
   clearTimeout(timer);
 }
 
-async function importStorePackage<T>(name: string, context: CacheStoreContext): Promise<T> {
+export async function importStorePackage<T>(
+  name: string,
+  context: Pick<CacheStoreContext, "baseDir" | "conditions">,
+): Promise<T> {
   let file: string;
   try {
     file = resolvePluginModule(name, {
