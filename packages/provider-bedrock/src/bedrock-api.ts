@@ -1,89 +1,134 @@
 /**
- * The Bedrock wire format (OpenAI-compatible Chat Completions, as scaffolded):
- * plain types plus cheap structural guards. No schema library on the hot path:
- * one `JSON.parse` per response or chunk, then `typeof` checks on the fields we
- * read. Change these types first when the real API differs.
+ * The Bedrock Runtime Converse / ConverseStream wire format: the single source
+ * of truth for what this package sends and reads. Request types keep optional
+ * keys absent (never `undefined`); response types say only what the client
+ * relies on, read defensively past the guards.
  */
-import { isRecord, type JsonObject, type JsonSchema } from "@llm/core";
+import { isRecord, type JsonObject, type JsonValue } from "@llm/core";
 
-export type BedrockMessageParam =
-  | { role: "system"; content: string }
-  | {
-      role: "user";
-      content:
-        | string
-        | ({ type: "text"; text: string } | { type: "image_url"; image_url: { url: string } })[];
-    }
-  | { role: "assistant"; content: string | null; tool_calls?: BedrockToolCall[] }
-  | { role: "tool"; tool_call_id: string; content: string };
-
-export interface BedrockToolCall {
-  id: string;
-  type: "function";
-  function: { name: string; arguments: string };
+export interface BedrockTextBlock {
+  text: string;
 }
 
-/** The body we POST. Optional keys are absent, never `undefined`. */
-export interface BedrockRequestBody {
-  model: string;
-  messages: BedrockMessageParam[];
-  tools?: {
-    type: "function";
-    function: { name: string; description?: string; parameters: JsonObject };
-  }[];
+export interface BedrockImageBlock {
+  image: { format: "png" | "jpeg" | "gif" | "webp"; source: { bytes: string } };
+}
+
+export interface BedrockToolUseBlock {
+  toolUse: { toolUseId: string; name: string; input: JsonValue };
+}
+
+export interface BedrockToolResultBlock {
+  toolResult: {
+    toolUseId: string;
+    content: Array<{ text: string } | { json: JsonValue }>;
+    status?: "success" | "error";
+  };
+}
+
+export interface BedrockReasoningBlock {
+  reasoningContent: { reasoningText: { text: string; signature?: string } };
+}
+
+export type BedrockContentBlock =
+  | BedrockTextBlock
+  | BedrockImageBlock
+  | BedrockToolUseBlock
+  | BedrockToolResultBlock
+  | BedrockReasoningBlock;
+
+export interface BedrockMessage {
+  role: "user" | "assistant";
+  content: BedrockContentBlock[];
+}
+
+export interface BedrockInferenceConfig {
+  maxTokens?: number;
   temperature?: number;
-  max_tokens?: number;
-  response_format?: BedrockResponseFormat;
-  stream?: boolean;
-  stream_options?: { include_usage: boolean };
-  [providerOption: string]: unknown;
+  topP?: number;
+  stopSequences?: string[];
 }
 
-/** `responseFormat` on the wire: JSON mode, or a JSON schema the answer must follow. */
-export type BedrockResponseFormat =
-  | { type: "text" }
-  | { type: "json_object" }
-  | { type: "json_schema"; json_schema: { name: string; schema: JsonSchema; strict: boolean } };
+export interface BedrockToolSpec {
+  toolSpec: { name: string; description?: string; inputSchema: { json: JsonObject } };
+}
+
+export type BedrockToolChoice =
+  | { auto: JsonObject }
+  | { any: JsonObject }
+  | { tool: { name: string } };
+
+export interface BedrockToolConfig {
+  tools: BedrockToolSpec[];
+  toolChoice?: BedrockToolChoice;
+}
+
+/** The body of `POST /model/{modelId}/converse` and `/converse-stream` (the model is in the path). */
+export interface BedrockConverseRequestBody {
+  messages: BedrockMessage[];
+  system?: BedrockTextBlock[];
+  inferenceConfig?: BedrockInferenceConfig;
+  toolConfig?: BedrockToolConfig;
+  /** Model-specific fields (`top_k`, `thinking`…), passed through to the model. */
+  additionalModelRequestFields?: JsonObject;
+}
 
 export interface BedrockUsage {
-  prompt_tokens?: number;
-  completion_tokens?: number;
-  total_tokens?: number;
-  prompt_tokens_details?: { cached_tokens?: number };
-  completion_tokens_details?: { reasoning_tokens?: number };
+  inputTokens?: number;
+  outputTokens?: number;
+  totalTokens?: number;
+  cacheReadInputTokens?: number;
+  cacheWriteInputTokens?: number;
 }
 
-interface WireToolCall {
-  index?: number;
-  id?: string;
-  function?: { name?: string; arguments?: string };
+/** A response content block: any of the request's assistant-side blocks, read defensively. */
+export interface BedrockResponseBlock {
+  text?: string;
+  toolUse?: { toolUseId?: string; name?: string; input?: JsonValue };
+  reasoningContent?: { reasoningText?: { text?: string; signature?: string } };
 }
 
-export interface BedrockResponse {
-  id?: string;
-  model?: string;
-  choices: {
-    message: { content?: string | null; tool_calls?: WireToolCall[] };
-    finish_reason?: string | null;
-  }[];
+/** A whole Converse answer. */
+export interface BedrockConverseResponse {
+  output: { message: { role?: string; content: BedrockResponseBlock[] } };
+  stopReason?: string;
   usage?: BedrockUsage;
+  metrics?: { latencyMs?: number };
 }
 
-export interface BedrockChunk {
-  id?: string;
-  model?: string;
-  choices?: {
-    delta?: { content?: string | null; tool_calls?: WireToolCall[] };
-    finish_reason?: string | null;
-  }[];
-  usage?: BedrockUsage | null;
-  error?: { message?: string; type?: string };
+/** The guard for a Converse answer: an `output.message.content` array is all the client relies on. */
+export function isBedrockConverseResponse(value: unknown): value is BedrockConverseResponse {
+  if (!isRecord(value) || !isRecord(value.output)) return false;
+  const message = value.output.message;
+  return isRecord(message) && Array.isArray(message.content);
 }
 
-export function isBedrockResponse(value: unknown): value is BedrockResponse {
-  return isRecord(value) && Array.isArray(value.choices) && value.choices.every(isRecord);
+/** The payloads of ConverseStream's events, by `:event-type`. */
+export interface BedrockContentBlockStart {
+  contentBlockIndex?: number;
+  start?: { toolUse?: { toolUseId?: string; name?: string } };
 }
 
-export function isBedrockChunk(value: unknown): value is BedrockChunk {
-  return isRecord(value) && (value.choices === undefined || Array.isArray(value.choices));
+export interface BedrockContentBlockDelta {
+  contentBlockIndex?: number;
+  delta?: {
+    text?: string;
+    toolUse?: { input?: string };
+    reasoningContent?: { text?: string; signature?: string };
+  };
+}
+
+export interface BedrockMessageStop {
+  stopReason?: string;
+}
+
+export interface BedrockStreamMetadata {
+  usage?: BedrockUsage;
+  metrics?: { latencyMs?: number };
+}
+
+/** An error body: `{"message": "..."}` (some services spell it `Message`). */
+export interface BedrockErrorBody {
+  message?: string;
+  Message?: string;
 }

@@ -1,18 +1,23 @@
 import type { Usage } from "@llm/core";
 import type { BedrockUsage } from "./bedrock-api.js";
 
-/** Wire usage → `Usage`, with cached and reasoning tokens when the API reports them. */
-export function convertBedrockUsage(usage: BedrockUsage | null | undefined): Usage {
-  const input = usage?.prompt_tokens ?? 0;
-  const output = usage?.completion_tokens ?? 0;
-  const result: Usage = {
-    inputTokens: input,
-    outputTokens: output,
-    totalTokens: usage?.total_tokens ?? input + output,
+/**
+ * Converse usage → ours. Bedrock's `inputTokens` leaves out prompt-cache reads
+ * and writes (as Anthropic's does), so our `inputTokens` adds them back: it
+ * counts every prompt token, and `cachedInputTokens` says how many were reads.
+ * `totalTokens` is that input plus the output, as for every provider (Bedrock's
+ * own `totalTokens` counts the same tokens).
+ */
+export function convertBedrockUsage(usage: BedrockUsage | undefined): Usage {
+  const read = usage?.cacheReadInputTokens ?? 0;
+  const write = usage?.cacheWriteInputTokens ?? 0;
+  const inputTokens = (usage?.inputTokens ?? 0) + read + write;
+  const outputTokens = usage?.outputTokens ?? 0;
+  const out: Usage = {
+    inputTokens,
+    outputTokens,
+    totalTokens: inputTokens + outputTokens,
   };
-  const cached = usage?.prompt_tokens_details?.cached_tokens;
-  if (cached !== undefined) result.cachedInputTokens = cached;
-  const reasoning = usage?.completion_tokens_details?.reasoning_tokens;
-  if (reasoning !== undefined) result.reasoningTokens = reasoning;
-  return result;
+  if (usage?.cacheReadInputTokens !== undefined) out.cachedInputTokens = read;
+  return out;
 }

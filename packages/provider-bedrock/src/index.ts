@@ -1,9 +1,21 @@
-export type { BedrockRequestBody } from "./bedrock-api.js";
-export { BedrockChatClient, type BedrockChatClientConfig } from "./bedrock-chat-client.js";
+export {
+  BedrockChatClient,
+  type BedrockChatClientConfig,
+  type BedrockRequestDefaults,
+  JSON_TOOL_NAME,
+  parseConverseResponse,
+} from "./bedrock-chat-client.js";
+export type {
+  BedrockCredentialProvider,
+  BedrockCredentials,
+} from "./bedrock-credentials.js";
+export { type BedrockEventFrame, bedrockEventStream } from "./bedrock-event-stream.js";
 export {
   BEDROCK_API_KEY_ENV,
-  BEDROCK_DEFAULT_BASE_URL,
+  BEDROCK_ENDPOINT_ENV,
+  BEDROCK_REGION_ENV,
   type BedrockProviderSettings,
+  bedrockEndpoint,
   createBedrock,
   provider,
 } from "./bedrock-provider.js";
