@@ -141,7 +141,12 @@ export class BedrockChatClient implements LLMClient {
     const { modelId, body } = this.buildRequestBody(request);
     const send = this.#send(modelId, "converse", body, this.#config.headers);
     const result = await callJSON(this.#config.transport, send, options);
-    const response = parseConverseResponse(result.value, result.headers, modelId, usesJsonTool(request));
+    const response = parseConverseResponse(
+      result.value,
+      result.headers,
+      modelId,
+      usesJsonTool(request),
+    );
     const warnings = warningsFor(request);
     if (warnings.length > 0) response.warnings = warnings;
     return response;

@@ -2,15 +2,20 @@ import { ConnectionPool } from "@llm/pool";
 import { describeProvider } from "@llm/testkit/vitest";
 import { createBedrock } from "./bedrock-provider.js";
 
-// The conformance suite every provider passes: text, tools, JSON schema, usage, finish reasons,
-// abort, timeouts, resets, error mapping with retry hints, response limits, the pool transport
-// and the cache scope, over real sockets. The scaffold speaks the OpenAI-compatible format, so it
-// runs against testkit's openai server; when Bedrock's own wire format differs, add it to
-// @llm/testkit (packages/testkit/src/providers/) and change `wireFormat`.
+// The suite's key is the secret access key: every call is SigV4-signed with it (testkit checks the
+// authorization header), and it must never reach an error or the cache scope.
 describeProvider({
   provider: "bedrock",
-  wireFormat: "openai",
-  apiKey: "test-key-bedrock",
-  createClient: (settings) => createBedrock({ model: "bedrock-small", ...settings }),
+  wireFormat: "bedrock",
+  apiKey: "test-secret-bedrock",
+  createClient: ({ apiKey, ...settings }) =>
+    createBedrock({
+      model: "anthropic.claude-3-5-haiku-20241022-v1:0",
+      region: "us-east-1",
+      accessKeyId: "AKIDTESTBEDROCK",
+      secretAccessKey: apiKey ?? "test-secret-bedrock",
+      env: {},
+      ...settings,
+    }),
   createPool: () => new ConnectionPool(),
 });

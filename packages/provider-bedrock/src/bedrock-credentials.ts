@@ -105,9 +105,12 @@ function fixed(credentials: BedrockCredentials): CredentialSource {
 function resolve(credentials: BedrockCredentials): ResolvedCredentials {
   const secretAccessKey = revealSecret(credentials.secretAccessKey)?.trim() ?? "";
   if (credentials.accessKeyId.trim() === "" || secretAccessKey === "") {
-    throw new AuthenticationError(`${PROVIDER} credentials are empty (accessKeyId or secretAccessKey)`, {
-      provider: PROVIDER,
-    });
+    throw new AuthenticationError(
+      `${PROVIDER} credentials are empty (accessKeyId or secretAccessKey)`,
+      {
+        provider: PROVIDER,
+      },
+    );
   }
   registerSecretValue(secretAccessKey);
   const out: ResolvedCredentials = { accessKeyId: credentials.accessKeyId.trim(), secretAccessKey };

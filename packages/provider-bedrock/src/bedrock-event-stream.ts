@@ -27,8 +27,10 @@ const PROVIDER = "bedrock";
 /**
  * ConverseStream's body framing for core's `driveStream`: the messages are
  * cut by their length prelude as bytes arrive and decoded (CRCs checked) by
- * smithy's `EventStreamCodec`, the AWS SDK's own codec. A message is bounded
- * by `limits.maxEventBytes` before a byte of it is buffered past the prelude.
+ * smithy's `EventStreamCodec`, the AWS SDK's own codec. A message is this
+ * stream's line and event at once, so it is bounded by the smaller of
+ * `limits.maxLineBytes` and `limits.maxEventBytes` (the error names the one it
+ * crossed), checked on its prelude before any of its body is buffered.
  */
 export const bedrockEventStream: BinaryFraming<BedrockEventFrame> = {
   open: (limits) => new EventStreamFrameDecoder(limits),
@@ -39,13 +41,16 @@ const textDecoder = new TextDecoder();
 
 export class EventStreamFrameDecoder implements BinaryFrameDecoder<BedrockEventFrame> {
   readonly #maxBytes: number;
+  readonly #limit: "lineBytes" | "eventBytes";
   /** Bytes of messages not yet complete; `#used` of them are filled. */
   #buffer = new Uint8Array(0);
   #used = 0;
   #count = 0;
 
-  constructor(limits: Pick<ResolvedResponseLimits, "maxEventBytes">) {
-    this.#maxBytes = limits.maxEventBytes;
+  constructor(limits: Pick<ResolvedResponseLimits, "maxLineBytes" | "maxEventBytes">) {
+    const byLine = limits.maxLineBytes <= limits.maxEventBytes;
+    this.#maxBytes = byLine ? limits.maxLineBytes : limits.maxEventBytes;
+    this.#limit = byLine ? "lineBytes" : "eventBytes";
   }
 
   feed(chunk: Uint8Array): BedrockEventFrame[] {
@@ -90,7 +95,7 @@ export class EventStreamFrameDecoder implements BinaryFrameDecoder<BedrockEventF
   #check(total: number): void {
     if (total > this.#maxBytes) {
       throw new LimitExceededError(
-        "eventBytes",
+        this.#limit,
         this.#maxBytes,
         total,
         `${PROVIDER} event stream message ${this.#count + 1}`,

@@ -20,7 +20,10 @@ import { SigV4Transport } from "./bedrock-signing-transport.js";
 /** A Bedrock API key (a bearer token), used instead of SigV4 when set. */
 export const BEDROCK_API_KEY_ENV = "AWS_BEARER_TOKEN_BEDROCK";
 /** The SDK's service-specific endpoint variable, then its global one. */
-export const BEDROCK_ENDPOINT_ENV = ["AWS_ENDPOINT_URL_BEDROCK_RUNTIME", "AWS_ENDPOINT_URL"] as const;
+export const BEDROCK_ENDPOINT_ENV = [
+  "AWS_ENDPOINT_URL_BEDROCK_RUNTIME",
+  "AWS_ENDPOINT_URL",
+] as const;
 export const BEDROCK_REGION_ENV = ["AWS_REGION", "AWS_DEFAULT_REGION"] as const;
 
 export interface BedrockProviderSettings extends ProviderSettings, CredentialSettings {
@@ -58,7 +61,8 @@ export function createBedrock(settings: BedrockProviderSettings = {}): BedrockCh
   const env = settings.env ?? process.env;
   const configuredURL = settings.baseURL ?? firstOf(env, BEDROCK_ENDPOINT_ENV);
   const region = readRegion(settings.region ?? firstOf(env, BEDROCK_REGION_ENV), configuredURL);
-  const apiKey = revealSecret(settings.apiKey)?.trim() || env[BEDROCK_API_KEY_ENV]?.trim() || undefined;
+  const apiKey =
+    revealSecret(settings.apiKey)?.trim() || env[BEDROCK_API_KEY_ENV]?.trim() || undefined;
   if (region === undefined && (configuredURL === undefined || apiKey === undefined)) {
     throw new ConfigError(
       `${PROVIDER} needs a region: set region, AWS_REGION or AWS_DEFAULT_REGION`,
@@ -127,10 +131,13 @@ function readRegion(given: string | undefined, url: string | undefined): string 
   }
   if (!region) return undefined;
   if (!REGION.test(region)) {
-    throw new ConfigError(`${PROVIDER} region ${JSON.stringify(region)} is not an AWS region name`, {
-      provider: PROVIDER,
-      issues: [{ path: "region", message: "expected a name such as us-east-1" }],
-    });
+    throw new ConfigError(
+      `${PROVIDER} region ${JSON.stringify(region)} is not an AWS region name`,
+      {
+        provider: PROVIDER,
+        issues: [{ path: "region", message: "expected a name such as us-east-1" }],
+      },
+    );
   }
   return region;
 }

@@ -1,5 +1,5 @@
-import type { Transport, TransportRequest, TransportResponse } from "@llm/core";
 import { Sha256 } from "@aws-crypto/sha256-js";
+import type { Transport, TransportRequest, TransportResponse } from "@llm/core";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { CredentialSource } from "./bedrock-credentials.js";
 

@@ -114,7 +114,10 @@ export class BedrockStreamEvents implements StreamHandler<BedrockEventFrame> {
     out.push({ type: "usage", usage });
     const finish: StreamEvent = {
       type: "finish",
-      finishReason: mapBedrockFinishReason(this.#rawFinish, this.#jsonTool && this.#toolCount === 0),
+      finishReason: mapBedrockFinishReason(
+        this.#rawFinish,
+        this.#jsonTool && this.#toolCount === 0,
+      ),
       usage,
     };
     if (this.#rawFinish !== undefined) finish.rawFinishReason = this.#rawFinish;

@@ -53,7 +53,10 @@ export function convertToBedrockMessages(messages: readonly Message[]): BedrockP
     let converted: BedrockMessage;
     switch (message.role) {
       case "system":
-        if (message.content !== "") (system ??= []).push({ text: message.content });
+        if (message.content !== "") {
+          system ??= [];
+          system.push({ text: message.content });
+        }
         continue;
       case "user":
         converted = {
@@ -81,7 +84,11 @@ export function convertToBedrockMessages(messages: readonly Message[]): BedrockP
             }
           } else {
             blocks.push({
-              toolUse: { toolUseId: part.toolCallId, name: part.toolName, input: toObject(part.input) },
+              toolUse: {
+                toolUseId: part.toolCallId,
+                name: part.toolName,
+                input: toObject(part.input),
+              },
             });
           }
         }

@@ -1,6 +1,6 @@
 import type { FaultKind, MockProviderOptions, MsRange, ProviderName } from "./types.js";
 
-const PROVIDERS: readonly ProviderName[] = ["openai", "anthropic", "gemini", "ollama"];
+const PROVIDERS: readonly ProviderName[] = ["openai", "anthropic", "gemini", "ollama", "bedrock"];
 const FAULT_KINDS: readonly FaultKind[] = [
   "rate-limit",
   "server-error",

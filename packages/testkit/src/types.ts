@@ -1,5 +1,5 @@
-/** The four wire formats the mock servers speak. */
-export type ProviderName = "openai" | "anthropic" | "gemini" | "ollama";
+/** The wire formats the mock servers speak. */
+export type ProviderName = "openai" | "anthropic" | "gemini" | "ollama" | "bedrock";
 
 /** Faults that random injection (`faults.kinds`) can pick. */
 export type FaultKind =

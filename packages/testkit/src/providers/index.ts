@@ -1,6 +1,7 @@
 import type { ProviderAdapter } from "../provider-adapter.js";
 import type { ProviderName } from "../types.js";
 import { anthropicAdapter } from "./anthropic.js";
+import { bedrockAdapter } from "./bedrock.js";
 import { geminiAdapter } from "./gemini.js";
 import { ollamaAdapter } from "./ollama.js";
 import { openaiAdapter } from "./openai.js";
@@ -10,4 +11,5 @@ export const adapters: Record<ProviderName, ProviderAdapter> = {
   anthropic: anthropicAdapter,
   gemini: geminiAdapter,
   ollama: ollamaAdapter,
+  bedrock: bedrockAdapter,
 };

@@ -9,6 +9,7 @@ const NATIVE_LENGTH_REASON: Record<ProviderName, string> = {
   anthropic: "max_tokens",
   gemini: "MAX_TOKENS",
   ollama: "length",
+  bedrock: "max_tokens",
 };
 
 const deltasOf = (events: StreamEvent[]): string =>
