@@ -156,7 +156,9 @@ const replies: Array<[string, MockReply, boolean]> = [
   [
     "a tool call",
     {
-      toolCalls: [{ name: "weather", arguments: { city: "Paris" } }],
+      toolCalls: [
+        { id: "tooluse_parity0123456789", name: "weather", arguments: { city: "Paris" } },
+      ],
       usage: { input: 40, output: 12 },
     },
     true,
