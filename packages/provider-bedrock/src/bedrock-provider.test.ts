@@ -170,13 +170,14 @@ describe("registry", () => {
   it("registers as type bedrock and creates a working client from settings", async () => {
     const registry = new ProviderRegistry();
     registry.register(provider);
-    const c = registry.create("bedrock", {
+    const settings: BedrockProviderSettings = {
       model: MODEL,
       baseURL: mock.baseURL,
       region: "us-east-1",
       ...keys,
       env: {},
-    } as never);
+    };
+    const c = registry.create("bedrock", settings);
     expect(c.provider).toBe("bedrock");
     expect((await c.generate(hello)).text).not.toBe("");
     expect(provider.apiKeyEnv).toEqual(["AWS_BEARER_TOKEN_BEDROCK"]);
