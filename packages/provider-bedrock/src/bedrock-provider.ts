@@ -4,6 +4,7 @@ import {
   ConfigError,
   createFetchTransport,
   defaultTransport,
+  type EmbeddingClientSettings,
   normalizeBaseURL,
   type ProviderDefinition,
   type ProviderSettings,
@@ -15,6 +16,10 @@ import {
 } from "@llm/core";
 import { BedrockChatClient, type BedrockChatClientConfig } from "./bedrock-chat-client.js";
 import { type CredentialSettings, credentialSource } from "./bedrock-credentials.js";
+import {
+  BedrockEmbeddingClient,
+  type BedrockEmbeddingClientConfig,
+} from "./bedrock-embedding-client.js";
 import { SigV4Transport } from "./bedrock-signing-transport.js";
 
 /** A Bedrock API key (a bearer token), used instead of SigV4 when set. */
@@ -58,6 +63,51 @@ export const bedrockEndpoint = (region: string): string =>
  * `ConfigError` now, not at the first call.
  */
 export function createBedrock(settings: BedrockProviderSettings = {}): BedrockChatClient {
+  const defaults =
+    settings.defaults === undefined
+      ? undefined
+      : readRequestDefaults(PROVIDER, settings.defaults, DEFAULT_KEYS);
+  const connection = resolveConnection(settings, defaults);
+  const config: BedrockChatClientConfig = connection;
+  if (settings.model !== undefined) config.model = settings.model;
+  if (settings.limits !== undefined) config.limits = settings.limits;
+  if (defaults !== undefined) config.defaults = defaults;
+  return new BedrockChatClient(config);
+}
+
+/**
+ * Creates a Bedrock embeddings client (Titan Text Embeddings through
+ * InvokeModel), from the same settings as `createBedrock`: region, endpoint,
+ * credentials and transport are resolved the same way.
+ */
+export function createBedrockEmbeddings(
+  settings: BedrockProviderSettings & EmbeddingClientSettings = {},
+): BedrockEmbeddingClient {
+  const connection = resolveConnection(settings, undefined);
+  const config: BedrockEmbeddingClientConfig = {
+    baseURL: connection.baseURL,
+    headers: connection.headers,
+    transport: connection.transport,
+    cacheScope: connection.cacheScope,
+  };
+  if (settings.model !== undefined) config.model = settings.model;
+  if (settings.limits !== undefined) config.limits = settings.limits;
+  if (settings.maxParallelCalls !== undefined) config.maxParallelCalls = settings.maxParallelCalls;
+  return new BedrockEmbeddingClient(config);
+}
+
+interface Connection {
+  baseURL: string;
+  headers: Record<string, string>;
+  transport: Transport;
+  cacheScope: CacheScope;
+}
+
+/** Region, endpoint, authentication (bearer key or SigV4), headers, transport and cache scope. */
+function resolveConnection(
+  settings: BedrockProviderSettings,
+  defaults: Record<string, unknown> | undefined,
+): Connection {
   const env = settings.env ?? process.env;
   const configuredURL = settings.baseURL ?? firstOf(env, BEDROCK_ENDPOINT_ENV);
   const region = readRegion(settings.region ?? firstOf(env, BEDROCK_REGION_ENV), configuredURL);
@@ -89,20 +139,12 @@ export function createBedrock(settings: BedrockProviderSettings = {}): BedrockCh
     transport = new SigV4Transport(inner, region as string, source);
     identity = source.identity;
   }
-  const defaults =
-    settings.defaults === undefined
-      ? undefined
-      : readRequestDefaults(PROVIDER, settings.defaults, DEFAULT_KEYS);
-  const config: BedrockChatClientConfig = {
+  return {
     baseURL,
     headers,
     transport,
     cacheScope: bedrockCacheScope(baseURL, region, headers, defaults, identity),
   };
-  if (settings.model !== undefined) config.model = settings.model;
-  if (settings.limits !== undefined) config.limits = settings.limits;
-  if (defaults !== undefined) config.defaults = defaults;
-  return new BedrockChatClient(config);
 }
 
 /** The `settings.defaults` keys Converse has a field for (`inferenceConfig`). */
@@ -174,4 +216,5 @@ export const provider: ProviderDefinition<BedrockProviderSettings> = {
   packageName: "@llm/provider-bedrock",
   apiKeyEnv: [BEDROCK_API_KEY_ENV],
   create: createBedrock,
+  createEmbeddings: createBedrockEmbeddings,
 };

@@ -9,6 +9,12 @@ export type {
   BedrockCredentialProvider,
   BedrockCredentials,
 } from "./bedrock-credentials.js";
+export {
+  BEDROCK_DEFAULT_EMBEDDING_MODEL,
+  BedrockEmbeddingClient,
+  type BedrockEmbeddingClientConfig,
+  type TitanEmbeddingRequestBody,
+} from "./bedrock-embedding-client.js";
 export { type BedrockEventFrame, bedrockEventStream } from "./bedrock-event-stream.js";
 export {
   BEDROCK_API_KEY_ENV,
@@ -17,5 +23,6 @@ export {
   type BedrockProviderSettings,
   bedrockEndpoint,
   createBedrock,
+  createBedrockEmbeddings,
   provider,
 } from "./bedrock-provider.js";

@@ -230,4 +230,17 @@ describe("bedrock mock wire format", () => {
     expect(response.status).toBe(404);
     expect(response.headers.get("x-amzn-errortype")).toContain("UnknownOperationException");
   });
+
+  it("answers Titan embeddings on InvokeModel, with V2's sizes and its validation error", async () => {
+    const path = `/model/${encodeURIComponent("amazon.titan-embed-text-v2:0")}/invoke`;
+    const headers = { authorization: SIGNED, "x-amz-date": AMZ_DATE };
+    const response = await converse(path, headers, { inputText: "hello", dimensions: 512 });
+    const answer = (await response.json()) as { embedding: number[]; inputTextTokenCount: number };
+    expect(answer.embedding).toHaveLength(512);
+    expect(answer.inputTextTokenCount).toBeGreaterThan(0);
+    expect(mock.requests.at(-1)?.model).toBe("amazon.titan-embed-text-v2:0");
+    expect((await converse(path, headers, { inputText: "x", dimensions: 300 })).status).toBe(400);
+    expect((await converse(path, headers, { texts: ["x"] })).status).toBe(400);
+    expect((await converse(path, {}, { inputText: "x" })).status).toBe(403);
+  });
 });
