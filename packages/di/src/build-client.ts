@@ -1,7 +1,7 @@
 import type { CacheMiddleware } from "@llm/cache";
 import type { ClientConfig, LLMConfig } from "@llm/config";
 import {
-  CircuitBreaker,
+  type CircuitBreaker,
   circuitBreakerMiddleware,
   compose,
   fallbackClient,
@@ -20,6 +20,7 @@ import { consoleLogger, type PluginLogger } from "@llm/plugins";
 import type { RateLimitStore } from "@llm/ratelimit";
 import { clientCacheOptions } from "./client-cache-options.js";
 import { clientRateLimit } from "./client-rate-limit.js";
+import { clientBreaker, clientRetryOptions } from "./client-resilience.js";
 import { fallbackOrder } from "./fallback-order.js";
 import { missingProviderError } from "./install-providers.js";
 import { requestDefaultsMiddleware } from "./request-defaults.js";
@@ -96,23 +97,8 @@ function resilientProvider(
     providerSettings(config, context.transport),
   );
   const middlewares: Middleware[] = [];
-  const retries = config.retries;
-  if (retries && retries.maxAttempts > 1) {
-    middlewares.push(
-      retryMiddleware({
-        maxAttempts: retries.maxAttempts,
-        baseDelayMs: retries.baseDelayMs,
-        maxDelayMs: retries.maxDelayMs,
-        onRetry: ({ attempt, error, delayMs }) =>
-          context.hooks.notify("onRetry", {
-            client: name,
-            attempt,
-            error: toLLMError(error),
-            delayMs,
-          }),
-      }),
-    );
-  }
+  const retry = clientRetryOptions(name, config, context.hooks);
+  if (retry) middlewares.push(retryMiddleware(retry));
   if (context.rateLimits) {
     const limit = clientRateLimit(
       name,
@@ -124,21 +110,8 @@ function resilientProvider(
     );
     if (limit) middlewares.push(limit);
   }
-  const breakerConfig = config.circuitBreaker;
-  if (breakerConfig?.enabled) {
-    const key = `${name}:${JSON.stringify(breakerConfig)}`;
-    let breaker = context.breakers.get(key);
-    if (!breaker) {
-      breaker = new CircuitBreaker({
-        name,
-        failureThreshold: breakerConfig.failureThreshold,
-        resetTimeoutMs: breakerConfig.resetTimeoutMs,
-        halfOpenMaxCalls: breakerConfig.halfOpenMaxCalls,
-      });
-      context.breakers.set(key, breaker);
-    }
-    middlewares.push(circuitBreakerMiddleware(breaker));
-  }
+  const breaker = clientBreaker(name, name, config, context.breakers);
+  if (breaker) middlewares.push(circuitBreakerMiddleware(breaker));
   if (config.timeouts) middlewares.push(timeoutMiddleware(config.timeouts));
   return compose(provider, ...middlewares);
 }

@@ -5,17 +5,21 @@ import {
   cachedEmbeddings,
   type TieredCache,
 } from "@llm/cache";
-import type { ConfigChangeEvent, ConfigManager, LLMConfig } from "@llm/config";
+import type { ClientConfig, ConfigChangeEvent, ConfigManager, LLMConfig } from "@llm/config";
 import {
+  type CircuitBreaker,
   ConfigError,
   type EmbeddingClient,
+  type EmbeddingResilienceOptions,
   type ProviderRegistry,
   type Transport,
+  withEmbeddingResilience,
 } from "@llm/core";
 import type { Hooks } from "@llm/hooks";
 import { inject, injectable, optional } from "inversify";
 import { providerSettings } from "./build-client.js";
 import { clientCacheOptions } from "./client-cache-options.js";
+import { clientBreaker, clientRetryOptions } from "./client-resilience.js";
 import { missingProviderError } from "./install-providers.js";
 import { TOKENS } from "./tokens.js";
 
@@ -27,14 +31,18 @@ import { TOKENS } from "./tokens.js";
  * embedding cache (its own L1, the same L2 store as chat answers), scoped
  * and namespaced by the client's cache settings, exactly as its chat keys.
  *
- * Only the provider and the cache wrap an embedding client: the chat
- * chain's retries, breaker and fallbacks speak `LLMClient` only.
+ * Between the cache and the provider sit the client's own `retries`,
+ * `circuitBreaker` (a breaker of its own, apart from the chat calls') and
+ * `timeouts.totalMs` per batch. Its `fallbacks` are not used: another model's
+ * vectors live in another space, and one index must not mix them.
  */
 @injectable()
 export class EmbeddingClientFactory {
   readonly #built = new Map<string, EmbeddingClient>();
   /** Cached clients ever built here, for `flush`. */
   readonly #cached = new Set<CachedEmbeddingClient>();
+  /** Breakers live across rebuilds so a hot reload does not forget an outage. */
+  readonly #breakers = new Map<string, CircuitBreaker>();
   readonly #disposeListener: () => void;
 
   constructor(
@@ -86,9 +94,9 @@ export class EmbeddingClientFactory {
         },
       );
     }
-    let embeddings = this.registry.createEmbeddings(
-      client.provider,
-      providerSettings(client, this.transport),
+    let embeddings = withEmbeddingResilience(
+      this.registry.createEmbeddings(client.provider, providerSettings(client, this.transport)),
+      this.#resilience(name, client),
     );
     const cacheOptions =
       this.cache && config.cache.enabled
@@ -112,6 +120,17 @@ export class EmbeddingClientFactory {
     }
     this.#built.set(name, embeddings);
     return embeddings;
+  }
+
+  #resilience(name: string, client: ClientConfig): EmbeddingResilienceOptions {
+    const options: EmbeddingResilienceOptions = {};
+    const retry = clientRetryOptions(name, client, this.hooks);
+    if (retry) options.retry = retry;
+    const breaker = clientBreaker(name, `${name}:embeddings`, client, this.#breakers);
+    if (breaker) options.breaker = breaker;
+    const totalMs = client.timeouts?.totalMs;
+    if (totalMs !== undefined) options.timeoutMs = totalMs;
+    return options;
   }
 
   /** Resolves when every background L2 write of a cached vector has finished (tests, shutdown). */

@@ -157,4 +157,54 @@ describe("embeddings through createLLMContainer", () => {
     expect(mocks.openai.requests).toHaveLength(2);
     expect(c.get(TOKENS.EmbeddingCache)).toBeUndefined();
   });
+  it("retries a failed batch, opens the client's breaker and keeps its deadline, as the chat chain does", async () => {
+    const file = tmp.write(
+      "sturdy.yaml",
+      `clients:
+  sturdy:
+    provider: openai
+    model: text-embedding-3-small
+    apiKey: sk-test-openai-key-123456
+    baseURL: ${mocks.openai.baseURL}
+    retries: { maxAttempts: 2, baseDelayMs: 1, maxDelayMs: 5 }
+    circuitBreaker: { enabled: true, failureThreshold: 2, resetTimeoutMs: 60s }
+    timeouts: { totalMs: 300 }
+cache:
+  enabled: false
+`,
+    );
+    const c = await createLLMContainer({
+      config: { files: [file], env: {} },
+      baseDir: packageDir,
+      conditions: sourceConditions,
+    });
+    open.push(c);
+    const retries: { client: string | undefined; attempt: number }[] = [];
+    c.get(TOKENS.Hooks).hook(
+      "onRetry",
+      ({ client, attempt }) => void retries.push({ client, attempt }),
+    );
+    const sturdy = c.embeddings.get("sturdy");
+
+    // One 503, then the answer: the caller sees only the answer.
+    mocks.openai.enqueue({ status: 503 });
+    expect((await embed(sturdy, "first", { dimensions: 4 })).embedding).toEqual(
+      seededVector("first", 4, 1),
+    );
+    expect(mocks.openai.requests).toHaveLength(2);
+    expect(retries).toEqual([{ client: "sturdy", attempt: 1 }]);
+
+    // A server that never answers: each attempt ends at the 300 ms deadline.
+    mocks.openai.enqueue({ fault: "hang-headers" }, { fault: "hang-headers" });
+    await expect(embed(sturdy, "slow", { dimensions: 4 })).rejects.toMatchObject({
+      code: "TIMEOUT",
+    });
+    expect(mocks.openai.requests).toHaveLength(4);
+
+    // Two failed attempts opened the breaker: the next batch is refused without a request.
+    await expect(embed(sturdy, "refused", { dimensions: 4 })).rejects.toThrow(
+      /Circuit "sturdy:embeddings" is open/,
+    );
+    expect(mocks.openai.requests).toHaveLength(4);
+  });
 });

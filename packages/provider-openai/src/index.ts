@@ -1,3 +1,4 @@
+export type { OpenAIChatResponse, OpenAIErrorObject } from "./openai-api.js";
 export type {
   OpenAIChatClientConfig,
   OpenAIRequestDefaults,
@@ -9,6 +10,7 @@ export {
   type OpenAIEmbeddingClientConfig,
   type OpenAIEmbeddingRequestBody,
 } from "./openai-embedding-client.js";
+export { openAIErrorFromResponse } from "./openai-error.js";
 export {
   createOpenAI,
   createOpenAIEmbeddings,
@@ -18,3 +20,4 @@ export {
   type OpenAIProviderSettings,
   provider,
 } from "./openai-provider.js";
+export { joinURL } from "./openai-url.js";

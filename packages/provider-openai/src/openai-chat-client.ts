@@ -10,6 +10,7 @@ import {
   driveStream,
   generateId,
   type HttpErrorInfo,
+  type JsonValue,
   type LLMClient,
   type LLMError,
   ParseError,
@@ -34,6 +35,7 @@ import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import {
   isOpenAIChatResponse,
   type OpenAIChatRequestBody,
+  type OpenAIChatResponse,
   type OpenAIResponseFormatParam,
   type OpenAIToolCall,
   type OpenAIToolChoiceParam,
@@ -71,6 +73,10 @@ export interface OpenAIChatClientConfig {
   maxTokensField: "max_tokens" | "max_completion_tokens";
   /** Keys of `request.providerOptions` merged into the body, in order. */
   providerOptionKeys: readonly string[];
+  /** Maps a failed HTTP answer; default `openAIErrorFromResponse` (a server with its own error codes). */
+  mapError?: (info: HttpErrorInfo) => LLMError;
+  /** Extra `providerMetadata` read from a whole answer (a server's own fields, e.g. Azure's content filter). */
+  responseMetadata?: (body: OpenAIChatResponse) => Record<string, JsonValue> | undefined;
 }
 
 const STREAM_OPTIONS = { include_usage: true } as const;
@@ -101,8 +107,9 @@ export class OpenAIChatClient implements LLMClient {
     this.provider = config.provider;
     if (config.model !== undefined) this.model = config.model;
     const provider = config.provider;
-    this.#mapError = (info) =>
-      openAIErrorFromResponse(info.status, info.headers, info.bodyText, provider);
+    this.#mapError =
+      config.mapError ??
+      ((info) => openAIErrorFromResponse(info.status, info.headers, info.bodyText, provider));
   }
 
   /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */
@@ -239,6 +246,8 @@ export class OpenAIChatClient implements LLMClient {
     const rateLimit = readRateLimitHeaders(headers);
     if (rateLimit !== undefined) response.rateLimit = rateLimit;
     if (message.refusal) response.providerMetadata = { refusal: message.refusal };
+    const extra = this.#config.responseMetadata?.(value);
+    if (extra !== undefined) response.providerMetadata = { ...response.providerMetadata, ...extra };
     return response;
   }
 }

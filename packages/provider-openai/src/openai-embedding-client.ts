@@ -35,6 +35,8 @@ export interface OpenAIEmbeddingClientConfig {
   maxParallelCalls?: number;
   /** Keys of `request.providerOptions` merged into the body, in order. */
   providerOptionKeys: readonly string[];
+  /** Maps a failed HTTP answer; default `openAIErrorFromResponse`. */
+  mapError?: (info: HttpErrorInfo) => LLMError;
 }
 
 /** The `/embeddings` body, as the official SDK sends it. */
@@ -74,8 +76,9 @@ export class OpenAIEmbeddingClient implements EmbeddingClient {
       headers: config.headers,
     });
     const provider = config.provider;
-    this.#mapError = (info) =>
-      openAIErrorFromResponse(info.status, info.headers, info.bodyText, provider);
+    this.#mapError =
+      config.mapError ??
+      ((info) => openAIErrorFromResponse(info.status, info.headers, info.bodyText, provider));
   }
 
   /** The wire body for `request`. Public so tests and tools can see exactly what is sent. */

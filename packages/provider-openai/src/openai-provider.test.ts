@@ -67,6 +67,18 @@ describe("API key", () => {
 });
 
 describe("baseURL", () => {
+  it("keeps a query string of the baseURL in the query, after the API path", async () => {
+    mock.enqueue({ text: "proxied" });
+    const client = createOpenAI({
+      baseURL: `${mock.baseURL}?tenant=acme`,
+      apiKey: "sk-test-0123456789",
+      model: "m",
+    });
+    expect((await client.generate(hi)).text).toBe("proxied");
+    expect(mock.requests[0]?.path).toBe("/v1/chat/completions");
+    expect(mock.requests[0]?.query).toEqual({ tenant: "acme" });
+  });
+
   it.each(["not a url", "ftp://example.com/v1", ""])(
     "rejects %j with a ConfigError at path baseURL",
     (baseURL) => {

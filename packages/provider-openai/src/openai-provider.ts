@@ -12,6 +12,7 @@ import {
   resolveOpenAIConnection,
 } from "./openai-connection.js";
 import { OPENAI_MAX_INPUTS_PER_CALL, OpenAIEmbeddingClient } from "./openai-embedding-client.js";
+import { joinURL } from "./openai-url.js";
 
 export { OPENAI_API_KEY_ENV, OPENAI_DEFAULT_BASE_URL };
 
@@ -58,7 +59,7 @@ export function createOpenAI(settings: OpenAIProviderSettings = {}): OpenAIChatC
   const compatibility = settings.compatibility ?? {};
   const config: ConstructorParameters<typeof OpenAIChatClient>[0] = {
     provider: name,
-    url: `${baseURL}/chat/completions`,
+    url: joinURL(baseURL, "chat/completions"),
     headers,
     transport,
     streamOptions: compatibility.streamOptions ?? true,
@@ -84,7 +85,7 @@ export function createOpenAIEmbeddings(
   const { name, baseURL, headers, transport } = resolveOpenAIConnection(settings);
   return new OpenAIEmbeddingClient({
     provider: name,
-    url: `${baseURL}/embeddings`,
+    url: joinURL(baseURL, "embeddings"),
     headers,
     transport,
     maxInputsPerCall: settings.maxInputsPerCall ?? OPENAI_MAX_INPUTS_PER_CALL,

@@ -17,6 +17,23 @@ const chunk = (delta: Record<string, unknown>, finish: string | null = null) => 
 });
 
 describe("OpenAIStreamEvents", () => {
+  it("starts at the first real chunk when the stream opens with Azure's prompt-filter chunk", () => {
+    const out = run([
+      { id: "", model: "", choices: [], prompt_filter_results: [{ prompt_index: 0 }] },
+      { id: "chatcmpl-az", model: "gpt-4o", choices: [{ index: 0, delta: { content: "Hi" } }] },
+      chunk({}, "stop"),
+      "[DONE]",
+    ]);
+    expect(out[0]).toEqual({
+      type: "start",
+      id: "chatcmpl-az",
+      model: "gpt-4o",
+      provider: "deepseek",
+      origin: { type: "upstream" },
+    });
+    expect(out[1]).toEqual({ type: "text-delta", delta: "Hi" });
+  });
+
   it("turns reasoning_content / reasoning deltas into reasoning-delta events (DeepSeek, OpenRouter)", () => {
     const out = run([
       chunk({ reasoning_content: "Six " }),

@@ -58,6 +58,9 @@ export class OpenAIStreamEvents {
     if (chunk.error !== undefined)
       throw openAIStreamError(chunk.error, this.#headers, this.#provider);
     if (!this.#started) {
+      // Azure opens a stream with a chunk that has no id, no model and no choices, only its
+      // prompt_filter_results: the answer's id and model come with the next chunk.
+      if (chunk.id === "" && chunk.choices?.length === 0 && !chunk.usage) return;
       this.#started = true;
       const start: StreamEvent = {
         type: "start",

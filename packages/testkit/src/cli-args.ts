@@ -1,6 +1,13 @@
 import type { FaultKind, MockProviderOptions, MsRange, ProviderName } from "./types.js";
 
-const PROVIDERS: readonly ProviderName[] = ["openai", "anthropic", "gemini", "ollama", "bedrock"];
+const PROVIDERS: readonly ProviderName[] = [
+  "openai",
+  "anthropic",
+  "gemini",
+  "ollama",
+  "azure-openai",
+  "bedrock",
+];
 const FAULT_KINDS: readonly FaultKind[] = [
   "rate-limit",
   "server-error",

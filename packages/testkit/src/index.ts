@@ -2,6 +2,7 @@ export { CliUsageError, parseServeArgs, type ServeCommand } from "./cli-args.js"
 export { seededVector } from "./embeddings/seeded-vector.js";
 export { type Fixture, fixturesDir, listFixtures, readFixture } from "./fixtures.js";
 export { startMockProvider } from "./mock-provider.js";
+export { azureContentFilterReply } from "./providers/azure-openai.js";
 export type {
   FaultKind,
   FaultOptions,

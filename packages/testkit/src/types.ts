@@ -1,5 +1,11 @@
 /** The wire formats the mock servers speak. */
-export type ProviderName = "openai" | "anthropic" | "gemini" | "ollama" | "bedrock";
+export type ProviderName =
+  | "openai"
+  | "anthropic"
+  | "gemini"
+  | "ollama"
+  | "azure-openai"
+  | "bedrock";
 
 /** Faults that random injection (`faults.kinds`) can pick. */
 export type FaultKind =

@@ -1,4 +1,4 @@
-import type { FinishReason } from "@llm/core";
+import { type FinishReason, isRecord } from "@llm/core";
 
 /**
  * Bounds on what a stored answer may contain. An entry outside them is
@@ -49,7 +49,7 @@ type Problem = string | undefined;
  */
 export function answerProblem(value: unknown, limits: AnswerLimits = {}): string | undefined {
   const check = new Checker(limits);
-  if (!isObject(value)) return `answer: expected object, got ${kindOf(value)}`;
+  if (!isRecord(value)) return `answer: expected object, got ${kindOf(value)}`;
   if (value.v !== VERSION) return `answer.v: expected ${VERSION}, got ${describe(value.v)}`;
   if (!isFiniteNumber(value.storedAt))
     return `answer.storedAt: expected number, got ${kindOf(value.storedAt)}`;
@@ -74,7 +74,7 @@ class Checker {
   }
 
   response(r: unknown, path: string): Problem {
-    if (!isObject(r)) return expected(path, "object", r);
+    if (!isRecord(r)) return expected(path, "object", r);
     const strings =
       requireString(r, "id", path) ??
       requireString(r, "model", path) ??
@@ -88,10 +88,10 @@ class Checker {
       return `${path}.finishReason: expected a finish reason, got ${describe(r.finishReason)}`;
     const usage = this.usage(r.usage, `${path}.usage`);
     if (usage !== undefined) return usage;
-    if (r.origin !== undefined && !isObject(r.origin))
+    if (r.origin !== undefined && !isRecord(r.origin))
       return expected(`${path}.origin`, "object", r.origin);
     if (r.providerMetadata !== undefined) {
-      if (!isObject(r.providerMetadata))
+      if (!isRecord(r.providerMetadata))
         return expected(`${path}.providerMetadata`, "object", r.providerMetadata);
       const meta = this.json(r.providerMetadata, `${path}.providerMetadata`, 0);
       if (meta !== undefined) return meta;
@@ -133,7 +133,7 @@ class Checker {
     for (let i = 0; i <= last; i++) {
       const event: unknown = events[i];
       const at = `${path}[${i}]`;
-      if (!isObject(event)) return expected(at, "object", event);
+      if (!isRecord(event)) return expected(at, "object", event);
       if (i === 0 && event.type !== "start")
         return `${at}.type: expected "start" first, got ${describe(event.type)}`;
       if (i === last && event.type !== "finish")
@@ -153,7 +153,7 @@ class Checker {
           requireString(e, "model", path) ??
           requireString(e, "provider", path) ??
           optionalString(e, "requestId", path) ??
-          (e.origin !== undefined && !isObject(e.origin)
+          (e.origin !== undefined && !isRecord(e.origin)
             ? expected(`${path}.origin`, "object", e.origin)
             : undefined)
         );
@@ -188,7 +188,7 @@ class Checker {
   }
 
   part(p: unknown, path: string): Problem {
-    if (!isObject(p)) return expected(path, "object", p);
+    if (!isRecord(p)) return expected(path, "object", p);
     switch (p.type) {
       case "text":
         return requireString(p, "text", path);
@@ -207,7 +207,7 @@ class Checker {
   }
 
   toolCall(c: unknown, path: string): Problem {
-    if (!isObject(c)) return expected(path, "object", c);
+    if (!isRecord(c)) return expected(path, "object", c);
     return (
       requireString(c, "id", path) ??
       requireString(c, "name", path) ??
@@ -221,10 +221,10 @@ class Checker {
     const meta = o.providerMetadata;
     if (meta === undefined) return undefined;
     const at = `${path}.providerMetadata`;
-    if (!isObject(meta)) return expected(at, "object", meta);
+    if (!isRecord(meta)) return expected(at, "object", meta);
     // The key is not echoed: the path names only what the answer's shape fixes.
     for (const key in meta) {
-      if (!isObject(meta[key])) return expected(at, "an object per provider", meta[key]);
+      if (!isRecord(meta[key])) return expected(at, "an object per provider", meta[key]);
     }
     return this.json(meta, at, 0);
   }
@@ -237,7 +237,7 @@ class Checker {
     for (let i = 0; i < w.length; i++) {
       const warning: unknown = w[i];
       const at = `${path}[${i}]`;
-      if (!isObject(warning)) return expected(at, "object", warning);
+      if (!isRecord(warning)) return expected(at, "object", warning);
       const problem =
         warning.type === "unsupported-setting"
           ? (requireString(warning, "setting", at) ?? optionalString(warning, "details", at))
@@ -250,7 +250,7 @@ class Checker {
   }
 
   usage(u: unknown, path: string): Problem {
-    if (!isObject(u)) return expected(path, "object", u);
+    if (!isRecord(u)) return expected(path, "object", u);
     for (const name of ["inputTokens", "outputTokens", "totalTokens"] as const) {
       if (!isCount(u[name])) return `${path}.${name}: expected a count, got ${describe(u[name])}`;
     }
@@ -294,9 +294,6 @@ class Checker {
     return undefined;
   }
 }
-
-const isObject = (v: unknown): v is Record<string, unknown> =>
-  typeof v === "object" && v !== null && !Array.isArray(v);
 
 const isFiniteNumber = (v: unknown): v is number => typeof v === "number" && Number.isFinite(v);
 

@@ -13,6 +13,10 @@ export {
   fallbackClient,
   fallbackMiddleware,
 } from "./fallback.js";
+export {
+  type EmbeddingResilienceOptions,
+  withEmbeddingResilience,
+} from "./resilient-embeddings.js";
 export { type RetryInfo, type RetryOptions, retryMiddleware } from "./retry.js";
 export { abortableSleep } from "./sleep.js";
 export { attemptStream, catchStreamErrors, isContentEvent, toLLMError } from "./stream-content.js";

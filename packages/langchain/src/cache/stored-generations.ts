@@ -1,4 +1,4 @@
-import type { JsonObject, JsonValue } from "@llm/core";
+import { isRecord, type JsonObject, type JsonValue } from "@llm/core";
 
 /**
  * LangChain generations as this cache stores them: short field names, and
@@ -90,7 +90,7 @@ class Checker {
   }
 
   entry(value: unknown): Problem {
-    if (!isObject(value)) return expected("entry", "object", value);
+    if (!isRecord(value)) return expected("entry", "object", value);
     if (value.v !== STORED_GENERATIONS_VERSION)
       return `entry.v: expected ${STORED_GENERATIONS_VERSION}, got ${kindOf(value.v)}`;
     const g = value.g;
@@ -106,7 +106,7 @@ class Checker {
   }
 
   generation(value: unknown, path: string): Problem {
-    if (!isObject(value)) return expected(path, "object", value);
+    if (!isRecord(value)) return expected(path, "object", value);
     if (value.t !== undefined && typeof value.t !== "string")
       return expected(`${path}.t`, "string", value.t);
     if (value.t === undefined && value.m === undefined)
@@ -119,7 +119,7 @@ class Checker {
   }
 
   message(m: unknown, path: string): Problem {
-    if (!isObject(m)) return expected(path, "object", m);
+    if (!isRecord(m)) return expected(path, "object", m);
     if (typeof m.c !== "string") {
       if (!Array.isArray(m.c)) return expected(`${path}.c`, "string or array", m.c);
       const problem = this.objectList(m.c, `${path}.c`, Number.POSITIVE_INFINITY);
@@ -150,7 +150,7 @@ class Checker {
   }
 
   toolCall(call: unknown, path: string): Problem {
-    if (!isObject(call)) return expected(path, "object", call);
+    if (!isRecord(call)) return expected(path, "object", call);
     if (typeof call.n !== "string") return expected(`${path}.n`, "string", call.n);
     if (call.id !== undefined && typeof call.id !== "string")
       return expected(`${path}.id`, "string", call.id);
@@ -168,7 +168,7 @@ class Checker {
   }
 
   jsonObject(value: unknown, path: string): Problem {
-    if (!isObject(value)) return expected(path, "object", value);
+    if (!isRecord(value)) return expected(path, "object", value);
     return this.json(value, path, 1);
   }
 
@@ -198,9 +198,6 @@ class Checker {
     return undefined;
   }
 }
-
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
 
 const kindOf = (value: unknown): string =>
   value === null ? "null" : Array.isArray(value) ? "array" : typeof value;

@@ -5,6 +5,7 @@ import type {
 import { convertToOpenAITool } from "@langchain/core/utils/function_calling";
 import {
   InvalidRequestError,
+  isRecord,
   type JsonSchema,
   type ToolChoice,
   type ToolDefinition,
@@ -33,7 +34,7 @@ export function toToolDefinition(tool: BindToolsInput, index: number): ToolDefin
     );
   const definition: ToolDefinition = {
     name: fn.name,
-    parameters: isObject(fn.parameters)
+    parameters: isRecord(fn.parameters)
       ? (fn.parameters as JsonSchema)
       : { type: "object", properties: {} },
   };
@@ -60,12 +61,9 @@ export function toToolChoice(choice: LangChainToolChoice | undefined): ToolChoic
   );
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
-
 const isOurToolDefinition = (tool: BindToolsInput): tool is ToolDefinition =>
-  isObject(tool) &&
+  isRecord(tool) &&
   typeof tool.name === "string" &&
-  isObject(tool.parameters) &&
+  isRecord(tool.parameters) &&
   !("schema" in tool) &&
   !("function" in tool);

@@ -1,5 +1,6 @@
 import { isRecord } from "@llm/core";
 import { asString, InvalidRequestError } from "../normalized-request.js";
+import { azureDeploymentOf, isAzureEmbeddingsRoute } from "../providers/azure-openai.js";
 import { estimateTokens } from "../text-chunks.js";
 import type { ProviderName } from "../types.js";
 import { seededVector, vectorToBase64 } from "./seeded-vector.js";
@@ -33,6 +34,8 @@ export function matchEmbeddingRoute(
       return path === "/v1/embeddings" ? openaiRoute : undefined;
     case "ollama":
       return path === "/api/embed" ? ollamaRoute : undefined;
+    case "azure-openai":
+      return isAzureEmbeddingsRoute(method, path) ? azureRoute(azureDeploymentOf(path)) : undefined;
     case "gemini": {
       const match = GEMINI_PATH.exec(path);
       if (match === null) return undefined;
@@ -141,6 +144,21 @@ const openaiRoute: EmbeddingRoute = {
     };
   },
 };
+
+/** OpenAI's format; on a deployment route the deployment is the model and `model` may be left out. */
+function azureRoute(deployment: string | undefined): EmbeddingRoute {
+  return {
+    pathModel: deployment,
+    parse(body) {
+      const withModel =
+        deployment !== undefined && isRecord(body) && body.model === undefined
+          ? { ...body, model: deployment }
+          : body;
+      return openaiRoute.parse(withModel);
+    },
+    render: openaiRoute.render,
+  };
+}
 
 const ollamaRoute: EmbeddingRoute = {
   pathModel: undefined,

@@ -1,6 +1,7 @@
 import type { ProviderAdapter } from "../provider-adapter.js";
 import type { ProviderName } from "../types.js";
 import { anthropicAdapter } from "./anthropic.js";
+import { azureOpenAIAdapter } from "./azure-openai.js";
 import { bedrockAdapter } from "./bedrock.js";
 import { geminiAdapter } from "./gemini.js";
 import { ollamaAdapter } from "./ollama.js";
@@ -11,5 +12,6 @@ export const adapters: Record<ProviderName, ProviderAdapter> = {
   anthropic: anthropicAdapter,
   gemini: geminiAdapter,
   ollama: ollamaAdapter,
+  "azure-openai": azureOpenAIAdapter,
   bedrock: bedrockAdapter,
 };

@@ -9,6 +9,7 @@ const NATIVE_LENGTH_REASON: Record<ProviderName, string> = {
   anthropic: "max_tokens",
   gemini: "MAX_TOKENS",
   ollama: "length",
+  "azure-openai": "length",
   bedrock: "max_tokens",
 };
 
