@@ -29,6 +29,7 @@ import type {
 import { ConnectionPool } from "@llm/pool";
 import { provider as anthropic } from "@llm/provider-anthropic";
 import { provider as azureOpenAI } from "@llm/provider-azure-openai";
+import { provider as bedrock } from "@llm/provider-bedrock";
 import { provider as gemini } from "@llm/provider-gemini";
 import { provider as ollama } from "@llm/provider-ollama";
 import { provider as openai } from "@llm/provider-openai";
@@ -48,6 +49,8 @@ interface ProviderCase {
   apiKey?: string;
   /** Appended to the mock's baseURL (Azure's api-version rides in the query). */
   baseURLSuffix?: string;
+  /** Provider-specific settings (Bedrock's region and keys: every call is SigV4-signed). */
+  settings?: Record<string, string>;
 }
 
 const CASES: ProviderCase[] = [
@@ -72,6 +75,12 @@ const CASES: ProviderCase[] = [
     apiKey: "AIzaBenchKeyForGeminiOnly123456",
   },
   { name: "ollama", definition: ollama, model: "llama3.2" },
+  {
+    name: "bedrock",
+    definition: bedrock,
+    model: "anthropic.claude-3-5-haiku-20241022-v1:0",
+    settings: { region: "us-east-1", accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" },
+  },
 ];
 
 const request = {
@@ -218,6 +227,7 @@ async function measure(
       transport: capture,
       env: {},
       ...(c.apiKey === undefined ? {} : { apiKey: c.apiKey }),
+      ...c.settings,
     });
     const answer = await client.generate(request);
     if (answer.text.length === 0) throw new Error(`${c.name}: empty answer`);
