@@ -452,7 +452,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
     ],
     intro: [
       "Same run, same replay (unit-size entries, no TTL, a cold cache; `get`, then `set` on a miss), every policy on the very same key strings: `lru-cache` 11, SIEVE (NSDI '24) and S3-FIFO (SOSP '23) as implemented from the papers in `bench/cache/baselines/`, W-TinyLFU with a fixed 1% window (`new SmartCache({ maxEntries, adaptive: false })`), **SmartCache** with its defaults (`new SmartCache({ maxEntries })`), and Belady's OPT. *Gap closed* = (ours − LRU) ÷ (OPT − LRU) (1 when OPT = LRU).",
-      "**Tuning discipline.** The policy's constants (epoch length, shrink weight, recency credit, window floor) were chosen on the *tuning set*: the LIRS traces and the synthetic LLM workloads `llm-1`…`llm-4`. The *held-out set* — the ARC paper's P2 and P12 traces (Megiddo & Modha, FAST '03; first " +
+      "**Tuning discipline.** The policy's constants and mechanisms (epoch length, shrink weight, the step gain on significant epochs, LRU's second opinion on lost contests, recency credit, window floor) were chosen on the *tuning set*: the LIRS traces and the synthetic LLM workloads `llm-1`…`llm-4`. The *held-out set* — the ARC paper's P2 and P12 traces (Megiddo & Modha, FAST '03; first " +
         `${(arcRequests / 1e6).toFixed(1)} M requests of each) and the LLM workloads \`llm-h1\`…\`llm-h3\` (other seeds, skews, populations, one-off shares, churn and shifts) — was not looked at while tuning.`,
       `Synthetic LLM workloads (bench/cache/llm-workload.ts; keys are \`namespace:sha256\`): ${llmDescriptions.join("; ")}.`,
     ],

@@ -1,7 +1,7 @@
 /**
  * Cost of a cache key for a ~2 KB chat request: @llm/cache's `requestKey`
  * (hand-written canonical JSON, one pass, keys sorted only inside free-form
- * JSON, then SHA-256) side by side with the naive `sha256(JSON.stringify(request))`
+ * JSON, no memo, then SHA-256) side by side with the naive `sha256(JSON.stringify(request))`
  * — which is NOT canonical (key order and `undefined` leak into the key) —
  * and with a generic "sort every object" canonicaliser. Target: ≤ 1.3× the naive key.
  */
@@ -134,8 +134,9 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
     },
     sizes,
   );
-  // Every op builds a request whose tool list was never seen (unique descriptions):
-  // the memo of canonical tool texts is cold, which is the worst case.
+  // Every op builds a request whose tool list was never seen (new objects, unique
+  // descriptions): nothing a cache of canonical texts could serve, the worst case
+  // for any key writer that relies on one.
   let n = 0;
   const fresh = (): ChatRequest => ({
     ...request,
@@ -180,7 +181,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
           ],
           ["naive, on a tool list never seen before", bytes, fmt(cold.naive!, 0), "1.00"],
           [
-            "**requestKey, on a tool list never seen before** (memo cold)",
+            "**requestKey, on a tool list never seen before**",
             bytes,
             fmt(cold.ours!, 0),
             ratio(cold.ours!, cold.naive!),
@@ -188,7 +189,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
           ["JSON.stringify alone", bytes, fmt(stringify, 0), ratio(stringify, naive)],
           ["canonicalRequest alone (no hash)", bytes, fmt(canonical, 0), ratio(canonical, naive)],
         ],
-        note: 'The "never seen before" rows build each request with a fresh tool list, so requestKey\'s memo of canonical tool texts is cold: the worst case.',
+        note: 'The "never seen before" rows build each request with a fresh tool list (new objects, unique descriptions), so nothing could be served from a memo of canonical texts: the worst case. requestKey keeps no such memo; both rows pay the same writer.',
       },
     ],
     acceptance: [
@@ -200,7 +201,7 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
         met: ours <= TARGET * naive,
       },
       {
-        check: "requestKey cost, tool list never seen (memo cold)",
+        check: "requestKey cost, tool list never seen before",
         target: `≤ ${TARGET}×`,
         measured: `${fmt(cold.ours!, 0)} ns (${ratio(cold.ours!, cold.naive!)}×)`,
         baseline: `sha256(JSON.stringify(request)) on the same fresh requests, ${fmt(cold.naive!, 0)} ns`,

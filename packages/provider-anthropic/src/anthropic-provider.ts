@@ -1,6 +1,7 @@
 import {
   createFetchTransport,
   defaultTransport,
+  joinURL,
   normalizeBaseURL,
   type ProviderDefinition,
   type ProviderSettings,
@@ -52,7 +53,7 @@ export function createAnthropic(settings: AnthropicProviderSettings = {}): Anthr
     for (const [key, value] of Object.entries(settings.headers)) headers[key.toLowerCase()] = value;
   }
   const config: AnthropicChatClientConfig = {
-    url: `${baseURL}/v1/messages`,
+    url: joinURL(baseURL, "v1/messages"),
     headers,
     transport:
       settings.transport ??

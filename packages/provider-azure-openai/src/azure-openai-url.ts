@@ -1,5 +1,4 @@
-import { ConfigError, normalizeBaseURL } from "@llm/core";
-import { joinURL } from "@llm/provider-openai";
+import { ConfigError, joinURL, normalizeBaseURL } from "@llm/core";
 
 /** The GA `api-version` used when none is configured (deployment routes need one). */
 export const AZURE_OPENAI_DEFAULT_API_VERSION = "2024-10-21";

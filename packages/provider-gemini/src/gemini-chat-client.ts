@@ -7,6 +7,7 @@ import {
   driveStream,
   isRecord,
   type JsonValue,
+  joinURL,
   type LLMClient,
   providerCacheScope,
   type RequestDefaults,
@@ -151,7 +152,7 @@ export class GeminiChatClient implements LLMClient {
     const body = this.buildRequestBody(request);
     const result = await callJSON(
       this.#config.transport,
-      this.#send(`${this.#modelURL(model)}:generateContent`, body),
+      this.#send(this.#modelURL(model, ":generateContent"), body),
       options,
     );
     // A 200 that carries only `{ "error": … }` (seen behind proxies) is still a failure.
@@ -170,14 +171,14 @@ export class GeminiChatClient implements LLMClient {
       const model = this.modelOf(request);
       const body = this.buildRequestBody(request);
       return {
-        send: this.#send(`${this.#modelURL(model)}:streamGenerateContent?alt=sse`, body),
+        send: this.#send(this.#modelURL(model, ":streamGenerateContent?alt=sse"), body),
         open: (headers) => new GeminiStreamEvents(model, headers),
       };
     });
   }
 
-  #modelURL(model: string): string {
-    return `${this.#config.baseURL}/${geminiModelPath(model)}`;
+  #modelURL(model: string, method: string): string {
+    return joinURL(this.#config.baseURL, `${geminiModelPath(model)}${method}`);
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

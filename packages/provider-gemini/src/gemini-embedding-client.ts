@@ -10,6 +10,7 @@ import {
   float32FromNumbers,
   isRecord,
   type JsonValue,
+  joinURL,
   ParseError,
   providerCacheScope,
   type ResponseLimits,
@@ -84,18 +85,17 @@ export class GeminiEmbeddingClient implements EmbeddingClient {
       if (extra !== undefined) Object.assign(one, extra);
       return one;
     };
-    const base = `${this.#config.baseURL}/${path}`;
     if (inputs.length === 1) {
       return {
         model,
-        url: `${base}:embedContent`,
+        url: joinURL(this.#config.baseURL, `${path}:embedContent`),
         body: contentRequest(inputs[0] as string, false) as JsonValue,
         batch: false,
       };
     }
     return {
       model,
-      url: `${base}:batchEmbedContents`,
+      url: joinURL(this.#config.baseURL, `${path}:batchEmbedContents`),
       body: { requests: inputs.map((text) => contentRequest(text, true) as JsonValue) },
       batch: true,
     };

@@ -1,6 +1,7 @@
 import {
   defaultTransport,
   type EmbeddingClientSettings,
+  joinURL,
   normalizeBaseURL,
   type ProviderDefinition,
   type ProviderSettings,
@@ -37,7 +38,7 @@ export function createOllama(settings: OllamaProviderSettings = {}): OllamaChatC
   return new OllamaChatClient({
     ...(settings.model === undefined ? {} : { model: settings.model }),
     ...(settings.limits === undefined ? {} : { limits: settings.limits }),
-    url: `${baseURL}/api/chat`,
+    url: joinURL(baseURL, "api/chat"),
     headers,
     transport: settings.transport ?? defaultTransport(),
     ...(settings.defaults === undefined
@@ -56,7 +57,7 @@ export function createOllamaEmbeddings(
 ): OllamaEmbeddingClient {
   const { baseURL, headers } = resolveOllamaConnection(settings);
   return new OllamaEmbeddingClient({
-    url: `${baseURL}/api/embed`,
+    url: joinURL(baseURL, "api/embed"),
     headers,
     transport: settings.transport ?? defaultTransport(),
     maxInputsPerCall: settings.maxInputsPerCall ?? OLLAMA_MAX_INPUTS_PER_CALL,

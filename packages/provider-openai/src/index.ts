@@ -20,4 +20,3 @@ export {
   type OpenAIProviderSettings,
   provider,
 } from "./openai-provider.js";
-export { joinURL } from "./openai-url.js";

@@ -1,5 +1,6 @@
 import {
   type EmbeddingClientSettings,
+  joinURL,
   type ProviderDefinition,
   type ProviderSettings,
   REQUEST_DEFAULT_KEYS,
@@ -12,7 +13,6 @@ import {
   resolveOpenAIConnection,
 } from "./openai-connection.js";
 import { OPENAI_MAX_INPUTS_PER_CALL, OpenAIEmbeddingClient } from "./openai-embedding-client.js";
-import { joinURL } from "./openai-url.js";
 
 export { OPENAI_API_KEY_ENV, OPENAI_DEFAULT_BASE_URL };
 

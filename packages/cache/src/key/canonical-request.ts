@@ -7,7 +7,7 @@ import type {
   ToolDefinition,
   UserContentPart,
 } from "@llm/core";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson, jsonString } from "./canonical-json.js";
 
 /**
  * Bumped when the canonical form changes, so old keys can never alias new ones.
@@ -58,11 +58,11 @@ export function canonicalRequest(request: ChatRequest, context: CanonicalRequest
   out += `,"model":${JSON.stringify(request.model ?? context.model ?? "")}`;
   out += `,"messages":${messages(request.messages)}`;
   if (request.tools !== undefined && request.tools.length > 0) {
-    out += `,"tools":${memoised(request.tools, tools)}`;
+    out += `,"tools":${tools(request.tools)}`;
   }
   if (request.toolChoice !== undefined) out += `,"toolChoice":${toolChoice(request.toolChoice)}`;
   if (request.responseFormat !== undefined && request.responseFormat.type !== "text") {
-    out += `,"responseFormat":${memoised(request.responseFormat, responseFormat)}`;
+    out += `,"responseFormat":${responseFormat(request.responseFormat)}`;
   }
   out += num("temperature", request.temperature);
   out += num("topP", request.topP);
@@ -76,46 +76,45 @@ export function canonicalRequest(request: ChatRequest, context: CanonicalRequest
   return `${out}}`;
 }
 
-/**
- * Tool lists and response schemas are usually the same few constants on
- * every request, and sorting their keys is the costly part of a key. Their
- * native `JSON.stringify` text (cheap, flat) identifies their content
- * exactly — the canonical form is a function of it — so it validates a memo
- * of canonical texts: by object identity first (a string comparison, no
- * hashing), then by content. A mutated object re-stringifies differently and
- * misses, so a memo can never serve a stale canonical text.
- */
-const byIdentity = new WeakMap<object, { raw: string; text: string }>();
-const byContent = new Map<string, string>();
-const MEMO_ENTRIES = 256;
-const MEMO_MAX_CHARS = 64 * 1024;
-
-function memoised<T extends object>(value: T, write: (value: T) => string): string {
-  const raw = JSON.stringify(value);
-  const known = byIdentity.get(value);
-  if (known !== undefined && known.raw === raw) return known.text;
-  let text = byContent.get(raw);
-  if (text === undefined) {
-    text = write(value);
-    if (raw.length <= MEMO_MAX_CHARS) {
-      if (byContent.size >= MEMO_ENTRIES) byContent.clear();
-      byContent.set(raw, text);
-    }
-  }
-  if (raw.length <= MEMO_MAX_CHARS) byIdentity.set(value, { raw, text });
-  return text;
-}
-
 const num = (name: string, value: number | undefined): string =>
   value === undefined ? "" : `,"${name}":${canonicalJson(value)}`;
 
 function messages(list: readonly Message[]): string {
+  const plain = textOnly(list);
+  if (plain !== undefined) return JSON.stringify(plain);
   let out = "[";
   for (let i = 0; i < list.length; i++) {
     if (i > 0) out += ",";
     out += message(list[i]!);
   }
   return `${out}]`;
+}
+
+/**
+ * A conversation made only of text — string content, or a single text part —
+ * as `{ role, content: string }` objects, which is exactly its canonical form:
+ * one native `JSON.stringify` then writes one flat string, instead of a piece
+ * per message joined into a rope that hashing has to flatten again.
+ * `undefined` when any message carries more than text.
+ */
+function textOnly(list: readonly Message[]): { role: string; content: string }[] | undefined {
+  const plain = new Array<{ role: string; content: string }>(list.length);
+  for (let i = 0; i < list.length; i++) {
+    const m = list[i]!;
+    const content = textContent(m);
+    if (content === undefined) return undefined;
+    plain[i] = { role: m.role, content };
+  }
+  return plain;
+}
+
+function textContent(m: Message): string | undefined {
+  if (m.role !== "system" && m.role !== "user" && m.role !== "assistant") return undefined;
+  if (typeof m.content === "string") return m.content;
+  if (m.role === "system" || !Array.isArray(m.content)) return undefined;
+  const parts = m.content as readonly { type?: unknown; text?: unknown }[];
+  const only = parts.length === 1 ? parts[0] : undefined;
+  return only?.type === "text" && typeof only.text === "string" ? only.text : undefined;
 }
 
 function message(m: Message): string {
@@ -204,8 +203,8 @@ function tools(list: readonly ToolDefinition[]): string {
   for (let i = 0; i < list.length; i++) {
     const tool = list[i]!;
     if (i > 0) out += ",";
-    out += `{"name":${JSON.stringify(tool.name)}`;
-    if (tool.description !== undefined) out += `,"description":${JSON.stringify(tool.description)}`;
+    out += `{"name":${jsonString(tool.name)}`;
+    if (tool.description !== undefined) out += `,"description":${jsonString(tool.description)}`;
     out += `,"parameters":${canonicalJson(tool.parameters)}`;
     if (tool.strict !== undefined) out += `,"strict":${tool.strict}`;
     out += "}";

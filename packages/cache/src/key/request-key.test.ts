@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import type { ChatRequest } from "@llm/core";
 import { Secret } from "@llm/core";
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { canonicalJson } from "./canonical-json.js";
 import { canonicalRequest } from "./canonical-request.js";
@@ -206,7 +207,7 @@ describe("requestKey", () => {
   });
 });
 
-describe("requestKey memo of tool lists", () => {
+describe("requestKey of tool lists", () => {
   it("gives a different key after a tool list is mutated in place", () => {
     const tools: NonNullable<ChatRequest["tools"]> = [
       { name: "f", parameters: { type: "object" } },
@@ -241,7 +242,162 @@ describe("requestKey memo of tool lists", () => {
   });
 });
 
+describe("requestKey stability", () => {
+  // Keys are stored (SQLite, Redis): a faster writer must not change them, or
+  // every entry written before an upgrade would silently miss. These hashes
+  // were computed by the previous writer (string-per-member, memoised tools).
+  const stableRequest: ChatRequest = {
+    model: "gpt-4o-mini",
+    messages: [
+      { role: "system", content: "You answer in one sentence." },
+      {
+        role: "user",
+        content: [{ type: "text", text: "Find 'Night Sky' in paperback, \"under\" 20 €." }],
+      },
+      {
+        role: "assistant",
+        content: [
+          {
+            type: "tool-call",
+            toolCallId: "c1",
+            toolName: "search",
+            input: { q: "Night Sky", format: "paperback" },
+          },
+        ],
+      },
+      {
+        role: "tool",
+        content: [
+          {
+            type: "tool-result",
+            toolCallId: "c1",
+            toolName: "search",
+            output: { hits: [{ id: 2290, price: 12.5 }] },
+          },
+        ],
+      },
+      { role: "user", content: "And the box set?\n" },
+    ],
+    tools: [
+      {
+        name: "search",
+        description: "Searches the catalogue.",
+        parameters: {
+          type: "object",
+          properties: {
+            q: { type: "string" },
+            format: { type: "string", enum: ["paperback", "ebook"] },
+            maxPrice: { type: "number" },
+          },
+          required: ["q"],
+          additionalProperties: false,
+        },
+      },
+    ],
+    responseFormat: {
+      type: "json_schema",
+      name: "answer",
+      schema: { type: "object", properties: { text: { type: "string" } } },
+    },
+    stop: ["\n\n", "END"],
+    temperature: 0,
+    providerOptions: { openai: { user: "u-1", logprobs: true } },
+  };
+  const scoped = { ...ctx, scope: "openai https://api.openai.com/v1" };
+
+  it("keeps the key of a request with parts, tool calls, tools and schemas", () => {
+    expect(key(stableRequest, scoped)).toBe(
+      "fae0c69ec5502ad10a2ef955a2b7a5fb67d7f8e15f9f3178cdfe3b8101dfd421",
+    );
+  });
+
+  it("keeps the key of a text-only conversation", () => {
+    const textOnly: ChatRequest = {
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: [{ type: "text", text: "yo" }] },
+      ],
+    };
+    expect(key(textOnly, scoped)).toBe(
+      "747120abd9008b24d5c2339b1ee8cf7ea749955ca39c5941233d3a7fec7a0c50",
+    );
+  });
+
+  it("writes a text-only conversation and the same one with a tool call in one form", () => {
+    const messages: ChatRequest["messages"] = [
+      { role: "system", content: 'Be "brief".' },
+      { role: "user", content: [{ type: "text", text: "line\nbreak \u2028 ✓" }] },
+    ];
+    const withCall: ChatRequest["messages"] = [
+      ...messages,
+      {
+        role: "assistant",
+        content: [{ type: "tool-call", toolCallId: "c", toolName: "f", input: {} }],
+      },
+    ];
+    const plain = canonicalRequest({ messages }, ctx);
+    const mixed = canonicalRequest({ messages: withCall }, ctx);
+    const written = (text: string) => text.slice(text.indexOf('"messages":[') + 12);
+    expect(written(mixed).startsWith(written(plain).slice(0, -2))).toBe(true);
+    expect(plain).toContain(
+      '"messages":[{"role":"system","content":"Be \\"brief\\"."},{"role":"user","content":"line\\nbreak \u2028 ✓"}]',
+    );
+  });
+});
+
+/**
+ * The specification canonicalJson must match, written the obvious way: keys
+ * sorted with the built-in sort, every leaf through JSON.stringify. (A sorted
+ * copy through JSON.stringify would not do: objects put integer-like keys first.)
+ */
+function reference(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(reference).join(",")}]`;
+  if (value !== null && typeof value === "object") {
+    const record = value as Record<string, unknown>;
+    const members = Object.keys(record)
+      .sort()
+      .filter((name) => record[name] !== undefined)
+      .map((name) => `${JSON.stringify(name)}:${reference(record[name])}`);
+    return `{${members.join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}
+
 describe("canonicalJson", () => {
+  it("writes what JSON.stringify writes for the same value with every object's keys sorted", () => {
+    // Keys from the full UTF-16 range (escapes, lone surrogates, integer-like
+    // names), objects large enough to take the built-in sort.
+    const json = fc.letrec((tie) => ({
+      value: fc.oneof(
+        { depthSize: "small" },
+        fc.string({ unit: "binary", maxLength: 300 }),
+        fc.string({ unit: "grapheme", maxLength: 40 }),
+        fc.double(),
+        fc.boolean(),
+        fc.constant(null),
+        fc.constant(undefined),
+        fc.array(tie("value"), { maxLength: 4 }),
+        fc.dictionary(
+          fc.oneof(fc.string({ unit: "binary", maxLength: 6 }), fc.nat(30).map(String)),
+          tie("value"),
+          { maxKeys: 16 },
+        ),
+      ),
+    })).value;
+    fc.assert(
+      fc.property(json, (value) => {
+        expect(canonicalJson(value)).toBe(reference(value));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it("writes a string longer than the short-string path like JSON.stringify", () => {
+    const long = `${"a".repeat(300)}"\u0001\ud800`;
+    expect(canonicalJson(long)).toBe(JSON.stringify(long));
+    expect(canonicalJson({ k: long })).toBe(`{"k":${JSON.stringify(long)}}`);
+  });
+
   it("sorts keys, drops undefined members and writes non-finite numbers as null", () => {
     expect(
       canonicalJson({ b: 1, a: [1, undefined, "x"], c: undefined, d: Number.NaN, e: -0 }),

@@ -1,6 +1,6 @@
 import { LRUCache } from "lru-cache";
 import { describe, expect, it } from "vitest";
-import { ShadowLru } from "./shadow-lru.js";
+import { ABSENT, HELD, REUSED, ShadowLru } from "./shadow-lru.js";
 
 describe("ShadowLru", () => {
   it("hits and misses exactly like lru-cache of the same capacity", () => {
@@ -21,6 +21,22 @@ describe("ShadowLru", () => {
       expect(disagreements).toBe(0);
       expect(shadow.size).toBe(Math.min(capacity, lru.size));
     }
+  });
+
+  it("tells where LRU stands on a key without touching it", () => {
+    const shadow = new ShadowLru(2);
+    expect(shadow.standing(1)).toBe(ABSENT);
+    shadow.touch(1);
+    expect(shadow.standing(1)).toBe(HELD);
+    shadow.touch(1);
+    expect(shadow.standing(1)).toBe(REUSED);
+    shadow.touch(2);
+    // standing() did not refresh 1: it is still the least recent and 3 evicts it.
+    shadow.touch(3);
+    expect(shadow.standing(1)).toBe(ABSENT);
+    // A slot reused by a new key starts with no reuse.
+    shadow.touch(1);
+    expect(shadow.standing(1)).toBe(HELD);
   });
 
   it("forgets everything on clear", () => {

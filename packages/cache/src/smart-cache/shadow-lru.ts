@@ -14,12 +14,22 @@ const STRIDE = 4;
 const HASH = 0;
 const PREV = 1;
 const NEXT = 2;
+/** 1 when the node's hash was re-referenced while in the shadow (LRU would have hit it). */
+const REUSE = 3;
+
+/** `ShadowLru.standing`: LRU would not hold the key. */
+export const ABSENT = 0;
+/** `ShadowLru.standing`: LRU holds the key, referenced once since it entered. */
+export const HELD = 1;
+/** `ShadowLru.standing`: LRU holds the key and saw it re-referenced while holding it. */
+export const REUSED = 2;
+export type Standing = typeof ABSENT | typeof HELD | typeof REUSED;
 
 export class ShadowLru {
   readonly capacity: number;
   readonly #slots: Int32Array; // node index + 1; 0 = empty
   readonly #mask: number;
-  /** Per node [hash, prev, next, unused]: one node, one 16-byte stretch of memory. */
+  /** Per node [hash, prev, next, reused]: one node, one 16-byte stretch of memory. */
   readonly #nodes: Int32Array;
   #head = NONE; // least recently used
   #tail = NONE; // most recently used
@@ -48,6 +58,7 @@ export class ShadowLru {
       const slot = slots[i] as number;
       if (slot === 0) break;
       if (this.#nodes[(slot - 1) * STRIDE + HASH] === h) {
+        this.#nodes[(slot - 1) * STRIDE + REUSE] = 1;
         this.#moveToTail(slot - 1);
         return true;
       }
@@ -65,9 +76,28 @@ export class ShadowLru {
       while ((slots[i] as number) !== 0) i = (i + 1) & mask;
     }
     this.#nodes[node * STRIDE + HASH] = h;
+    this.#nodes[node * STRIDE + REUSE] = 0;
     slots[i] = node + 1;
     this.#append(node);
     return false;
+  }
+
+  /**
+   * Where LRU stands on a key, without touching it (no recency change): ABSENT, HELD (one
+   * reference since it entered) or REUSED (re-referenced while held).
+   */
+  standing(hash: number): Standing {
+    const h = hash | 0;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = home(h) & mask;
+    for (;;) {
+      const slot = slots[i] as number;
+      if (slot === 0) return ABSENT;
+      const at = (slot - 1) * STRIDE;
+      if (this.#nodes[at + HASH] === h) return this.#nodes[at + REUSE] === 1 ? REUSED : HELD;
+      i = (i + 1) & mask;
+    }
   }
 
   clear(): void {

@@ -4,8 +4,9 @@ import type { SmartCacheCodec } from "./codecs.js";
 export type EvictionReason = "capacity" | "expired" | "deleted" | "shrink" | "rejected";
 export type SmartCachePolicy = "w-tinylfu" | "lru";
 /**
- * How the window adapts: "shadow-lru" (default) nudges it one entry at a time by comparing
- * each lookup with a shadow LRU of key hashes; "hill-climber" is Caffeine's sampled climber.
+ * How the window adapts: "shadow-lru" (default) moves it by the evidence of a shadow LRU of
+ * key hashes compared with each lookup (see `stepGain`); "hill-climber" is Caffeine's
+ * sampled climber.
  */
 export type SmartCacheAdaptation = "shadow-lru" | "hill-climber";
 
@@ -32,6 +33,15 @@ export interface SmartCacheOptions<V> {
    * README, "Shift detection").
    */
   detectShifts?: boolean;
+  /**
+   * With the "shadow-lru" adaptation: how far an epoch whose wins lean one way beyond chance
+   * moves the window, in multiples of its net evidence (default 8; a balanced epoch always
+   * moves it by its net evidence). 8 takes in a new hot set within a few epochs after a
+   * shift; 1 moves slowly, which keeps more of the frequency advantage on block-storage
+   * traces with phase changes (ARC P2/P12 at 32,768 entries: +2.9 / +4.5 points) and
+   * trails LRU longer after a hot-set shift (see README, "The policy"). At least 1.
+   */
+  stepGain?: number;
   /** The admission window's starting share of capacity (default 0.01, at most 0.8). */
   initialWindowFraction?: number;
   /** How long past its TTL an entry may still be served by `getOrLoad` while it is refreshed in the background. */
@@ -101,6 +111,10 @@ export function validateOptions<V>(options: SmartCacheOptions<V>): void {
       path: "adaptation",
       message: `must be "shadow-lru" or "hill-climber", got ${String(options.adaptation)}`,
     });
+  }
+  const gain = options.stepGain;
+  if (gain !== undefined && !(gain >= 1 && Number.isFinite(gain))) {
+    issues.push({ path: "stepGain", message: `must be a finite number ≥ 1, got ${String(gain)}` });
   }
   const initial = options.initialWindowFraction;
   if (initial !== undefined && !(initial > 0 && initial <= 1)) {

@@ -145,6 +145,7 @@ export class SmartCache<V> {
               Number.isFinite(this.#maxBytes) ? Math.min(capacity, MIN_SHADOW) : capacity,
               this.#maxEntries,
               options.detectShifts === true,
+              options.stepGain,
             );
     }
     this.#applyWindowFraction(
@@ -536,7 +537,10 @@ export class SmartCache<V> {
         continue;
       }
       const victimHash = (victimRegion.peek(victim, PEEK_STALE) as Entry).hash;
-      if (this.#admission.admits(entry.value.hash, victimHash)) {
+      if (
+        this.#admission.admits(entry.value.hash, victimHash) ||
+        this.#adaptation?.prefers?.(entry.value.hash, victimHash) === true
+      ) {
         this.#evictKey(victimRegion, victim, "capacity");
       } else {
         this.#counts.refusedFrequency++;

@@ -4,25 +4,39 @@ import { HASH_RANGE, hashKey } from "./hash-key.js";
 import { HillClimberAdaptation, ShadowLruAdaptation } from "./window-adaptation.js";
 
 describe("ShadowLruAdaptation", () => {
-  it("grows the window by the epoch's net recency wins, in entries", () => {
+  it("grows the window by 8 × the epoch's net recency wins when they lean one way beyond chance", () => {
     const sketch = new FrequencySketch(256);
     const adaptation = new ShadowLruAdaptation(sketch, 256, 256);
     // Epoch = max(64, 256 / 4) = 64 lookups. 32 keys seen twice, missed both times by us:
-    // the second sighting of each is a recency win (LRU would have hit).
+    // the second sighting of each is a recency win (LRU would have hit). 32 − 0 ≥ √32.
     const changes: number[] = [];
     for (let round = 0; round < 2; round++) {
       for (let i = 0; i < 32; i++) changes.push(adaptation.record(hashKey(`k${i}`), false));
     }
     expect(changes.slice(0, 63).every((change) => change === 0)).toBe(true);
-    expect(changes[63]).toBeCloseTo(32 / 256);
+    expect(changes[63]).toBeCloseTo((8 * 32) / 256);
   });
 
-  it("shrinks it by half an entry per frequency win", () => {
-    const adaptation = new ShadowLruAdaptation(new FrequencySketch(256), 256, 256);
+  it("with a step gain of 1, moves it by the net evidence alone, significant or not", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(256), 256, 256, false, 1);
     let last = 0;
-    // 64 distinct keys we "hit" but LRU has never seen: 64 frequency wins.
     for (let i = 0; i < 64; i++) last = adaptation.record(hashKey(`f${i}`), true);
     expect(last).toBeCloseTo(-32 / 256);
+  });
+
+  it("moves it by the net evidence alone when the wins are balanced (within chance)", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(256), 256, 256);
+    const lookups: Array<[number, boolean]> = [];
+    // 10 recency wins (keys seen twice, missed both times)…
+    for (let i = 0; i < 10; i++) lookups.push([hashKey(`r${i}`), false]);
+    for (let i = 0; i < 10; i++) lookups.push([hashKey(`r${i}`), false]);
+    // …8 frequency wins (we hit, LRU never saw the key)…
+    for (let i = 0; i < 8; i++) lookups.push([hashKey(`f${i}`), true]);
+    // …and 36 misses both would have had: 10 − 8 < √18, so no gain.
+    for (let i = 0; i < 36; i++) lookups.push([hashKey(`m${i}`), false]);
+    let last = 0;
+    for (const [hash, hit] of lookups) last = adaptation.record(hash, hit);
+    expect(last).toBeCloseTo((10 - 0.5 * 8) / 256);
   });
 
   it("credits a recency win twice more in the sketch", () => {
@@ -33,6 +47,43 @@ describe("ShadowLruAdaptation", () => {
     expect(sketch.frequency(hash)).toBe(0);
     adaptation.record(hash, false);
     expect(sketch.frequency(hash)).toBe(2);
+  });
+});
+
+describe("ShadowLruAdaptation.prefers (LRU's second opinion on a lost contest)", () => {
+  it("prefers a candidate LRU saw re-referenced over a victim LRU has already dropped", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(64), 64, 64);
+    const stale = hashKey("stale");
+    adaptation.record(stale, true);
+    // 64 other keys push the stale one out of the 64-entry shadow.
+    for (let i = 0; i < 64; i++) adaptation.record(hashKey(`fill${i}`), false);
+    const fresh = hashKey("fresh");
+    adaptation.record(fresh, false);
+    expect(adaptation.prefers(fresh, stale)).toBe(false); // seen once: no evidence of reuse
+    adaptation.record(fresh, false);
+    expect(adaptation.prefers(fresh, stale)).toBe(true);
+  });
+
+  it("keeps frequency's verdict when LRU still holds the victim", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(64), 64, 64);
+    const victim = hashKey("victim");
+    const candidate = hashKey("candidate");
+    adaptation.record(victim, true);
+    adaptation.record(candidate, false);
+    adaptation.record(candidate, false);
+    expect(adaptation.prefers(candidate, victim)).toBe(false);
+  });
+
+  it("gives no opinion on keys the sampled shadow does not replay", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(65536), 65536, 65536);
+    let skipped = 0;
+    for (let i = 0; skipped === 0; i++) {
+      const hash = hashKey(`u${i}`);
+      if (hash >= HASH_RANGE / 16) skipped = hash;
+    }
+    adaptation.record(skipped, false);
+    adaptation.record(skipped, false);
+    expect(adaptation.prefers(skipped, hashKey("never seen"))).toBe(false);
   });
 });
 
@@ -56,9 +107,9 @@ describe("ShadowLruAdaptation after a hot-set shift", () => {
     const keys = Array.from({ length: 64 }, (_, i) => hashKey(`new${i}`));
     const changes = loseToLru(adaptation, keys, 3);
     const epochEnds = changes.filter((_, i) => (i + 1) % 64 === 0);
-    // Epoch 2: 64 recency wins → +64/256; epoch 3 completes the streak and adds the jump.
-    expect(epochEnds[1]).toBeCloseTo(64 / 256);
-    expect(epochEnds[2]).toBeCloseTo(64 / 256 + 0.2);
+    // Epoch 2: 64 recency wins → +8 × 64/256; epoch 3 completes the streak and adds the jump.
+    expect(epochEnds[1]).toBeCloseTo((8 * 64) / 256);
+    expect(epochEnds[2]).toBeCloseTo((8 * 64) / 256 + 0.2);
     expect(adaptation.shiftsDetected).toBe(1);
     expect(sketch.frequency(stale)).toBe(4);
   });
@@ -70,7 +121,7 @@ describe("ShadowLruAdaptation after a hot-set shift", () => {
     for (let i = 0; i < 8; i++) sketch.increment(stale);
     const keys = Array.from({ length: 64 }, (_, i) => hashKey(`new${i}`));
     const epochEnds = loseToLru(adaptation, keys, 3).filter((_, i) => (i + 1) % 64 === 0);
-    expect(epochEnds[2]).toBeCloseTo(64 / 256);
+    expect(epochEnds[2]).toBeCloseTo((8 * 64) / 256);
     expect(adaptation.shiftsDetected).toBe(0);
     expect(sketch.frequency(stale)).toBe(8);
   });

@@ -1,6 +1,6 @@
 export { onAbort } from "./abort-listeners.js";
 export { type ReadAPIKeyOptions, readAPIKey } from "./api-key.js";
-export { normalizeBaseURL } from "./base-url.js";
+export { joinURL, normalizeBaseURL } from "./base-url.js";
 export { callJSON } from "./call-json.js";
 export { type CallSignal, openCallSignal } from "./call-signal.js";
 export {

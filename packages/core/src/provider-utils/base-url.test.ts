@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { joinURL } from "./openai-url.js";
+import { joinURL } from "./base-url.js";
 
 describe("joinURL", () => {
   it("appends the path to a plain base URL", () => {
@@ -23,6 +23,17 @@ describe("joinURL", () => {
   it("joins onto a bare origin", () => {
     expect(joinURL("http://localhost:11434", "v1/chat/completions")).toBe(
       "http://localhost:11434/v1/chat/completions",
+    );
+  });
+
+  it("adds a query in the path after the base's own", () => {
+    expect(
+      joinURL(
+        "https://gateway.example/v1beta?tenant=acme",
+        "models/gemini-2.0-flash:streamGenerateContent?alt=sse",
+      ),
+    ).toBe(
+      "https://gateway.example/v1beta/models/gemini-2.0-flash:streamGenerateContent?tenant=acme&alt=sse",
     );
   });
 });
