@@ -423,3 +423,11 @@ describe("errors", () => {
     await expect(collectStream(client().stream(hello))).rejects.toMatchObject({ code: "NETWORK" });
   });
 });
+
+describe("endpoint", () => {
+  it("keeps a query string of baseURL (a proxy's) as a query string after the model path", async () => {
+    await client({ baseURL: `${mock.baseURL}/?tenant=t1` }).generate(hello);
+    expect(last()?.path).toBe(`/model/${encodeURIComponent(MODEL)}/converse`);
+    expect(last()?.query).toEqual({ tenant: "t1" });
+  });
+});

@@ -10,6 +10,7 @@ import {
   generateId,
   type JsonObject,
   type JsonValue,
+  joinURL,
   type LLMClient,
   ParseError,
   type ResponseFormat,
@@ -176,7 +177,8 @@ export class BedrockChatClient implements LLMClient {
   ): SendOptions {
     const send: SendOptions = {
       provider: PROVIDER,
-      url: `${this.#config.baseURL}/model/${encodeURIComponent(modelId)}/${action}`,
+      // joinURL: a query string in baseURL (a proxy's) stays a query string.
+      url: joinURL(this.#config.baseURL, `model/${encodeURIComponent(modelId)}/${action}`),
       headers,
       // A string, so the bytes signed are the bytes sent.
       body: JSON.stringify(body),

@@ -10,6 +10,7 @@ import {
   float32FromNumbers,
   isRecord,
   type JsonObject,
+  joinURL,
   ParseError,
   type ResponseLimits,
   type Transport,
@@ -79,7 +80,7 @@ export class BedrockEmbeddingClient implements EmbeddingClient {
       config.transport,
       {
         provider: PROVIDER,
-        url: `${config.baseURL}/model/${encodeURIComponent(model)}/invoke`,
+        url: joinURL(config.baseURL, `model/${encodeURIComponent(model)}/invoke`),
         headers: config.headers,
         body: JSON.stringify(body),
         mapError: mapBedrockError,
