@@ -1,2 +1,10 @@
 export type { StoreState, StoreStateChange } from "./connection-state.js";
+export { FlightEntryCorruptError } from "./flight-error.js";
+export {
+  type FlightCoordinatorStats,
+  RedisFlightCoordinator,
+  type RedisFlightCoordinatorOptions,
+} from "./redis-flight-coordinator.js";
 export { namespaceKeyPrefix, RedisStore, type RedisStoreOptions } from "./redis-store.js";
+export { RedisStoreError } from "./redis-store-error.js";
+export type { RedisSentinelOptions } from "./sentinel-options.js";

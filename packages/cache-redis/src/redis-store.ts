@@ -14,16 +14,26 @@ import {
   watchConnectionState,
 } from "./connection-state.js";
 import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
+import { toRedisStoreError } from "./redis-store-error.js";
+import { reviveOnUnexpectedEnd } from "./revive-connection.js";
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
+import { type RedisSentinelOptions, sentinelConnectionOptions } from "./sentinel-options.js";
 
 export interface RedisStoreOptions {
-  /** `redis://[:password@]host:port/db`. One of `url` / `cluster` / `client` is required. */
+  /** `redis://[:password@]host:port/db`. One of `url` / `cluster` / `sentinel` / `client` is required. */
   url?: string;
   /**
    * Startup nodes of a Redis Cluster (`redis://host:port` or `{ host, port }`);
    * the rest of the cluster is discovered from them.
    */
   cluster?: readonly (string | ClusterNode)[];
+  /**
+   * A Redis Sentinel deployment: the store asks the sentinels for the current
+   * master and follows it through failovers (both connections).
+   */
+  sentinel?: RedisSentinelOptions;
+  /** Password (AUTH) of the Redis server(s), when not in `url`; with `sentinel`, the master's. */
+  password?: string;
   /**
    * Your own connection (a `Redis` or a `Cluster`). It is used as is
    * (configure `enableOfflineQueue: false` and `commandTimeout` yourself for
@@ -46,7 +56,7 @@ export interface RedisStoreOptions {
    * per failed command or reconnection attempt (see `state`).
    */
   onStateChange?: (change: StoreStateChange) => void;
-  /** Extra ioredis options for connections created from `url` (and for each node of a `cluster`). */
+  /** Extra ioredis options for connections created from `url` or `sentinel` (and for each node of a `cluster`). */
   redisOptions?: RedisOptions;
   /** Extra ioredis options for a `cluster` connection. */
   clusterOptions?: ClusterOptions;
@@ -116,14 +126,15 @@ export class RedisStore implements CacheStore {
         },
       );
     }
-    if (
-      options.client === undefined &&
-      options.url === undefined &&
-      options.cluster === undefined
-    ) {
-      throw new ConfigError("RedisStore needs a `url`, a `cluster` or a `client`", {
-        issues: [{ path: "url", message: "missing" }],
-      });
+    const targets = [options.client, options.url, options.cluster, options.sentinel];
+    const given = targets.filter((target) => target !== undefined).length;
+    if (given !== 1) {
+      throw new ConfigError(
+        "RedisStore needs exactly one of `url`, `cluster`, `sentinel`, `client`",
+        {
+          issues: [{ path: "url", message: given === 0 ? "missing" : `${given} given` }],
+        },
+      );
     }
     this.namespace = options.namespace;
     this.#prefix = namespaceKeyPrefix(options.namespace);
@@ -137,6 +148,7 @@ export class RedisStore implements CacheStore {
       maxRetriesPerRequest: 1,
       connectTimeout: 2_000,
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
+      ...(options.password === undefined ? {} : { password: options.password }),
       ...options.redisOptions,
     };
     this.#ownsClient = options.client === undefined;
@@ -149,8 +161,20 @@ export class RedisStore implements CacheStore {
             ...options.clusterOptions,
             redisOptions: { ...failFast, ...options.clusterOptions?.redisOptions },
           })
-        : new Redis(options.url!, failFast));
+        : options.sentinel
+          ? new Redis({
+              ...failFast,
+              ...sentinelConnectionOptions(options.sentinel),
+              // A master demoted by a failover answers writes with READONLY until the
+              // connection moves: reconnect, and the sentinels name the new master.
+              reconnectOnError: (error) => error.message.startsWith("READONLY"),
+              ...options.redisOptions,
+            })
+          : new Redis(options.url!, failFast));
     client.on("error", this.#onError);
+    if (options.sentinel && client instanceof Redis) {
+      reviveOnUnexpectedEnd(client, () => this.#closed, maxDelay);
+    }
     this.#connection = watchConnectionState(
       client,
       options.onStateChange ?? (() => {}),
@@ -171,6 +195,9 @@ export class RedisStore implements CacheStore {
         ? client.duplicate(undefined, { enableOfflineQueue: true })
         : client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
     subscriber.on("error", this.#onError);
+    if (options.sentinel && subscriber instanceof Redis) {
+      reviveOnUnexpectedEnd(subscriber, () => this.#closed, maxDelay);
+    }
     subscriber.on("message", (channel: string, message: string) => this.#deliver(channel, message));
     this.#subscriber = subscriber;
     this.#subscribed = subscriber.subscribe(this.#channel).then(
@@ -192,27 +219,38 @@ export class RedisStore implements CacheStore {
     await this.#subscribed;
   }
 
-  async get(key: string): Promise<string | undefined> {
-    return (await this.#client.get(this.#entry(key))) ?? undefined;
+  // Every operation fails with a RedisStoreError (the operation, retryable or not, ioredis's error as cause).
+
+  get(key: string): Promise<string | undefined> {
+    return this.#attempt(
+      "get",
+      async () => (await this.#client.get(this.#entry(key))) ?? undefined,
+    );
   }
 
-  async getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
-    if (keys.length === 0) return [];
-    const values = await this.#client.mget(keys.map((key) => this.#entry(key)));
-    return values.map((value) => value ?? undefined);
+  getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
+    return this.#attempt("getMany", async () => {
+      if (keys.length === 0) return [];
+      const values = await this.#client.mget(keys.map((key) => this.#entry(key)));
+      return values.map((value) => value ?? undefined);
+    });
   }
 
-  async set(key: string, value: string, options: StoreSetOptions = {}): Promise<void> {
-    await this.#client.llmCacheSet(2, ...this.#setArgs({ key, value, ...options }));
+  set(key: string, value: string, options: StoreSetOptions = {}): Promise<void> {
+    return this.#attempt("set", async () => {
+      await this.#client.llmCacheSet(2, ...this.#setArgs({ key, value, ...options }));
+    });
   }
 
-  async setMany(entries: readonly StoreEntry[]): Promise<void> {
-    if (entries.length === 0) return;
-    const pipeline = this.#client.pipeline() as ScriptedPipeline;
-    for (const entry of entries) pipeline.llmCacheSet(2, ...this.#setArgs(entry));
-    const results = (await pipeline.exec()) ?? [];
-    const failed = results.find(([error]) => error !== null);
-    if (failed) throw failed[0];
+  setMany(entries: readonly StoreEntry[]): Promise<void> {
+    return this.#attempt("setMany", async () => {
+      if (entries.length === 0) return;
+      const pipeline = this.#client.pipeline() as ScriptedPipeline;
+      for (const entry of entries) pipeline.llmCacheSet(2, ...this.#setArgs(entry));
+      const results = (await pipeline.exec()) ?? [];
+      const failed = results.find(([error]) => error !== null);
+      if (failed) throw failed[0];
+    });
   }
 
   /** The Redis key holding `key`'s entry (for tools and tests that look at Redis directly). */
@@ -220,49 +258,57 @@ export class RedisStore implements CacheStore {
     return this.#entry(key);
   }
 
-  async delete(key: string): Promise<boolean> {
-    // Every script names one key of the namespace's slot, so a Cluster routes it to the right node.
-    const count = await this.#client.llmCacheDelete(1, this.#entry(key), this.#prefix, key);
-    await this.#publish({ type: "key", key });
-    return count > 0;
+  delete(key: string): Promise<boolean> {
+    return this.#attempt("delete", async () => {
+      // Every script names one key of the namespace's slot, so a Cluster routes it to the right node.
+      const count = await this.#client.llmCacheDelete(1, this.#entry(key), this.#prefix, key);
+      await this.#publish({ type: "key", key });
+      return count > 0;
+    });
   }
 
-  async deleteByPrefix(prefix: string): Promise<number> {
-    const entryPrefix = this.#entry("");
-    let count = 0;
-    for await (const keys of this.#scan(`${entryPrefix}${escapeGlob(prefix)}*`)) {
-      const logical = keys.map((k) => k.slice(entryPrefix.length));
-      for (let i = 0; i < logical.length; i += DELETE_BATCH) {
-        const batch = logical.slice(i, i + DELETE_BATCH);
-        count += await this.#client.llmCacheDelete(
-          1,
-          this.#entry(batch[0] as string),
-          this.#prefix,
-          ...batch,
-        );
+  deleteByPrefix(prefix: string): Promise<number> {
+    return this.#attempt("deleteByPrefix", async () => {
+      const entryPrefix = this.#entry("");
+      let count = 0;
+      for await (const keys of this.#scan(`${entryPrefix}${escapeGlob(prefix)}*`)) {
+        const logical = keys.map((k) => k.slice(entryPrefix.length));
+        for (let i = 0; i < logical.length; i += DELETE_BATCH) {
+          const batch = logical.slice(i, i + DELETE_BATCH);
+          count += await this.#client.llmCacheDelete(
+            1,
+            this.#entry(batch[0] as string),
+            this.#prefix,
+            ...batch,
+          );
+        }
       }
-    }
-    await this.#publish({ type: "prefix", prefix });
-    return count;
+      await this.#publish({ type: "prefix", prefix });
+      return count;
+    });
   }
 
-  async deleteByTag(tag: string): Promise<number> {
-    const count = await this.#client.llmCacheDeleteTag(
-      1,
-      `${this.#prefix}t:${tag}`,
-      this.#prefix,
-      tag,
-    );
-    await this.#publish({ type: "tag", tag });
-    return count;
+  deleteByTag(tag: string): Promise<number> {
+    return this.#attempt("deleteByTag", async () => {
+      const count = await this.#client.llmCacheDeleteTag(
+        1,
+        `${this.#prefix}t:${tag}`,
+        this.#prefix,
+        tag,
+      );
+      await this.#publish({ type: "tag", tag });
+      return count;
+    });
   }
 
   /** Deletes every key of this namespace (entries, tag sets). */
-  async clear(): Promise<void> {
-    for await (const keys of this.#scan(`${escapeGlob(this.#prefix)}*`)) {
-      if (keys.length > 0) await this.#client.unlink(...keys);
-    }
-    await this.#publish({ type: "clear" });
+  clear(): Promise<void> {
+    return this.#attempt("clear", async () => {
+      for await (const keys of this.#scan(`${escapeGlob(this.#prefix)}*`)) {
+        if (keys.length > 0) await this.#client.unlink(...keys);
+      }
+      await this.#publish({ type: "clear" });
+    });
   }
 
   subscribe(listener: InvalidationListener): () => void {
@@ -280,6 +326,14 @@ export class RedisStore implements CacheStore {
       ...(this.#ownsClient ? [this.#client] : []),
     ];
     await Promise.all(connections.map(quit));
+  }
+
+  async #attempt<T>(operation: string, run: () => Promise<T>): Promise<T> {
+    try {
+      return await run();
+    } catch (error) {
+      throw toRedisStoreError(operation, error);
+    }
   }
 
   #entry(key: string): string {

@@ -137,3 +137,9 @@ function run(command: string, args: string[]): Promise<string> {
     );
   });
 }
+
+export {
+  type PrivateRedisSentinel,
+  type PrivateRedisSentinelOptions,
+  startPrivateRedisSentinel,
+} from "./private-redis-sentinel.js";

@@ -1,6 +1,7 @@
 import { describeCacheStore } from "@llm/cache/testing";
 import { Cluster } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisFlightCoordinator } from "../src/redis-flight-coordinator.js";
 import { RedisStore } from "../src/redis-store.js";
 import { type PrivateRedisCluster, startPrivateRedisCluster } from "../src/testing.js";
 import { uniqueNamespace } from "./redis-helpers.js";
@@ -47,6 +48,8 @@ describe("RedisStore on Redis Cluster", () => {
           [
             store.entryKey("a"),
             store.entryKey("b"),
+            // A client's own cache namespace is inside the entry key: same slot.
+            store.entryKey("tenant-a:0f3c9e"),
             `{${store.namespace}}:t:t`,
             `{${store.namespace}}:m:a`,
           ].map(slotOf),
@@ -89,5 +92,36 @@ describe("RedisStore on Redis Cluster", () => {
     await store.close();
     expect(await client.get(store.entryKey("k"))).toBe("v");
     await client.quit();
+  });
+});
+
+describe("RedisFlightCoordinator on Redis Cluster", () => {
+  it("leads, relays and ends a flight with its lease and log in the namespace's slot", async () => {
+    const namespace = uniqueNamespace("cluster-flight");
+    const leader = new RedisFlightCoordinator({ cluster: cluster.nodes, namespace, blockMs: 50 });
+    const admin = new Cluster(cluster.nodes);
+    const follower = new RedisFlightCoordinator({ client: admin, namespace, blockMs: 50 });
+    try {
+      await leader.ready();
+      const claim = await leader.claim("k");
+      if (claim.role !== "leader") throw new Error("expected to lead");
+      const joined = await follower.claim("k");
+      if (joined.role !== "follower") throw new Error("expected to follow");
+      const steps = (async () => {
+        const out: string[] = [];
+        for await (const step of joined.follower.watch()) out.push(step.type);
+        return out;
+      })();
+      claim.lease.publish({ type: "text-delta", delta: "hi" });
+      await claim.lease.complete(true);
+      expect(await steps).toEqual(["event", "done"]);
+      const { lease, log } = leader.keysOf("k");
+      expect(await admin.cluster("KEYSLOT", lease)).toBe(await admin.cluster("KEYSLOT", log));
+      await admin.del(log);
+    } finally {
+      await leader.close();
+      await follower.close();
+      admin.disconnect();
+    }
   });
 });

@@ -1,3 +1,17 @@
+export type {
+  FlightClaim,
+  FlightCoordinator,
+  FlightFollower,
+  FlightLease,
+  FollowGiveUpReason,
+  FollowSignal,
+} from "./coordinator/flight-coordinator.js";
+export {
+  MemoryFlightCoordinator,
+  type MemoryFlightCoordinatorOptions,
+} from "./coordinator/memory-flight-coordinator.js";
+export { PrefixReconciler } from "./coordinator/prefix-reconciler.js";
+export { StreamDivergedError } from "./coordinator/stream-diverged-error.js";
 export {
   type CachedEmbedding,
   cachedEmbeddingProblem,
@@ -45,7 +59,11 @@ export {
   cachedAnswerProblem,
   isCachedAnswer,
 } from "./middleware/cached-answer.js";
-export { type AnswerLimits, answerProblem } from "./middleware/validate-answer.js";
+export {
+  type AnswerLimits,
+  answerProblem,
+  streamEventProblem,
+} from "./middleware/validate-answer.js";
 export {
   compressedJsonCodec,
   jsonCodec,

@@ -29,6 +29,14 @@ async function issuesOf(promise: Promise<unknown>): Promise<ConfigError["issues"
   return (error as ConfigError).issues;
 }
 
+const COALESCE_DEFAULTS = {
+  enabled: true,
+  leaseMs: 10_000,
+  maxWaitMs: 60_000,
+  maxEvents: 10_000,
+  maxEventBytes: 256 * 1024,
+};
+
 describe("layers", () => {
   it("fills every section with built-in defaults when nothing is given", async () => {
     const config = await loadConfig({ env: {} });
@@ -87,6 +95,7 @@ describe("layers", () => {
       type: "redis",
       url: "redis://127.0.0.1:6379",
       namespace: "llm",
+      coalesce: COALESCE_DEFAULTS,
     });
     const same = await loadConfig({
       files: [base],
@@ -374,6 +383,7 @@ describe("validation errors", () => {
       type: "redis",
       url: "redis://127.0.0.1:6379",
       namespace: "llm",
+      coalesce: COALESCE_DEFAULTS,
     });
   });
 

@@ -24,7 +24,7 @@ describe("a Redis Cluster L2", () => {
       { type: "redis" as const, url: "redis://a", cluster: ["redis://b"] },
     ]) {
       await expect(loadConfig({ env: {}, overrides: { cache: { l2: l2Input } } })).rejects.toThrow(
-        /cache\.l2.*either url or cluster/s,
+        /cache\.l2.*one of url, cluster, sentinel/s,
       );
     }
   });
@@ -60,7 +60,7 @@ describe("rate limits", () => {
     if (store.type !== "redis") return;
     expect(store.prefix).toBe("llm:rl");
     expect(String(store.url)).not.toContain("hunter2");
-    expect(store.url.reveal()).toBe("redis://:hunter2@127.0.0.1:6379");
+    expect(store.url?.reveal()).toBe("redis://:hunter2@127.0.0.1:6379");
     expect(config.rateLimits.keySecret?.reveal()).toBe("0123456789abcdef-secret");
   });
 

@@ -83,18 +83,71 @@ export const clientRateLimitSchema = z
     message: "set requestsPerMinute, tokensPerMinute or both",
   });
 
+/** `redis://host:port` (the port optional): what ioredis needs to reach a sentinel. */
+const isRedisAddress = (text: string): boolean => {
+  if (!URL.canParse(text)) return false;
+  const url = new URL(text);
+  return url.protocol === "redis:" && url.hostname.length > 0 && url.pathname.length <= 1;
+};
+
+/**
+ * A Redis Sentinel deployment, instead of a `url`: the connection asks the
+ * sentinels for the current master of `name` and follows it through
+ * failovers. Replication is asynchronous, so writes acknowledged just before
+ * a failover may be lost (see @llm/cache-redis's README).
+ */
+export const redisSentinelSchema = z.strictObject({
+  /** The master group's name, as in the sentinels' `sentinel monitor <name> …`. */
+  name: z.string().min(1),
+  /** Sentinels to ask (`redis://host:port`, port default 26379); several, so one down is no outage. */
+  sentinels: z
+    .array(
+      secretURL({ anyString: true }).refine((url) => isRedisAddress(url.reveal()), {
+        message: "must look like redis://host:port",
+      }),
+    )
+    .min(1)
+    .max(64),
+  /** The sentinels' own password (their `requirepass`); the master's is the store's `password`. */
+  password: secret().optional(),
+});
+
+/** Exactly one way to reach Redis: a server, a cluster's startup nodes, or a Sentinel deployment. */
+const oneRedisTarget = (
+  target: { url?: unknown; cluster?: unknown; sentinel?: unknown },
+  ctx: z.core.$RefinementCtx,
+): void => {
+  const given = (["url", "cluster", "sentinel"] as const).filter(
+    (key) => target[key] !== undefined,
+  );
+  if (given.length === 1) return;
+  ctx.addIssue({
+    code: "custom",
+    path: given.length === 0 ? ["url"] : [given[1] as string],
+    message:
+      given.length === 0
+        ? "set one of url, cluster, sentinel"
+        : `set only one of url, cluster, sentinel (got ${given.join(" and ")})`,
+  });
+};
+
 /** Where rate-limit budgets live. */
 export const rateLimitsSchema = z.strictObject({
   store: z
     .discriminatedUnion("type", [
       z.strictObject({ type: z.literal("memory") }),
-      z.strictObject({
-        type: z.literal("redis"),
-        /** A `SecretURL`: `redis://:password@host` prints redacted. */
-        url: secretURL({ anyString: true }),
-        prefix: z.string().min(1).default("llm:rl"),
-        password: secret().optional(),
-      }),
+      z
+        .strictObject({
+          type: z.literal("redis"),
+          /** A `SecretURL`: `redis://:password@host` prints redacted. */
+          url: secretURL({ anyString: true }).optional(),
+          /** A Redis Sentinel deployment, instead of `url`. */
+          sentinel: redisSentinelSchema.optional(),
+          prefix: z.string().min(1).default("llm:rl"),
+          /** The Redis server's password (with `sentinel`, the master's). */
+          password: secret().optional(),
+        })
+        .superRefine(oneRedisTarget),
     ])
     .default({ type: "memory" }),
   /**
@@ -197,6 +250,30 @@ export const l1CacheSchema = z.strictObject({
   compress: boolish().default(true),
 });
 
+/**
+ * Cross-process single-flight (`cache.l2.coalesce`, Redis only): processes
+ * that miss the same key at once make one upstream call — one leads under a
+ * lease in Redis, the others replay its stream live and read its answer from
+ * the store. Every wait and buffer is bounded here.
+ */
+export const coalesceSchema = z.strictObject({
+  enabled: boolish().default(true),
+  /** A leader that stops renewing (crashed, stalled) is replaced after this. */
+  leaseMs: duration()
+    .refine((ms) => ms >= 100, { message: "must be at least 100ms" })
+    .default(10_000),
+  /** Longest a follower waits for another process's answer before making its own call. */
+  maxWaitMs: duration()
+    .refine((ms) => ms >= 100, { message: "must be at least 100ms" })
+    .default(60_000),
+  /** Stream events relayed live per call; a longer stream is read from the store at its end. */
+  maxEvents: int(1).default(10_000),
+  /** Largest event relayed live; a bigger one is read from the store at the end the same way. */
+  maxEventBytes: size()
+    .refine((bytes) => bytes >= 1_024, { message: "must be at least 1KiB" })
+    .default(256 * 1024),
+});
+
 export const l2CacheSchema = z.discriminatedUnion("type", [
   z.strictObject({
     type: z.literal("sqlite"),
@@ -213,12 +290,15 @@ export const l2CacheSchema = z.discriminatedUnion("type", [
         .array(secretURL({ anyString: true }))
         .min(1)
         .optional(),
+      /** A Redis Sentinel deployment (`{ name, sentinels, password? }`), instead of `url`. */
+      sentinel: redisSentinelSchema.optional(),
       namespace: z.string().min(1).default("llm"),
+      /** The Redis server's password (with `sentinel`, the master's). */
       password: secret().optional(),
+      /** Cross-process single-flight over this Redis (see `coalesceSchema`). */
+      coalesce: coalesceSchema.prefault({}),
     })
-    .refine((l2) => (l2.url === undefined) !== (l2.cluster === undefined), {
-      message: "set either url or cluster",
-    }),
+    .superRefine(oneRedisTarget),
   z.strictObject({ type: z.literal("none") }),
 ]);
 
@@ -455,6 +535,7 @@ export type ClientParams = z.output<typeof clientParamsSchema>;
 export type CacheConfig = z.output<typeof cacheSchema>;
 export type ClientCacheConfig = z.output<typeof clientCacheSchema>;
 export type L2CacheConfig = z.output<typeof l2CacheSchema>;
+export type CoalesceConfig = z.output<typeof coalesceSchema>;
 export type PoolConfig = z.output<typeof poolSchema>;
 export type MemoryConfig = z.output<typeof memorySchema>;
 export type PluginEntry = z.output<typeof pluginEntrySchema>;

@@ -42,6 +42,7 @@ export async function createCacheStore(
         RedisStore: new (options: {
           url?: string;
           cluster?: string[];
+          sentinel?: { name: string; sentinels: string[]; password?: string };
           namespace: string;
           password?: string;
           onStateChange?: (change: { state: "up" | "down"; error?: Error }) => void;
@@ -52,6 +53,17 @@ export async function createCacheStore(
       const store = new RedisStore({
         ...(l2.url === undefined ? {} : { url: l2.url.reveal() }),
         ...(l2.cluster === undefined ? {} : { cluster: l2.cluster.map((node) => node.reveal()) }),
+        ...(l2.sentinel === undefined
+          ? {}
+          : {
+              sentinel: {
+                name: l2.sentinel.name,
+                sentinels: l2.sentinel.sentinels.map((node) => node.reveal()),
+                ...(l2.sentinel.password === undefined
+                  ? {}
+                  : { password: l2.sentinel.password.reveal() }),
+              },
+            }),
         namespace: l2.namespace,
         ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
         ...(context.onStoreState ? { onStateChange: context.onStoreState } : {}),
@@ -78,10 +90,10 @@ export async function createCacheStore(
  * would miss L2; with Redis down, start-up goes on after this and the
  * tiered cache serves from L1 until the store reconnects.
  */
-const REDIS_READY_TIMEOUT_MS = 2_000;
+export const REDIS_READY_TIMEOUT_MS = 2_000;
 
-async function readyWithin(
-  store: CacheStore & { ready?: () => Promise<void> },
+export async function readyWithin(
+  store: { ready?: () => Promise<void> },
   ms: number,
 ): Promise<void> {
   if (!store.ready) return;
@@ -96,7 +108,10 @@ async function readyWithin(
   clearTimeout(timer);
 }
 
-async function importStorePackage<T>(name: string, context: CacheStoreContext): Promise<T> {
+export async function importStorePackage<T>(
+  name: string,
+  context: Pick<CacheStoreContext, "baseDir" | "conditions">,
+): Promise<T> {
   let file: string;
   try {
     file = resolvePluginModule(name, {

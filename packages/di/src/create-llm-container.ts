@@ -6,6 +6,7 @@ import { type ProviderDefinition, ProviderRegistry } from "@llm/core";
 import type { PluginManager } from "@llm/plugins";
 import { Container, type ServiceIdentifier } from "inversify";
 import { createCacheStore } from "./create-cache-store.js";
+import { createFlightCoordinator } from "./create-flight-coordinator.js";
 import { createRateLimitStore } from "./create-rate-limit-store.js";
 import type { EmbeddingClientFactory } from "./embedding-client-factory.js";
 import { installProviders } from "./install-providers.js";
@@ -124,6 +125,10 @@ export async function createLLMContainer(
       pluginStores: plugins.cacheStores,
       onStoreState: reportStoreState(hooks, l2.type),
     });
+    const coordinator = await createFlightCoordinator(manager.get().cache, {
+      baseDir,
+      conditions,
+    });
     const rateLimits = await createRateLimitStore(manager.get().rateLimits, {
       baseDir,
       conditions,
@@ -131,7 +136,7 @@ export async function createLLMContainer(
     container.load(
       poolModule(),
       memoryModule(),
-      cacheModule(store),
+      cacheModule(store, coordinator),
       rateLimitModule(rateLimits),
       clientsModule(),
     );

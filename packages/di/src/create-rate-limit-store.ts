@@ -4,6 +4,7 @@ import { ConfigError } from "@llm/core";
 import { resolvePluginModule } from "@llm/plugins";
 import { MemoryRateLimitStore, type RateLimitStore } from "@llm/ratelimit";
 import { RedisRateLimitStore } from "@llm/ratelimit/redis";
+import { redisSentinelOptions, reviveOnUnexpectedEnd } from "./redis-sentinel-options.js";
 
 export interface RateLimitStoreHandle {
   store: RateLimitStore;
@@ -11,11 +12,20 @@ export interface RateLimitStoreHandle {
 }
 
 interface RedisClient {
+  readonly status: string;
+  connect(): Promise<unknown>;
   quit(): Promise<unknown>;
   disconnect(): void;
+  on(event: "end", listener: () => void): unknown;
   on(event: "error", listener: (error: Error) => void): unknown;
   once(event: "ready", listener: () => void): unknown;
 }
+
+/** Pause before a Sentinel connection that ioredis gave up on connects again. */
+const REVIVE_DELAY_MS = 1_000;
+
+/** A budget check with no reply by then counts as a store failure (the call goes ahead). */
+const REDIS_COMMAND_TIMEOUT_MS = 1_000;
 
 /** How long start-up waits for Redis; after it, calls go ahead unlimited until Redis answers. */
 const REDIS_READY_TIMEOUT_MS = 2_000;
@@ -44,16 +54,26 @@ export async function createRateLimitStore(
     });
   }
   const { Redis } = (await import(pathToFileURL(file).href)) as {
-    Redis: new (url: string, options: Record<string, unknown>) => RedisClient;
+    Redis: new (
+      ...args: [url: string, options: Record<string, unknown>] | [options: Record<string, unknown>]
+    ) => RedisClient;
   };
-  const redis = new Redis(store.url.reveal(), {
+  const options = {
     // Fail fast while disconnected: a budget that cannot be read lets calls through (see RateLimit).
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
+    // …and never hang: a master that vanished mid-failover without closing the socket fails the call here.
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     ...(store.password === undefined ? {} : { password: store.password.reveal() }),
-  });
+  };
+  // The schema allows exactly one of url / sentinel.
+  const redis = store.sentinel
+    ? new Redis({ ...options, ...redisSentinelOptions(store.sentinel) })
+    : new Redis((store.url as NonNullable<typeof store.url>).reveal(), options);
   // Failed commands reach RateLimit's onStoreError; the connection's own errors would otherwise be "unhandled".
   redis.on("error", () => {});
+  let closed = false;
+  if (store.sentinel) reviveOnUnexpectedEnd(redis, () => closed, REVIVE_DELAY_MS);
   await new Promise<void>((resolve) => {
     const timer = setTimeout(resolve, REDIS_READY_TIMEOUT_MS);
     timer.unref();
@@ -65,6 +85,7 @@ export async function createRateLimitStore(
   return {
     store: new RedisRateLimitStore(redis as never, { prefix: store.prefix }),
     close: async () => {
+      closed = true;
       await redis.quit().catch(() => redis.disconnect());
     },
   };

@@ -1,5 +1,6 @@
 export { buildClient, type ClientBuildContext } from "./build-client.js";
 export { type CacheStoreContext, createCacheStore } from "./create-cache-store.js";
+export { createFlightCoordinator } from "./create-flight-coordinator.js";
 export {
   type ConfigLoadOptions,
   type CreateLLMContainerOptions,

@@ -3,6 +3,7 @@ import type {
   CachedEmbedding,
   CacheMiddleware,
   CacheStore,
+  FlightCoordinator,
   SmartCache,
   TieredCache,
 } from "@llm/cache";
@@ -32,6 +33,8 @@ export const TOKENS = {
   CacheL1: token<SmartCache<CachedAnswer>>("CacheL1"),
   /** L2 store, absent when `cache.l2.type` is `none`. */
   CacheStore: token<CacheStore | undefined>("CacheStore"),
+  /** Cross-process single-flight (`cache.l2.coalesce`); absent unless the L2 is Redis and coalescing is on. */
+  FlightCoordinator: token<FlightCoordinator | undefined>("FlightCoordinator"),
   /** L1 + L2; absent when `cache.enabled` is false. */
   Cache: token<TieredCache<CachedAnswer> | undefined>("Cache"),
   /** The response-cache middleware shared by every client (one set of statistics, one single-flight; each client uses a `withOptions` view); absent when off. */

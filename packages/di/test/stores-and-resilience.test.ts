@@ -46,7 +46,12 @@ describe("createCacheStore", () => {
 
   it("starts with a Redis L2 that is down, serving from L1", async () => {
     const store = (await createCacheStore(
-      { type: "redis", url: new SecretURL("redis://127.0.0.1:1"), namespace: "down" },
+      {
+        type: "redis",
+        url: new SecretURL("redis://127.0.0.1:1"),
+        namespace: "down",
+        coalesce: { enabled: false, leaseMs: 1, maxWaitMs: 1, maxEvents: 1, maxEventBytes: 1 },
+      },
       { baseDir: packageDir, conditions: sourceConditions, pluginStores: new Map() },
     )) as CacheStore;
     await expect(store.get("k")).rejects.toBeDefined();

@@ -9,6 +9,9 @@ import {
   type StreamContext,
   type StreamEvent,
 } from "@llm/core";
+import type { FlightCoordinator, FlightLease } from "../coordinator/flight-coordinator.js";
+import { followFlight } from "../coordinator/follow-flight.js";
+import { PrefixReconciler } from "../coordinator/prefix-reconciler.js";
 import { type KeyScopeOptions, keyScope } from "../key/key-scope.js";
 import { requestKey } from "../key/request-key.js";
 import { type LLMCacheStats, LLMCacheStatsRecorder } from "../stats/llm-cache-stats.js";
@@ -64,6 +67,14 @@ export interface CacheMiddlewareOptions extends CacheClientOptions {
   onCorrupt?(event: CorruptEntryEvent): void;
   /** Bounds on a stored answer (events, parts, tool calls, JSON depth); defaults in `AnswerLimits`. */
   limits?: AnswerLimits;
+  /**
+   * Single-flight across processes (e.g. `RedisFlightCoordinator` from
+   * `@llm/cache-redis`): asked after this middleware's own single-flight
+   * misses, so one process makes at most one claim per key at a time. Only
+   * with a `TieredCache` whose L2 the processes share: followers read the
+   * leader's answer from it. `refresh` calls skip it.
+   */
+  coordinator?: FlightCoordinator;
   now?: () => number;
 }
 
@@ -130,12 +141,14 @@ interface Hit {
  * - Hits: `origin: { type: "cache", level, key, ageMs }`; a hit stream replays
  *   the recorded events with `start.origin` so marked.
  * - Misses: concurrent identical requests share ONE upstream call, generate
- *   and stream alike; only complete, successful answers are stored.
+ *   and stream alike — across processes too with a `coordinator`; only
+ *   complete, successful answers are stored.
  * - The cache can never fail a request: a damaged entry is a miss, and an L2
  *   outage is absorbed by `TieredCache`.
  */
 export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddleware {
   const { cache } = options;
+  const coordinator = options.coordinator;
   const tiered = cache instanceof TieredCache ? cache : undefined;
   const now = options.now ?? Date.now;
   const stats = new LLMCacheStatsRecorder(options.pricing);
@@ -247,24 +260,28 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     options.onMiss?.({ key, request, coalesced });
   }
 
-  /** Stores a finished flight's answer if policy allows; removes the flight. */
+  /**
+   * Stores a finished flight's answer if policy allows; removes the flight.
+   * Returns the L2 write when there is one (a leader tells other processes
+   * once it has landed), `undefined` when nothing went to a shared store.
+   */
   function land(
     view: ClientView,
     key: string,
     flight: Flight,
     request: ChatRequest,
     answer: CachedAnswer | undefined,
-  ): void {
+  ): Promise<void> | undefined {
     try {
       if (answer === undefined) {
         stats.notStored++;
-        return;
+        return undefined;
       }
       const response = answerToResponse(answer, { type: "upstream" });
       stats.upstream(response.model, now() - flight.startedAt);
       if (!view.storable(response, request)) {
         stats.notStored++;
-        return;
+        return undefined;
       }
       const ttlMs = view.policy?.ttlMs?.(request, response) ?? view.ttlMs;
       const tags = view.policy?.tags?.(request, response);
@@ -273,21 +290,95 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
         ...(tags?.length ? { tags } : {}),
       };
       // L1 is written synchronously inside set(); only the L2 write runs on.
-      if (tiered) writes.track(tiered.set(key, answer, setOptions));
-      else cache.set(key, answer, setOptions);
       stats.stored++;
+      if (!tiered) {
+        cache.set(key, answer, setOptions);
+        return undefined;
+      }
+      const written = tiered.set(key, answer, setOptions);
+      writes.track(written);
+      return tiered.l2 ? written : undefined;
     } catch {
       // A throwing policy callback or L1 must not turn a good answer into a
       // failed request (nor into an unhandled rejection): just do not store.
       stats.notStored++;
+      return undefined;
     } finally {
       flights.delete(key);
     }
   }
 
+  /**
+   * The coordinator to consult for this call, if any: `refresh` forces its
+   * own call, and without an L2 a follower could never read the answer.
+   */
+  function coordinatorFor(options: GenerateContext["options"]): FlightCoordinator | undefined {
+    return coordinator && tiered?.l2 && callMode(options) !== "refresh" ? coordinator : undefined;
+  }
+
+  /** Another process's answer, read back from the shared store and validated. */
+  const readStored = async (key: string) => (await lookupRemote(key))?.answer;
+
+  /** A flight another process answered: counted as joined, nothing stored again. */
+  function served(key: string, flight: Flight): void {
+    flights.delete(key);
+    const response =
+      flight.response ?? answerToResponse(streamAnswer(flight), { type: "upstream" });
+    stats.joined(response.model, response.usage);
+  }
+
+  /** Tells followers in other processes how the leader's call ended (never throws). */
+  async function release(lease: FlightLease | undefined, written: Promise<void> | undefined) {
+    if (lease === undefined) return;
+    if (written === undefined) {
+      await lease.complete(false);
+      return;
+    }
+    await written.then(
+      () => lease.complete(true),
+      () => lease.complete(false),
+    );
+  }
+
   function startGenerate(view: ClientView, key: string, ctx: GenerateContext): Flight {
     const flight = new Flight("generate", now());
     flights.set(key, flight);
+    const shared = coordinatorFor(ctx.options);
+    if (shared === undefined) {
+      callGenerate(view, key, ctx, flight, undefined);
+      return flight;
+    }
+    followFlight({
+      coordinator: shared,
+      key,
+      kind: "generate",
+      signal: flight.controller.signal,
+      reconciler: new PrefixReconciler([], () => {}),
+      readStored: () => readStored(key),
+    }).then(
+      (outcome) => {
+        if (outcome.type === "call") {
+          callGenerate(view, key, ctx, flight, outcome.lease);
+          return;
+        }
+        flight.succeed(answerToResponse(outcome.answer!, { type: "upstream" }));
+        served(key, flight);
+      },
+      (error: unknown) => {
+        flight.fail(error);
+        flights.delete(key);
+      },
+    );
+    return flight;
+  }
+
+  function callGenerate(
+    view: ClientView,
+    key: string,
+    ctx: GenerateContext,
+    flight: Flight,
+    lease: FlightLease | undefined,
+  ): void {
     stats.upstreamCalls++;
     let upstream: Promise<ChatResponse>;
     try {
@@ -305,58 +396,113 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
           response: { ...rest, origin: { type: "upstream" } },
         };
         flight.succeed(response);
-        land(view, key, flight, ctx.request, answer);
+        void release(lease, land(view, key, flight, ctx.request, answer));
       },
       (error: unknown) => {
         flight.fail(error);
         land(view, key, flight, ctx.request, undefined);
+        void lease?.abandon();
       },
     );
-    return flight;
   }
 
   function startStream(view: ClientView, key: string, ctx: StreamContext): Flight {
     const flight = new Flight("stream", now());
     flights.set(key, flight);
-    stats.upstreamCalls++;
+    const shared = coordinatorFor(ctx.options);
+    // What this flight's callers have been shown: a restarted answer (after a
+    // follow that broke off) only adds what lies beyond it.
+    const reconciler = new PrefixReconciler(flight.events, (event) => flight.push(event));
     void (async () => {
-      let finished = false;
-      let failedInBand = false;
-      try {
-        for await (const event of ctx.next(ctx.request, {
-          ...ctx.options,
-          signal: flight.controller.signal,
-        })) {
-          if (event.type === "finish") finished = event.finishReason !== "error";
-          if (event.type === "error") failedInBand = true;
-          flight.push(event);
+      let lease: FlightLease | undefined;
+      if (shared !== undefined) {
+        try {
+          const outcome = await followFlight({
+            coordinator: shared,
+            key,
+            kind: "stream",
+            signal: flight.controller.signal,
+            reconciler,
+            readStored: () => readStored(key),
+          });
+          if (outcome.type === "served") {
+            flight.succeed();
+            served(key, flight);
+            return;
+          }
+          lease = outcome.lease;
+        } catch (error) {
+          flight.fail(error);
+          flights.delete(key);
+          return;
         }
-      } catch (error) {
-        flight.fail(error);
-        land(view, key, flight, ctx.request, undefined);
-        return;
       }
-      flight.succeed();
-      // A retry that restarts a stream after content (`retryStreamsAfterContent`)
-      // yields a second `start`: only the last attempt is the answer to keep.
-      const lastStart = flight.events.findLastIndex((event) => event.type === "start");
-      const complete = finished && !failedInBand && lastStart >= 0;
-      land(
-        view,
-        key,
-        flight,
-        ctx.request,
-        complete
-          ? {
-              v: ANSWER_VERSION,
-              kind: "stream",
-              storedAt: now(),
-              events: flight.events.slice(lastStart),
-            }
-          : undefined,
-      );
+      await callStream(view, key, ctx, flight, reconciler, lease);
     })();
     return flight;
+  }
+
+  async function callStream(
+    view: ClientView,
+    key: string,
+    ctx: StreamContext,
+    flight: Flight,
+    reconciler: PrefixReconciler,
+    lease: FlightLease | undefined,
+  ): Promise<void> {
+    stats.upstreamCalls++;
+    reconciler.restart();
+    // This call's own events: what followers replay and what is stored, even
+    // when the reconciler shows the local callers only their tail.
+    const attempt: StreamEvent[] = [];
+    let finished = false;
+    let failedInBand = false;
+    let diverged: unknown;
+    try {
+      for await (const event of ctx.next(ctx.request, {
+        ...ctx.options,
+        signal: flight.controller.signal,
+      })) {
+        if (event.type === "finish") finished = event.finishReason !== "error";
+        if (event.type === "error") failedInBand = true;
+        attempt.push(event);
+        lease?.publish(event);
+        if (diverged !== undefined) continue;
+        try {
+          reconciler.accept(event);
+        } catch (error) {
+          // The local callers cannot be shown this answer; other processes
+          // (following this call from its start) and the store still can.
+          diverged = error;
+          flight.fail(error);
+        }
+      }
+    } catch (error) {
+      flight.fail(error);
+      land(view, key, flight, ctx.request, undefined);
+      void lease?.abandon();
+      return;
+    }
+    flight.succeed();
+    // A retry that restarts a stream after content (`retryStreamsAfterContent`)
+    // yields a second `start`: only the last attempt is the answer to keep.
+    const lastStart = attempt.findLastIndex((event) => event.type === "start");
+    const complete = finished && !failedInBand && lastStart >= 0;
+    const written = land(
+      view,
+      key,
+      flight,
+      ctx.request,
+      complete
+        ? {
+            v: ANSWER_VERSION,
+            kind: "stream",
+            storedAt: now(),
+            events: attempt.slice(lastStart),
+          }
+        : undefined,
+    );
+    await release(lease, written);
   }
 
   /** The response a generate caller gets from a flight (its own or joined). */
@@ -447,6 +593,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     onMiss: _onMiss,
     onCorrupt: _onCorrupt,
     limits: _limits,
+    coordinator: _coordinator,
     now: _now,
     ...settings
   } = options;

@@ -333,3 +333,13 @@ function describe(v: unknown): string {
   if (typeof v === "string" && v.length <= 24 && /^[\w-]*$/.test(v)) return JSON.stringify(v);
   return kindOf(v);
 }
+
+/**
+ * Why `value` cannot be relayed as one stream event (the same checks as an
+ * event of a stored stream), or `undefined` when it can. For events that
+ * arrive one at a time from another process (a cross-process flight).
+ */
+export function streamEventProblem(value: unknown, limits: AnswerLimits = {}): string | undefined {
+  if (!isRecord(value)) return expected("event", "object", value);
+  return new Checker(limits).event(value, "event", value.type === "start" ? 0 : 1);
+}

@@ -8,6 +8,7 @@ import {
   cacheMiddleware,
   compressedJsonCodec,
   embeddingCodec,
+  type FlightCoordinator,
   SmartCache,
   TieredCache,
 } from "@llm/cache";
@@ -15,13 +16,24 @@ import type { Hooks } from "@llm/hooks";
 import { ContainerModule } from "inversify";
 import { TOKENS } from "../tokens.js";
 
-/** `store` is created beforehand (its package is imported, or a plugin made it). */
-export function cacheModule(store: CacheStore | undefined): ContainerModule {
+/**
+ * `store` and `coordinator` are created beforehand (their package is
+ * imported, or a plugin made the store).
+ */
+export function cacheModule(
+  store: CacheStore | undefined,
+  coordinator?: FlightCoordinator,
+): ContainerModule {
   return new ContainerModule(({ bind }) => {
     bind(TOKENS.CacheStore)
       .toConstantValue(store)
       .onDeactivation(async (s) => {
         await s?.close?.();
+      });
+    bind(TOKENS.FlightCoordinator)
+      .toConstantValue(coordinator)
+      .onDeactivation(async (c) => {
+        await c?.close?.();
       });
     bind(TOKENS.CacheL1)
       .toDynamicValue((ctx) => {
@@ -87,6 +99,7 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
         if (!cache) return undefined;
         const hooks = ctx.get(TOKENS.Hooks);
         const config = ctx.get(TOKENS.Config).cache;
+        const coordinator = ctx.get(TOKENS.FlightCoordinator);
         // ONE middleware over the one TieredCache, so single-flight and
         // `stats()` span every client; each client is built with its own
         // `withOptions` view of it (see build-client.ts). These settings are
@@ -101,6 +114,8 @@ export function cacheModule(store: CacheStore | undefined): ContainerModule {
             hooks.notify("onCacheHit", { key, level, ageMs, request }),
           onMiss: ({ key, request }) => hooks.notify("onCacheMiss", { key, request }),
           onCorrupt: reportCorrupt(hooks),
+          // After its in-process single-flight: one upstream call per key across processes.
+          ...(coordinator ? { coordinator } : {}),
         });
       })
       .inSingletonScope()

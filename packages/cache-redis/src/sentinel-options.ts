@@ -1,0 +1,76 @@
+import { ConfigError } from "@llm/core";
+import type { RedisOptions } from "ioredis";
+
+/** A Redis Sentinel deployment: the sentinels to ask, and the name of the master group they watch. */
+export interface RedisSentinelOptions {
+  /** The master group's name (`sentinel monitor <name> …` in the sentinels' config). */
+  name: string;
+  /** Sentinels to ask for the current master: `redis://host:port` (port default 26379) or `{ host, port }`. */
+  sentinels: readonly (string | { host: string; port: number })[];
+  /**
+   * The sentinels' own password (their `requirepass`), if they have one. The
+   * master's password is the store's `password`. A password in a sentinel URL
+   * is used when this is unset.
+   */
+  password?: string;
+}
+
+const DEFAULT_SENTINEL_PORT = 26379;
+
+/**
+ * The ioredis options that connect through Sentinel: ioredis asks a sentinel
+ * for the master of `name`, verifies its role, and asks again after every
+ * reconnection; `failoverDetector` also listens for the sentinels'
+ * `+switch-master` so a graceful failover moves the connection at once
+ * instead of when the demoted master drops it.
+ */
+export function sentinelConnectionOptions(sentinel: RedisSentinelOptions): RedisOptions {
+  if (!sentinel.name || sentinel.sentinels.length === 0) {
+    throw new ConfigError("RedisStore's sentinel needs a `name` and at least one sentinel", {
+      issues: [
+        {
+          path: sentinel.name ? "sentinel.sentinels" : "sentinel.name",
+          message: sentinel.name ? "empty" : "missing",
+        },
+      ],
+    });
+  }
+  let urlPassword: string | undefined;
+  const sentinels = sentinel.sentinels.map((entry, index) => {
+    if (typeof entry !== "string") return { host: entry.host, port: entry.port };
+    const parsed = parseSentinelURL(entry, index);
+    urlPassword ??= parsed.password;
+    return { host: parsed.host, port: parsed.port };
+  });
+  const sentinelPassword = sentinel.password ?? urlPassword;
+  return {
+    name: sentinel.name,
+    sentinels,
+    failoverDetector: true,
+    ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
+  };
+}
+
+function parseSentinelURL(
+  text: string,
+  index: number,
+): { host: string; port: number; password?: string } {
+  let url: URL;
+  try {
+    url = new URL(text.includes("://") ? text : `redis://${text}`);
+  } catch {
+    url = new URL("invalid://");
+  }
+  if (url.protocol !== "redis:" || !url.hostname) {
+    // The entry is not echoed: it may carry a password.
+    throw new ConfigError("A sentinel address must look like redis://host:port", {
+      issues: [{ path: `sentinel.sentinels.${index}`, message: "not a redis://host:port address" }],
+    });
+  }
+  const password = url.password ? decodeURIComponent(url.password) : undefined;
+  return {
+    host: url.hostname.replace(/^\[(.*)\]$/, "$1"),
+    port: url.port ? Number(url.port) : DEFAULT_SENTINEL_PORT,
+    ...(password === undefined ? {} : { password }),
+  };
+}
