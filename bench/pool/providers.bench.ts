@@ -29,6 +29,7 @@ import type {
 import { ConnectionPool } from "@llm/pool";
 import { provider as anthropic } from "@llm/provider-anthropic";
 import { provider as azureOpenAI } from "@llm/provider-azure-openai";
+import { provider as bedrock } from "@llm/provider-bedrock";
 import { provider as gemini } from "@llm/provider-gemini";
 import { provider as mistral } from "@llm/provider-mistral";
 import { provider as ollama } from "@llm/provider-ollama";
@@ -49,6 +50,8 @@ interface ProviderCase {
   apiKey?: string;
   /** Appended to the mock's baseURL (Azure's api-version rides in the query). */
   baseURLSuffix?: string;
+  /** Provider-specific settings (Bedrock's region and keys: every call is SigV4-signed). */
+  settings?: Record<string, string>;
 }
 
 const CASES: ProviderCase[] = [
@@ -78,6 +81,12 @@ const CASES: ProviderCase[] = [
     definition: mistral,
     model: "mistral-small-latest",
     apiKey: "mistral-bench-key-123456",
+  },
+  {
+    name: "bedrock",
+    definition: bedrock,
+    model: "anthropic.claude-3-5-haiku-20241022-v1:0",
+    settings: { region: "us-east-1", accessKeyId: "AKIDBENCH", secretAccessKey: "bench-secret" },
   },
 ];
 
@@ -225,6 +234,7 @@ async function measure(
       transport: capture,
       env: {},
       ...(c.apiKey === undefined ? {} : { apiKey: c.apiKey }),
+      ...c.settings,
     });
     const answer = await client.generate(request);
     if (answer.text.length === 0) throw new Error(`${c.name}: empty answer`);

@@ -7,6 +7,7 @@ const PROVIDERS: readonly ProviderName[] = [
   "ollama",
   "azure-openai",
   "mistral",
+  "bedrock",
 ];
 const FAULT_KINDS: readonly FaultKind[] = [
   "rate-limit",

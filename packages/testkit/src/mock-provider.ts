@@ -6,7 +6,7 @@ import { type EmbeddingRoute, matchEmbeddingRoute } from "./embeddings/embedding
 import { readFixture } from "./fixtures.js";
 import { asString, InvalidRequestError, type NormalizedRequest } from "./normalized-request.js";
 import { Prng } from "./prng.js";
-import type { ProviderAdapter, ResolvedCompletion } from "./provider-adapter.js";
+import type { ProviderAdapter, ResolvedCompletion, WireFrame } from "./provider-adapter.js";
 import { adapters } from "./providers/index.js";
 import { drawFault, faultReply, ReplyScript } from "./reply-selection.js";
 import { estimateTokens } from "./text-chunks.js";
@@ -65,7 +65,7 @@ class MockProviderServer implements MockProvider {
   private latency: LatencyOptions | undefined;
   private faults: FaultOptions | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
-  private readonly fixtureFrames = new Map<string, string[]>();
+  private readonly fixtureFrames = new Map<string, WireFrame[]>();
   private readonly defaults = new Map<string, MockCompletionReply>();
   private readonly maxRecorded: number;
   private counters = emptyStats();
@@ -490,7 +490,7 @@ class MockProviderServer implements MockProvider {
   private sendFaultyStream(
     res: ServerResponse,
     headers: Record<string, string>,
-    frames: string[],
+    frames: WireFrame[],
     reply: MockFaultReply,
     requestId: string,
   ): void {
@@ -595,7 +595,7 @@ class MockProviderServer implements MockProvider {
     res: ServerResponse,
     status: number,
     headers: Record<string, string>,
-    frames: string[],
+    frames: WireFrame[],
     ending: Ending,
   ): void {
     this.counters.byStatus[status] = (this.counters.byStatus[status] ?? 0) + 1;
@@ -605,14 +605,14 @@ class MockProviderServer implements MockProvider {
       if (res.destroyed) return;
       res.writeHead(status, headers);
       if (chunkRange === undefined || chunkRange === 0 || frames.length <= 1) {
-        const data = frames.length === 1 ? (frames[0] as string) : frames.join("");
+        const data = frames.length === 1 ? (frames[0] as WireFrame) : joinFrames(frames);
         return ending === "end" ? void res.end(data) : this.writeThenReset(res, data);
       }
       const chunkMs = this.draw(chunkRange);
       let index = 0;
       const next = () => {
         if (res.destroyed) return;
-        const frame = frames[index++] as string;
+        const frame = frames[index++] as WireFrame;
         if (index < frames.length) {
           res.write(frame);
           return this.later(chunkMs, next);
@@ -626,9 +626,9 @@ class MockProviderServer implements MockProvider {
   }
 
   /** Lets the written bytes reach the client, then resets the connection mid-body. */
-  private writeThenReset(res: ServerResponse, data: string): void {
+  private writeThenReset(res: ServerResponse, data: WireFrame): void {
     const socket = res.socket;
-    if (data === "") res.flushHeaders();
+    if (data.length === 0) res.flushHeaders();
     res.write(data, () => socket?.destroy());
   }
 
@@ -662,4 +662,12 @@ function emptyStats(): MockProviderStats & {
   faults: Record<string, number>;
 } {
   return { requests: 0, byStatus: {}, faults: {}, connections: 0, openConnections: 0 };
+}
+
+/** Text frames join as text; a binary frame among them makes the whole body bytes. */
+function joinFrames(frames: WireFrame[]): WireFrame {
+  if (frames.every((frame) => typeof frame === "string")) return frames.join("");
+  return Buffer.concat(
+    frames.map((frame) => (typeof frame === "string" ? Buffer.from(frame) : frame)),
+  );
 }

@@ -15,6 +15,9 @@ export interface ResolvedCompletion {
   usage: { input: number; output: number; cached: number; reasoning: number };
 }
 
+/** One frame on the wire: text (SSE, NDJSON) or bytes (AWS event streams). */
+export type WireFrame = string | Uint8Array;
+
 export type RouteKind = "chat" | "models";
 
 /** How a request maps onto the provider's API, decided before the body is interpreted. */
@@ -55,17 +58,17 @@ export interface ProviderAdapter {
     completion: ResolvedCompletion,
     request: NormalizedRequest,
     chunkSize: number | undefined,
-  ): string[];
+  ): WireFrame[];
   /** Frames a recorded `.chunks.txt` payload list for this request. */
-  frameFixture(lines: string[], request: RecordedRequest): string[];
+  frameFixture(lines: string[], request: RecordedRequest): WireFrame[];
   /** The real error body for `status`; `message` overrides the default message. */
   errorBody(status: number, reply: MockErrorReply, requestId: string, message?: string): unknown;
   /** Headers of an error response, including retry hints where this API sends them. */
   errorHeaders(status: number, requestId: string, reply: MockErrorReply): Record<string, string>;
   /** The frame a real stream carries when the server fails mid-stream. */
-  midStreamErrorFrame(requestId: string): string;
+  midStreamErrorFrame(requestId: string): WireFrame;
   /** A frame whose JSON payload is cut short. */
-  malformedFrame(): string;
+  malformedFrame(): WireFrame;
   modelsBody(): unknown;
   /** Answer for an unknown route. */
   notFound(method: string, path: string): MockErrorReply;

@@ -1,11 +1,12 @@
-/** The four wire formats the mock servers speak. */
+/** The wire formats the mock servers speak. */
 export type ProviderName =
   | "openai"
   | "anthropic"
   | "gemini"
   | "ollama"
   | "azure-openai"
-  | "mistral";
+  | "mistral"
+  | "bedrock";
 
 /** Faults that random injection (`faults.kinds`) can pick. */
 export type FaultKind =

@@ -7,7 +7,12 @@ import { collect, encode, fromChunks } from "../test-support/bytes.js";
 import { startServer, type TestServer } from "../test-support/http-server.js";
 import { createFetchTransport } from "../transport/fetch-transport.js";
 import type { Transport, TransportRequest } from "../transport.js";
-import { driveStream, type StreamHandler, type StreamPlan } from "./drive-stream.js";
+import {
+  type BinaryFraming,
+  driveStream,
+  type StreamHandler,
+  type StreamPlan,
+} from "./drive-stream.js";
 
 let server: TestServer;
 const seen: Array<{ url: string; headers: IncomingMessage["headers"]; body: string }> = [];
@@ -50,6 +55,19 @@ beforeAll(async () => {
           res.write("data: tick\n\n");
           return;
         }
+        case "/binary":
+          // Three length-prefixed frames ("ab", "", "cde") cut mid-prefix and mid-frame.
+          res.writeHead(200, { "content-type": "application/octet-stream" });
+          res.write(Buffer.from([2, 0x61]));
+          setTimeout(() => {
+            res.write(Buffer.from([0x62, 0, 3]));
+            res.end(Buffer.from([0x63, 0x64, 0x65]));
+          }, 5);
+          return;
+        case "/binary-cut":
+          res.writeHead(200, { "content-type": "application/octet-stream" });
+          res.end(Buffer.from([2, 0x61, 0x62, 5, 0x63]));
+          return;
         case "/429":
           res.writeHead(429, { "retry-after-ms": "50" });
           res.end('{"error":{"message":"slow down"}}');
@@ -95,6 +113,90 @@ function plan(path: string, open = (headers: Record<string, string>) => new Echo
 
 const deltas = (events: StreamEvent[]) =>
   events.map((e) => (e.type === "text-delta" ? e.delta : e.type));
+
+/** A toy binary framing: one length byte, then that many bytes of ASCII; frames bounded by maxEventBytes. */
+const lengthPrefixed: BinaryFraming<string> = {
+  open: (limits) => {
+    let pending = new Uint8Array(0);
+    return {
+      feed(chunk) {
+        const all = new Uint8Array(pending.length + chunk.length);
+        all.set(pending);
+        all.set(chunk, pending.length);
+        const frames: string[] = [];
+        let at = 0;
+        while (at < all.length) {
+          const size = all[at] as number;
+          if (size > limits.maxEventBytes)
+            throw new ParseError("frame too large", { where: "frame" });
+          if (at + 1 + size > all.length) break;
+          frames.push(new TextDecoder().decode(all.subarray(at + 1, at + 1 + size)));
+          at += 1 + size;
+        }
+        pending = all.slice(at);
+        return frames;
+      },
+      end() {
+        if (pending.length > 0) throw new ParseError("body ended inside a frame", { where: "end" });
+        return [];
+      },
+    };
+  },
+};
+
+function binaryPlan(path: string, limits?: { maxEventBytes: number }) {
+  return (): StreamPlan<string> => ({
+    send: {
+      provider: "test",
+      url: `${server.url}${path}`,
+      body: {},
+      ...(limits ? { limits } : {}),
+    },
+    open: (headers) => new Echo(headers),
+  });
+}
+
+describe("driveStream with a binary framing", () => {
+  it("hands the raw bytes to the framing's decoder and each decoded frame to the handler", async () => {
+    const events = await collect(
+      driveStream(transport, undefined, lengthPrefixed, binaryPlan("/binary")),
+    );
+    expect(deltas(events)).toEqual(["ab", "", "cde", "finish"]);
+  });
+
+  it("yields the frames before a body that ends inside a frame, then throws the decoder's error", async () => {
+    const events: StreamEvent[] = [];
+    const failure = await (async () => {
+      try {
+        for await (const event of driveStream(
+          transport,
+          undefined,
+          lengthPrefixed,
+          binaryPlan("/binary-cut"),
+        ))
+          events.push(event);
+      } catch (error) {
+        return error;
+      }
+    })();
+    expect(deltas(events)).toEqual(["ab"]);
+    expect(failure).toBeInstanceOf(ParseError);
+    expect((failure as ParseError).message).toContain("inside a frame");
+  });
+
+  it("passes the resolved limits to the decoder, which rejects a frame over them", async () => {
+    await expect(
+      collect(
+        driveStream(
+          transport,
+          undefined,
+          lengthPrefixed,
+          binaryPlan("/binary", { maxEventBytes: 1 }),
+        ),
+      ),
+    ).rejects.toThrow("frame too large");
+  });
+});
 
 describe("driveStream", () => {
   it("hands each SSE event's data to the handler and yields its events, then the closing ones", async () => {

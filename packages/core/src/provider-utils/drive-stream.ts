@@ -1,7 +1,7 @@
 import type { CallOptions } from "../client.js";
 import type { JsonValue } from "../json.js";
 import type { StreamEvent } from "../stream-event.js";
-import { resolveResponseLimits } from "../streaming/limits.js";
+import { type ResolvedResponseLimits, resolveResponseLimits } from "../streaming/limits.js";
 import { NDJSONParser } from "../streaming/ndjson-parser.js";
 import { type SSEEvent, SSEParser } from "../streaming/sse-parser.js";
 import type { Transport } from "../transport.js";
@@ -16,10 +16,33 @@ import { StreamDeadline } from "./stream-deadline.js";
  * POST stream is never resumed, so `id` / `retry` carry nothing); `"ndjson"`
  * hands it each line's parsed JSON value (a malformed line throws `ParseError`).
  */
-export type StreamFraming = "sse" | "ndjson";
+export type StreamFraming = "sse" | "ndjson" | BinaryFraming<unknown>;
+
+/**
+ * A framing for a body that is not text (AWS event streams, say): the
+ * provider's own incremental decoder, fed the body's bytes as they arrive.
+ * It must bound what it buffers by `limits.maxEventBytes` (throwing
+ * `LimitExceededError`), as the SSE parser does for its events.
+ */
+export interface BinaryFraming<T> {
+  /** One decoder per stream, made once the response headers are in. */
+  open(limits: ResolvedResponseLimits): BinaryFrameDecoder<T>;
+}
+
+/** Cuts a byte stream into frames; keeps the bytes of an incomplete frame for the next `feed`. */
+export interface BinaryFrameDecoder<T> {
+  /** The frames completed by this chunk (often none, sometimes several). */
+  feed(chunk: Uint8Array): T[];
+  /** The body ended: the last frames, or a throw when it ended inside one. */
+  end(): T[];
+}
 
 /** The frame type a framing produces. */
-export type FrameOf<F extends StreamFraming> = F extends "sse" ? string : JsonValue;
+export type FrameOf<F extends StreamFraming> = F extends "sse"
+  ? string
+  : F extends BinaryFraming<infer T>
+    ? T
+    : JsonValue;
 
 /**
  * A provider's synchronous state machine from frames to stream events. It
@@ -73,7 +96,13 @@ export function driveStream<F extends StreamFraming>(
   framing: F,
   prepare: () => StreamPlan<FrameOf<F>>,
 ): AsyncGenerator<StreamEvent, void, undefined> {
-  return new StreamDriver(transport, options, framing === "sse", prepare);
+  return new StreamDriver(
+    transport,
+    options,
+    framing === "sse",
+    typeof framing === "object" ? framing : undefined,
+    prepare,
+  );
 }
 
 /**
@@ -95,6 +124,8 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
   readonly #transport: Transport;
   readonly #options: CallOptions | undefined;
   readonly #sse: boolean;
+  /** Set for a binary framing: its decoder takes the bytes, no `TextDecoder` in between. */
+  readonly #binary: BinaryFraming<unknown> | undefined;
   #prepare: (() => StreamPlan<unknown>) | undefined;
   #started = false;
   #finished = false;
@@ -107,6 +138,7 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
   #handler: StreamHandler<unknown> | undefined;
   #decoder: Decoder | undefined;
   #parser: FrameParser<unknown> | undefined;
+  #bytes: BinaryFrameDecoder<unknown> | undefined;
   /** Events produced and not yet handed out, from `#head` on. */
   readonly #out: StreamEvent[] = [];
   #head = 0;
@@ -119,11 +151,13 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
     transport: Transport,
     options: CallOptions | undefined,
     sse: boolean,
+    binary: BinaryFraming<unknown> | undefined,
     prepare: () => StreamPlan<unknown>,
   ) {
     this.#transport = transport;
     this.#options = options;
     this.#sse = sse;
+    this.#binary = binary;
     this.#prepare = prepare;
   }
 
@@ -193,11 +227,14 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
       );
       // Typed by framing at the boundary; inside, frames are only passed through.
       this.#handler = plan.open(result.headers);
-      // SSE: the parser strips a leading BOM itself, exactly once; NDJSON lets the decoder do it.
-      this.#decoder = this.#sse
-        ? new TextDecoder("utf-8", { ignoreBOM: true })
-        : new TextDecoder("utf-8");
-      this.#parser = this.#sse ? new SSEParser(limits) : new NDJSONParser(limits);
+      if (this.#binary !== undefined) this.#bytes = this.#binary.open(limits);
+      else {
+        // SSE: the parser strips a leading BOM itself, exactly once; NDJSON lets the decoder do it.
+        this.#decoder = this.#sse
+          ? new TextDecoder("utf-8", { ignoreBOM: true })
+          : new TextDecoder("utf-8");
+        this.#parser = this.#sse ? new SSEParser(limits) : new NDJSONParser(limits);
+      }
       this.#body = result.body[Symbol.asyncIterator]();
       this.#deadline?.startIdle();
     } catch (error) {
@@ -214,6 +251,7 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
   }
 
   readonly #onRead = (next: IteratorResult<Uint8Array>): Result | Promise<Result> => {
+    if (this.#bytes !== undefined) return this.#onBinaryRead(next, this.#bytes);
     const handler = this.#handler as StreamHandler<unknown>;
     const decoder = this.#decoder as Decoder;
     const parser = this.#parser as FrameParser<unknown>;
@@ -241,6 +279,35 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
     }
     return this.#advance();
   };
+
+  /** `#onRead` for a binary framing: the chunk goes to the provider's decoder as it is. */
+  #onBinaryRead(
+    next: IteratorResult<Uint8Array>,
+    decoder: BinaryFrameDecoder<unknown>,
+  ): Result | Promise<Result> {
+    const handler = this.#handler as StreamHandler<unknown>;
+    const out = this.#out;
+    try {
+      if (next.done) {
+        this.#ended = true;
+        let failure = feed(handler, decoder.end(), false, out);
+        if (failure === NO_FAILURE) failure = end(handler, out);
+        this.#failure = failure;
+      } else {
+        const frames = decoder.feed(next.value);
+        if (frames.length > 0) this.#deadline?.touch();
+        this.#failure = feed(handler, frames, false, out);
+      }
+    } catch (error) {
+      return this.#close(error);
+    }
+    if (this.#head < out.length) {
+      const result = this.#take();
+      this.#settle();
+      return result;
+    }
+    return this.#advance();
+  }
 
   readonly #onReadError = (error: unknown): Promise<Result> => this.#close(error);
 

@@ -4,6 +4,8 @@ export { joinURL, normalizeBaseURL } from "./base-url.js";
 export { callJSON } from "./call-json.js";
 export { type CallSignal, openCallSignal } from "./call-signal.js";
 export {
+  type BinaryFrameDecoder,
+  type BinaryFraming,
   driveStream,
   type FrameOf,
   type StreamFraming,

@@ -44,6 +44,10 @@ export function matchEmbeddingRoute(
       if (match === null) return undefined;
       return geminiRoute(match[1] as string, match[2] === "batchEmbedContents");
     }
+    case "bedrock": {
+      const match = TITAN_PATH.exec(path);
+      return match === null ? undefined : titanRoute(decodeURIComponent(match[1] as string));
+    }
     default:
       return undefined;
   }
@@ -54,6 +58,8 @@ export const OPENAI_MAX_INPUTS = 2048;
 /** Gemini's limit on `requests` in one `batchEmbedContents`. */
 export const GEMINI_MAX_BATCH = 100;
 
+/** InvokeModel; the mock answers it for Titan embedding models (`amazon.titan-embed-*`). */
+const TITAN_PATH = /^\/model\/(amazon\.titan-embed[^/]*)\/invoke$/;
 const GEMINI_PATH = /^\/(?:v1beta|v1alpha|v1)\/models\/([^/:]+):(embedContent|batchEmbedContents)$/;
 
 /** Native sizes of the models the mock knows; others get the family default. */
@@ -65,8 +71,15 @@ const DIMENSIONS: Record<string, number> = {
   "text-embedding-004": 768,
   "nomic-embed-text": 768,
   "all-minilm": 384,
+  "amazon.titan-embed-text-v2": 1024,
+  "amazon.titan-embed-text-v1": 1536,
 };
-const DEFAULT_DIMENSIONS: Record<string, number> = { openai: 1536, gemini: 768, ollama: 768 };
+const DEFAULT_DIMENSIONS: Record<string, number> = {
+  openai: 1536,
+  gemini: 768,
+  ollama: 768,
+  bedrock: 1024,
+};
 
 function nativeSize(provider: string, model: string): number {
   return DIMENSIONS[model.replace(/:.*$/, "")] ?? (DEFAULT_DIMENSIONS[provider] as number);
@@ -223,6 +236,46 @@ function geminiRoute(model: string, batch: boolean): EmbeddingRoute {
     render(call, seed) {
       const all = vectors(call, seed).map((vector) => ({ values: Array.from(vector) }));
       return batch ? { embeddings: all } : { embedding: all[0] };
+    },
+  };
+}
+
+/** Titan Text Embeddings through InvokeModel: one `inputText` per call; V2 takes 256, 512 or 1024 dimensions. */
+function titanRoute(model: string): EmbeddingRoute {
+  const native = nativeSize("bedrock", model);
+  return {
+    pathModel: model,
+    parse(body) {
+      if (!isRecord(body))
+        throw new InvalidRequestError(
+          "Malformed input request, please reformat your input and try again.",
+        );
+      const text = body.inputText;
+      if (typeof text !== "string" || text === "") {
+        throw new InvalidRequestError(
+          "Malformed input request: #: required key [inputText] not found, please reformat your input and try again.",
+        );
+      }
+      const dimensions = body.dimensions ?? native;
+      if (
+        dimensions !== 256 &&
+        dimensions !== 512 &&
+        dimensions !== 1024 &&
+        dimensions !== native
+      ) {
+        throw new InvalidRequestError(
+          `Malformed input request: #/dimensions: ${String(dimensions)} is not a valid enum value, please reformat your input and try again.`,
+        );
+      }
+      return { model, inputs: [text], dimensions: dimensions as number, base64: false };
+    },
+    render(call, seed) {
+      const embedding = Array.from(vectors(call, seed)[0] as Float32Array);
+      return {
+        embedding,
+        embeddingsByType: { float: embedding },
+        inputTextTokenCount: promptTokens(call),
+      };
     },
   };
 }

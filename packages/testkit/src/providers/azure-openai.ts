@@ -213,7 +213,7 @@ export const azureOpenAIAdapter: ProviderAdapter = {
     // The finishing chunk carries the completion's filter results, as Azure's does.
     const marker = `"finish_reason":${JSON.stringify(c.finishReason)}`;
     const filtered = frames.map((frame) =>
-      frame.includes(marker)
+      typeof frame === "string" && frame.includes(marker)
         ? frame.replace(
             marker,
             `${marker},"content_filter_results":${JSON.stringify(completionFilter(c))}`,

@@ -2,6 +2,7 @@ import type { ProviderAdapter } from "../provider-adapter.js";
 import type { ProviderName } from "../types.js";
 import { anthropicAdapter } from "./anthropic.js";
 import { azureOpenAIAdapter } from "./azure-openai.js";
+import { bedrockAdapter } from "./bedrock.js";
 import { geminiAdapter } from "./gemini.js";
 import { mistralAdapter } from "./mistral.js";
 import { ollamaAdapter } from "./ollama.js";
@@ -14,4 +15,5 @@ export const adapters: Record<ProviderName, ProviderAdapter> = {
   ollama: ollamaAdapter,
   "azure-openai": azureOpenAIAdapter,
   mistral: mistralAdapter,
+  bedrock: bedrockAdapter,
 };

@@ -11,6 +11,7 @@ const NATIVE_LENGTH_REASON: Record<ProviderName, string> = {
   ollama: "length",
   "azure-openai": "length",
   mistral: "length",
+  bedrock: "max_tokens",
 };
 
 const deltasOf = (events: StreamEvent[]): string =>
