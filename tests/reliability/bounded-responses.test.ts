@@ -12,9 +12,9 @@ import { createAnthropic } from "@llm/provider-anthropic";
 import { createGemini } from "@llm/provider-gemini";
 import { createOllama } from "@llm/provider-ollama";
 import { createOpenAI } from "@llm/provider-openai";
-import type { ProviderName } from "@llm/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { watchUnhandled } from "./support/unhandled.js";
+import { SAMPLED_PROVIDERS, type SampledProvider } from "./support/wire-samples.js";
 
 /**
  * Item 5 of issue #11: every input from a provider is bounded. Each provider,
@@ -32,7 +32,7 @@ let pool: ConnectionPool;
 /** Resolves when the server sees the last response closed by the client. */
 let closed: Promise<void> = Promise.resolve();
 
-const PROVIDERS: ProviderName[] = ["openai", "anthropic", "gemini", "ollama"];
+const PROVIDERS = SAMPLED_PROVIDERS;
 const ask: ChatRequest = { messages: [{ role: "user", content: "hello" }] };
 
 function forever(res: ServerResponse, first: string, chunk: string): void {
@@ -76,7 +76,7 @@ afterAll(async () => {
   server.close();
 });
 
-function clientFor(provider: ProviderName, limits: ResponseLimits): LLMClient {
+function clientFor(provider: SampledProvider, limits: ResponseLimits): LLMClient {
   const transport = pool;
   switch (provider) {
     case "openai":

@@ -4,22 +4,30 @@ import { createAnthropic } from "@llm/provider-anthropic";
 import { createGemini } from "@llm/provider-gemini";
 import { createOllama } from "@llm/provider-ollama";
 import { createOpenAI } from "@llm/provider-openai";
-import type { ProviderName } from "@llm/testkit";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { chunked, cutsArb, wireText } from "./support/chunks.js";
 import { fuzzParams } from "./support/fuzz.js";
 import { mutatedJson, mutatedText } from "./support/mutate.js";
 import { RawServer } from "./support/raw-server.js";
-import { type WireSample, wireSample } from "./support/wire-samples.js";
+import {
+  SAMPLED_PROVIDERS,
+  type SampledProvider,
+  type WireSample,
+  wireSample,
+} from "./support/wire-samples.js";
 
 const RUNS = 120;
 /** A parser that never settles is a failure too; real calls here take a few ms. */
 const HANG_MS = 5_000;
 
-const PROVIDERS: ProviderName[] = ["openai", "anthropic", "gemini", "ollama"];
+const PROVIDERS = SAMPLED_PROVIDERS;
 
-function clientFor(provider: ProviderName, origin: string, transport: ConnectionPool): LLMClient {
+function clientFor(
+  provider: SampledProvider,
+  origin: string,
+  transport: ConnectionPool,
+): LLMClient {
   switch (provider) {
     case "openai":
       return createOpenAI({

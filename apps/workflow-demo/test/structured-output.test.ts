@@ -39,7 +39,8 @@ const PROVIDERS: ReadonlyArray<{
   },
 ];
 
-const NATIVE: Record<ProviderName, unknown> = {
+/** How each provider the demo runs on asks for JSON natively. */
+const NATIVE: Partial<Record<ProviderName, unknown>> = {
   openai: "json_schema",
   anthropic: { type: "tool", name: "json" },
   gemini: "application/json",

@@ -16,7 +16,14 @@ interface SampleRequest {
   body: unknown;
 }
 
-function requestFor(provider: ProviderName, origin: string, stream: boolean): SampleRequest {
+/**
+ * The providers the reliability suite feeds raw, mutated or oversized wire bodies. Newer
+ * providers (Azure OpenAI, Mistral, Bedrock) get malformed bodies and response limits from
+ * `describeProvider()`.
+ */
+export type SampledProvider = Extract<ProviderName, "openai" | "anthropic" | "gemini" | "ollama">;
+
+function requestFor(provider: SampledProvider, origin: string, stream: boolean): SampleRequest {
   switch (provider) {
     case "openai":
       return {
@@ -51,7 +58,7 @@ function requestFor(provider: ProviderName, origin: string, stream: boolean): Sa
 }
 
 /** Real bodies in each provider's wire format, taken from a testkit server: the seeds the fuzzer damages. */
-export async function wireSample(provider: ProviderName): Promise<WireSample> {
+export async function wireSample(provider: SampledProvider): Promise<WireSample> {
   const mock = await startMockProvider({ provider });
   try {
     const fetchText = async (stream: boolean) => {
@@ -72,3 +79,5 @@ export async function wireSample(provider: ProviderName): Promise<WireSample> {
     await mock.close();
   }
 }
+
+export const SAMPLED_PROVIDERS: SampledProvider[] = ["openai", "anthropic", "gemini", "ollama"];
