@@ -12,12 +12,16 @@ import { decodeFlightEntry } from "./flight-entry.js";
 import { FlightEntryCorruptError } from "./flight-error.js";
 import { CLAIM_SCRIPT, FINISH_SCRIPT, PUBLISH_SCRIPT, RENEW_SCRIPT } from "./flight-scripts.js";
 import { namespaceKeyPrefix } from "./redis-store.js";
+import { reviveOnUnexpectedEnd } from "./revive-connection.js";
+import { type RedisSentinelOptions, sentinelConnectionOptions } from "./sentinel-options.js";
 
 export interface RedisFlightCoordinatorOptions {
   /** `redis://[:password@]host:port/db`. One of `url` / `cluster` / `client` is required. */
   url?: string;
   /** Startup nodes of a Redis Cluster. */
   cluster?: readonly (string | ClusterNode)[];
+  /** A Redis Sentinel deployment, as for `RedisStore` (the master's password in `redisOptions`). */
+  sentinel?: RedisSentinelOptions;
   /** Your own connection (`Redis` or `Cluster`); not closed by `close()`. */
   client?: Redis | Cluster;
   /** The namespace of the `RedisStore` the processes share (same hash tag, same slot). */
@@ -38,7 +42,7 @@ export interface RedisFlightCoordinatorOptions {
   maxBlockingConnections?: number;
   /** Connection errors and corrupt log entries (`FlightEntryCorruptError`). */
   onError?: (error: unknown) => void;
-  /** Extra ioredis options for connections created from `url`. */
+  /** Extra ioredis options for connections created from `url` or `sentinel`. */
   redisOptions?: RedisOptions;
 }
 
@@ -122,10 +126,18 @@ export class RedisFlightCoordinator implements FlightCoordinator {
         { issues: [{ path: "namespace", message: `got ${JSON.stringify(options.namespace)}` }] },
       );
     }
-    if (!options.client && options.url === undefined && options.cluster === undefined) {
-      throw new ConfigError("RedisFlightCoordinator needs a `url`, a `cluster` or a `client`", {
-        issues: [{ path: "url", message: "missing" }],
-      });
+    if (
+      !options.client &&
+      options.url === undefined &&
+      options.cluster === undefined &&
+      options.sentinel === undefined
+    ) {
+      throw new ConfigError(
+        "RedisFlightCoordinator needs a `url`, a `cluster`, a `sentinel` or a `client`",
+        {
+          issues: [{ path: "url", message: "missing" }],
+        },
+      );
     }
     this.settings = {
       leaseMs: positive(options.leaseMs, 10_000, "leaseMs"),
@@ -157,7 +169,18 @@ export class RedisFlightCoordinator implements FlightCoordinator {
             clusterRetryStrategy: failFast.retryStrategy,
             redisOptions: failFast,
           })
-        : new Redis(options.url!, failFast));
+        : options.sentinel
+          ? new Redis({
+              ...failFast,
+              ...sentinelConnectionOptions(options.sentinel),
+              // A demoted master answers writes with READONLY until the connection moves.
+              reconnectOnError: (error) => error.message.startsWith("READONLY"),
+              ...options.redisOptions,
+            })
+          : new Redis(options.url!, failFast));
+    if (options.sentinel && client instanceof Redis) {
+      reviveOnUnexpectedEnd(client, () => this.#closed, 1_000);
+    }
     client.on("error", this.#onError);
     client.defineCommand("llmFlightClaim", { lua: CLAIM_SCRIPT });
     client.defineCommand("llmFlightPublish", { lua: PUBLISH_SCRIPT });

@@ -1,6 +1,7 @@
 import type { StoreInvalidation } from "@llm/cache";
 import { describeCacheStore, waitUntil } from "@llm/cache/testing";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { RedisFlightCoordinator } from "../src/redis-flight-coordinator.js";
 import { RedisStore } from "../src/redis-store.js";
 import { RedisStoreError } from "../src/redis-store-error.js";
 import { type PrivateRedisSentinel, startPrivateRedisSentinel } from "../src/testing.js";
@@ -16,7 +17,7 @@ import { uniqueNamespace } from "./redis-helpers.js";
 const PASSWORD = "data-node-password";
 const SENTINEL_PASSWORD = "sentinel-password";
 let deployment: PrivateRedisSentinel;
-const stores: RedisStore[] = [];
+const stores: Array<RedisStore | RedisFlightCoordinator> = [];
 
 beforeAll(async () => {
   deployment = await startPrivateRedisSentinel({
@@ -45,6 +46,41 @@ async function open(namespace = uniqueNamespace("sentinel")): Promise<RedisStore
   await store.ready();
   return store;
 }
+
+describe("RedisFlightCoordinator through Redis Sentinel", () => {
+  it("coalesces two processes' flights on the master the sentinels name", async () => {
+    const namespace = uniqueNamespace("sentinel-flight");
+    const coordinator = async () => {
+      const c = new RedisFlightCoordinator({
+        sentinel: {
+          name: deployment.name,
+          sentinels: deployment.sentinels.map(({ host, port }) => `redis://${host}:${port}`),
+          password: SENTINEL_PASSWORD,
+        },
+        redisOptions: { password: PASSWORD },
+        namespace,
+        blockMs: 50,
+      });
+      stores.push(c);
+      await c.ready();
+      return c;
+    };
+    const [a, b] = [await coordinator(), await coordinator()];
+    const leader = await a.claim("k");
+    if (leader.role !== "leader") throw new Error(`expected leader, got ${leader.role}`);
+    const follower = await b.claim("k");
+    if (follower.role !== "follower") throw new Error(`expected follower, got ${follower.role}`);
+    const seen: string[] = [];
+    const following = (async () => {
+      for await (const step of follower.follower.watch()) seen.push(step.type);
+    })();
+    leader.lease.publish({ type: "text-delta", delta: "through the master" });
+    await leader.lease.complete(true);
+    await following;
+    expect(seen[0]).toBe("event");
+    expect(seen.at(-1)).toBe("done");
+  });
+});
 
 describeCacheStore("RedisStore through Redis Sentinel", {
   create: () => open(),

@@ -13,6 +13,7 @@ interface RedisFlightCoordinatorModule {
   RedisFlightCoordinator: new (options: {
     url?: string;
     cluster?: string[];
+    sentinel?: { name: string; sentinels: string[]; password?: string };
     namespace: string;
     leaseMs: number;
     maxWaitMs: number;
@@ -44,6 +45,17 @@ export async function createFlightCoordinator(
   const coordinator = new RedisFlightCoordinator({
     ...(l2.url === undefined ? {} : { url: l2.url.reveal() }),
     ...(l2.cluster === undefined ? {} : { cluster: l2.cluster.map((node) => node.reveal()) }),
+    ...(l2.sentinel === undefined
+      ? {}
+      : {
+          sentinel: {
+            name: l2.sentinel.name,
+            sentinels: l2.sentinel.sentinels.map((node) => node.reveal()),
+            ...(l2.sentinel.password === undefined
+              ? {}
+              : { password: l2.sentinel.password.reveal() }),
+          },
+        }),
     namespace: l2.namespace,
     leaseMs,
     maxWaitMs,
