@@ -4,6 +4,7 @@ import type { StreamEvent } from "../stream-event.js";
 import { type ResolvedResponseLimits, resolveResponseLimits } from "../streaming/limits.js";
 import { NDJSONParser } from "../streaming/ndjson-parser.js";
 import { type SSEEvent, SSEParser } from "../streaming/sse-parser.js";
+import { Utf8ChunkDecoder } from "../streaming/utf8-chunk-decoder.js";
 import type { Transport } from "../transport.js";
 import { withCallOptions } from "./call-json.js";
 import { type CallSignal, openOwnSignal } from "./call-signal.js";
@@ -70,11 +71,8 @@ interface FrameParser<T> {
 }
 
 const NO_FAILURE: unique symbol = Symbol("no failure");
-/** One options object for every chunk's `decode`, instead of a literal per chunk. */
-const STREAMING = Object.freeze({ stream: true });
 
 type Result = IteratorResult<StreamEvent, void>;
-type Decoder = InstanceType<typeof TextDecoder>;
 
 /**
  * Runs one streamed call: opens the call's signal, sends, cuts the body into
@@ -114,7 +112,7 @@ export function driveStream<F extends StreamFraming>(
  * are served one by one, in order; `return()` / `throw()` before the first
  * `next()` send nothing; after the end every `next()` is done.
  *
- * Hot path: one `TextDecoder` and one incremental parser straight over the
+ * Hot path: one `Utf8ChunkDecoder` and one incremental parser straight over the
  * body, a reused event buffer, no closures per chunk. The read is not raced
  * against the signal: a transport ends the body when its request's signal
  * aborts (core's fetch transport and `@llm/pool` both do, with `AbortError`
@@ -136,7 +134,7 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
   #deadline: StreamDeadline | undefined;
   #body: AsyncIterator<Uint8Array> | undefined;
   #handler: StreamHandler<unknown> | undefined;
-  #decoder: Decoder | undefined;
+  #decoder: Utf8ChunkDecoder | undefined;
   #parser: FrameParser<unknown> | undefined;
   #bytes: BinaryFrameDecoder<unknown> | undefined;
   /** Events produced and not yet handed out, from `#head` on. */
@@ -230,9 +228,7 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
       if (this.#binary !== undefined) this.#bytes = this.#binary.open(limits);
       else {
         // SSE: the parser strips a leading BOM itself, exactly once; NDJSON lets the decoder do it.
-        this.#decoder = this.#sse
-          ? new TextDecoder("utf-8", { ignoreBOM: true })
-          : new TextDecoder("utf-8");
+        this.#decoder = new Utf8ChunkDecoder(!this.#sse);
         this.#parser = this.#sse ? new SSEParser(limits) : new NDJSONParser(limits);
       }
       this.#body = result.body[Symbol.asyncIterator]();
@@ -253,18 +249,18 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
   readonly #onRead = (next: IteratorResult<Uint8Array>): Result | Promise<Result> => {
     if (this.#bytes !== undefined) return this.#onBinaryRead(next, this.#bytes);
     const handler = this.#handler as StreamHandler<unknown>;
-    const decoder = this.#decoder as Decoder;
+    const decoder = this.#decoder as Utf8ChunkDecoder;
     const parser = this.#parser as FrameParser<unknown>;
     const out = this.#out;
     try {
       if (next.done) {
         this.#ended = true;
-        let failure = feed(handler, parser.feed(decoder.decode()), this.#sse, out);
+        let failure = feed(handler, parser.feed(decoder.end()), this.#sse, out);
         if (failure === NO_FAILURE) failure = feed(handler, parser.end(), this.#sse, out);
         if (failure === NO_FAILURE) failure = end(handler, out);
         this.#failure = failure;
       } else {
-        const frames = parser.feed(decoder.decode(next.value, STREAMING));
+        const frames = parser.feed(decoder.decode(next.value));
         if (frames.length > 0) this.#deadline?.touch();
         this.#failure = feed(handler, frames, this.#sse, out);
       }
