@@ -26,7 +26,11 @@ class PipedBody {
       const response: TransportResponse = {
         status: 200,
         headers: { "content-type": "text/event-stream" },
-        body: { [Symbol.asyncIterator]: () => Promise.reject(new Error("iterated, not piped")) },
+        body: {
+          [Symbol.asyncIterator]: () => {
+            throw new Error("iterated, not piped");
+          },
+        },
         text: async () => "",
         json: async () => null,
         cancel: async () => {
