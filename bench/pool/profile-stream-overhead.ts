@@ -18,12 +18,12 @@
 import {
   type BodySink,
   driveStream,
-  SSEParser,
   type StreamEvent,
   type Transport,
   type TransportResponse,
 } from "@llm/core";
 import { createOpenAI } from "@llm/provider-openai";
+import { FloorStreamReader } from "./floor-stream-reader.js";
 
 const rounds = Number(process.argv[2] ?? 8);
 const STREAMS_PER_ROUND = 400;
@@ -104,41 +104,21 @@ async function parserOnly(): Promise<number> {
     method: "POST",
     headers: {},
   });
-  const decoder = new TextDecoder();
-  const parser = new SSEParser();
-  let n = 0;
-  for await (const bytes of r.body)
-    for (const event of parser.feed(decoder.decode(bytes, { stream: true })))
-      if (event.data !== "[DONE]") {
-        JSON.parse(event.data);
-        n++;
-      }
-  return n;
+  const reader = new FloorStreamReader();
+  for await (const bytes of r.body) reader.feed(bytes);
+  return reader.end();
 }
 
 /** The floor: every chunk consumed synchronously in the macrotask that delivers it. */
 function floor(): Promise<number> {
-  const decoder = new TextDecoder();
-  const parser = new SSEParser();
-  let n = 0;
-  const take = (events: ReturnType<SSEParser["feed"]>) => {
-    for (const event of events)
-      if (event.data !== "[DONE]") {
-        JSON.parse(event.data);
-        n++;
-      }
-  };
+  const reader = new FloorStreamReader();
   return new Promise((resolve) =>
     pipeChunks({
       write: (bytes) => {
-        take(parser.feed(decoder.decode(bytes, { stream: true })));
+        reader.feed(bytes);
         return true;
       },
-      end: () => {
-        take(parser.feed(decoder.decode()));
-        take(parser.end());
-        resolve(n);
-      },
+      end: () => resolve(reader.end()),
       fail: () => {},
     }),
   );
