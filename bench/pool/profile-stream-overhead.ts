@@ -14,6 +14,7 @@
  * deterministic instructions per stream).
  *
  *   cd bench && node --expose-gc --conditions=@llm/source --import tsx pool/profile-stream-overhead.ts [rounds]
+ *   (STREAMS=<n> sets the streams per round, 400 by default: fewer keep a callgrind run short)
  */
 import {
   type BodySink,
@@ -26,7 +27,7 @@ import { createOpenAI } from "@llm/provider-openai";
 import { FloorStreamReader } from "./floor-stream-reader.js";
 
 const rounds = Number(process.argv[2] ?? 8);
-const STREAMS_PER_ROUND = 400;
+const STREAMS_PER_ROUND = Number(process.env.STREAMS ?? 400);
 const CONCURRENCY = 16;
 const gc = (globalThis as { gc?: () => void }).gc;
 
