@@ -1,7 +1,7 @@
 import "reflect-metadata";
 import { dirname, resolve } from "node:path";
 import type { CacheMiddleware } from "@llm/cache";
-import { ConfigManager } from "@llm/config";
+import { ConfigManager, loadConfig } from "@llm/config";
 import { ConfigError, type ProviderDefinition, ProviderRegistry } from "@llm/core";
 import type { PluginManager } from "@llm/plugins";
 import { Container, type ServiceIdentifier } from "inversify";
@@ -116,6 +116,9 @@ export async function createLLMContainer(
     const checkProviderSettings = configSettings.configCheck((type) => registry.has(type));
     const startIssues = checkProviderSettings(manager.get());
     if (startIssues.length > 0) {
+      // Loading the same files again with the check gives the issues their file:line:col.
+      if (!(options.config instanceof ConfigManager))
+        await loadConfig({ ...options.config, checks: [checkProviderSettings] });
       throw new ConfigError(
         `Invalid providerSettings: ${startIssues.length} problem${startIssues.length === 1 ? "" : "s"}`,
         { issues: [...startIssues] },

@@ -189,15 +189,19 @@ describe("providerSettings: validation at start", () => {
         message: expect.stringContaining(
           'unknown key "regoin" (known keys: region, accessKeyId, secretAccessKey, sessionToken, profile)',
         ),
+        file: expect.stringContaining("llm.yaml"),
+        line: 12,
+        column: 15,
       },
     ]);
   });
 
   it("reports a value of the wrong form without quoting it", async () => {
     const error = await startError(bedrockYaml("Europe/Paris"));
-    expect(error.issues[0]).toEqual({
+    expect(error.issues[0]).toMatchObject({
       path: "clients.aws.providerSettings.region",
       message: "does not have the expected form: an AWS region name such as us-east-1",
+      line: 8,
     });
     expect(error.message).not.toContain("Europe/Paris");
   });
