@@ -92,6 +92,14 @@ clients:
 cache: ${cache}
 `;
 
+/** Rewrites the config file, reloads it and waits for the clients' rebuild; whether it was applied. */
+async function reloadWith(c: LLMContainer, file: string, text: string): Promise<boolean> {
+  tmp.write(file.slice(tmp.dir.length + 1), text);
+  const applied = await c.get(TOKENS.ConfigManager).reload();
+  await c.clients.settled();
+  return applied;
+}
+
 async function startError(text: string): Promise<ConfigError> {
   const error = await start(text).catch((caught: unknown) => caught);
   expect(error).toBeInstanceOf(ConfigError);
@@ -149,9 +157,7 @@ describe("providerSettings: bedrock", () => {
     const { c, file } = await start(bedrockYaml("eu-west-3"));
     const client = c.clients.get("aws");
     await client.generate(ask("before the reload"));
-    tmp.write(file.slice(tmp.dir.length + 1), bedrockYaml("ap-southeast-2"));
-    await expect(c.get(TOKENS.ConfigManager).reload()).resolves.toBe(true);
-    await c.clients.settled();
+    await expect(reloadWith(c, file, bedrockYaml("ap-southeast-2"))).resolves.toBe(true);
     await client.generate(ask("after the reload"));
     expect(
       bedrock.requests.map((r) => /\/(\w{2}-\w+-\d)\//.exec(r.headers.authorization ?? "")?.[1]),
@@ -246,9 +252,7 @@ describe("providerSettings: azure-openai", () => {
     const { c, file } = await start(azureYaml("2024-10-21"));
     const client = c.clients.get("support");
     await client.generate(ask("same question"));
-    tmp.write(file.slice(tmp.dir.length + 1), azureYaml("2025-04-01-preview"));
-    await expect(c.get(TOKENS.ConfigManager).reload()).resolves.toBe(true);
-    await c.clients.settled();
+    await expect(reloadWith(c, file, azureYaml("2025-04-01-preview"))).resolves.toBe(true);
     const after = await client.generate(ask("same question"));
     expect(after.origin).toEqual({ type: "upstream" });
     expect(azure.requests.map((r) => r.query["api-version"])).toEqual([

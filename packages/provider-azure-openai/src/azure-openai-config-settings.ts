@@ -1,5 +1,5 @@
 import type { JsonSchema } from "@llm/core";
-import type { OpenAICompatibility } from "@llm/provider-openai";
+import { OPENAI_COMPATIBILITY_SCHEMA, type OpenAICompatibility } from "@llm/provider-openai";
 import type { AzureOpenAIProviderSettings } from "./azure-openai-provider.js";
 import type { AzureOpenAISurface } from "./azure-openai-url.js";
 
@@ -31,14 +31,7 @@ const schema: JsonSchema = {
       description: "an api-version such as 2024-10-21",
     },
     apiSurface: { enum: ["deployments", "v1"] },
-    compatibility: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        streamOptions: { type: "boolean" },
-        maxTokensField: { enum: ["max_tokens", "max_completion_tokens"] },
-      },
-    },
+    compatibility: OPENAI_COMPATIBILITY_SCHEMA,
   },
 };
 

@@ -4,7 +4,11 @@ export type {
   OpenAIRequestDefaults,
 } from "./openai-chat-client.js";
 export { OpenAIChatClient } from "./openai-chat-client.js";
-export { configSettings, type OpenAIConfigSettings } from "./openai-config-settings.js";
+export {
+  configSettings,
+  OPENAI_COMPATIBILITY_SCHEMA,
+  type OpenAIConfigSettings,
+} from "./openai-config-settings.js";
 export {
   OPENAI_MAX_INPUTS_PER_CALL,
   OpenAIEmbeddingClient,

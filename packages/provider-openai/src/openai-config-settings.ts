@@ -9,6 +9,16 @@ export interface OpenAIConfigSettings {
   compatibility?: OpenAICompatibility;
 }
 
+/** JSON Schema of `compatibility` (`OpenAICompatibility`), shared with OpenAI-compatible providers' settings. */
+export const OPENAI_COMPATIBILITY_SCHEMA: JsonSchema = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    streamOptions: { type: "boolean" },
+    maxTokensField: { enum: ["max_tokens", "max_completion_tokens"] },
+  },
+};
+
 const schema: JsonSchema = {
   type: "object",
   additionalProperties: false,
@@ -16,14 +26,7 @@ const schema: JsonSchema = {
     organization: { type: "string", minLength: 1, maxLength: 256 },
     project: { type: "string", minLength: 1, maxLength: 256 },
     name: { type: "string", minLength: 1, maxLength: 64 },
-    compatibility: {
-      type: "object",
-      additionalProperties: false,
-      properties: {
-        streamOptions: { type: "boolean" },
-        maxTokensField: { enum: ["max_tokens", "max_completion_tokens"] },
-      },
-    },
+    compatibility: OPENAI_COMPATIBILITY_SCHEMA,
   },
 };
 
