@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import {
   type ChatRequest,
   ConfigError,
+  embed,
   type ProviderDefinition,
   type ProviderSettings,
 } from "@llm/core";
@@ -212,6 +213,14 @@ describe("providerSettings: validation at start", () => {
     expect(error.message).not.toContain("Europe/Paris");
   });
 
+  it("accepts an empty providerSettings block for a provider that has no settings of its own", async () => {
+    const { c } = await start(`
+clients:
+  wide: { provider: gemini, model: gemini-2.0-flash, apiKey: AIzaKey0123456789, providerSettings: {} }
+`);
+    expect(c.clients.get("wide").provider).toBe("gemini");
+  });
+
   it("refuses providerSettings for a provider whose package exports no schema", async () => {
     const error = await startError(`
 clients:
@@ -259,6 +268,24 @@ describe("providerSettings: azure-openai", () => {
       "2024-10-21",
       "2025-04-01-preview",
     ]);
+  });
+});
+
+describe("providerSettings: embeddings", () => {
+  it("embeds through the embedding deployment named in providerSettings", async () => {
+    const { c } = await start(`
+clients:
+  search:
+    provider: azure-openai
+    model: text-embedding-3-small
+    apiKey: ${AZURE_KEY}
+    baseURL: ${azure.baseURL}
+    providerSettings: { deployment: embeddings-eu, apiVersion: 2024-06-01 }
+`);
+    const vector = await embed(c.embeddings.get("search"), "refund policy", { dimensions: 16 });
+    expect(vector.embedding).toHaveLength(16);
+    expect(azure.requests[0]?.path).toBe("/openai/deployments/embeddings-eu/embeddings");
+    expect(azure.requests[0]?.query).toEqual({ "api-version": "2024-06-01" });
   });
 });
 
