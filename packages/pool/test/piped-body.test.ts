@@ -1,14 +1,14 @@
 import { AbortError, type BodySink } from "@llm/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionPool } from "../src/index.js";
-import { endlessStream, startServer, type TestServer, waitFor } from "./servers.js";
+import { endlessStream, serversClosedAfterEach, type TestServer, waitFor } from "./servers.js";
 
+// Registered first: vitest runs after-hooks in reverse, so the pool goes before its servers.
+const serve = serversClosedAfterEach();
 let server: TestServer | undefined;
 let pool: ConnectionPool | undefined;
 afterEach(async () => {
   await pool?.destroy();
-  await server?.close();
-  server = undefined;
 });
 
 const get = (path = "/", signal?: AbortSignal) => ({
@@ -42,7 +42,7 @@ class RecordingSink implements BodySink {
 
 describe("piped response body", () => {
   it("writes the chunks that arrived before pipe(), then the rest, then ends", async () => {
-    server = await startServer((_req, res) => {
+    server = await serve((_req, res) => {
       res.writeHead(200, { "content-type": "text/event-stream" });
       res.write("data: 1\n\n");
       setTimeout(() => res.end("data: 2\n\n"), 20);
@@ -60,7 +60,7 @@ describe("piped response body", () => {
 
   it("pauses the socket while the sink refuses more and delivers every byte after resume", async () => {
     const block = Buffer.alloc(16 * 1024, "abcdefgh");
-    server = await startServer((_req, res) => {
+    server = await serve((_req, res) => {
       res.writeHead(200, { "content-length": String(block.length * 64) });
       for (let i = 0; i < 64; i++) res.write(block);
       res.end();
@@ -81,7 +81,7 @@ describe("piped response body", () => {
   });
 
   it("fails the sink with AbortError when the request's signal aborts mid-body", async () => {
-    server = await startServer(endlessStream(5));
+    server = await serve(endlessStream(5));
     pool = new ConnectionPool();
     const controller = new AbortController();
     const res = await pool.request(get("/", controller.signal));
@@ -95,7 +95,7 @@ describe("piped response body", () => {
   });
 
   it("calls the sink no more once the body is cancelled", async () => {
-    server = await startServer(endlessStream(2));
+    server = await serve(endlessStream(2));
     pool = new ConnectionPool();
     const res = await pool.request(get());
     const sink = new RecordingSink();
@@ -110,7 +110,7 @@ describe("piped response body", () => {
   });
 
   it("fails the sink when the body broke before it was piped", async () => {
-    server = await startServer((_req, res) => {
+    server = await serve((_req, res) => {
       res.writeHead(200, { "content-length": "100" });
       res.write("data: 1\n\n");
       setTimeout(() => res.destroy(), 5);

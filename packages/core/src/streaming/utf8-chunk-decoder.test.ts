@@ -1,5 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { splitAt } from "../test-support/bytes.js";
 import { Utf8ChunkDecoder } from "./utf8-chunk-decoder.js";
 
 const bytes = (...values: number[]) => Uint8Array.from(values);
@@ -7,19 +8,6 @@ const bytes = (...values: number[]) => Uint8Array.from(values);
 /** Feeds every chunk, then ends: the whole text the decoder produced. */
 const decodeAll = (decoder: Utf8ChunkDecoder, chunks: Uint8Array[]): string =>
   chunks.map((chunk) => decoder.decode(chunk)).join("") + decoder.end();
-
-/** Cuts `whole` at the given offsets (taken modulo its length, sorted). */
-const cut = (whole: Uint8Array, offsets: number[]): Uint8Array[] => {
-  const points = [...new Set(offsets.map((o) => o % (whole.length + 1)))].sort((a, b) => a - b);
-  const chunks: Uint8Array[] = [];
-  let from = 0;
-  for (const at of points) {
-    chunks.push(whole.subarray(from, at));
-    from = at;
-  }
-  chunks.push(whole.subarray(from));
-  return chunks;
-};
 
 describe("Utf8ChunkDecoder", () => {
   it("keeps a character split across two chunks", () => {
@@ -82,10 +70,10 @@ describe("Utf8ChunkDecoder", () => {
           const whole = Uint8Array.from(values);
           const reference = new TextDecoder("utf-8", { ignoreBOM: !stripBOM });
           const expected =
-            cut(whole, offsets)
+            splitAt(whole, offsets)
               .map((chunk) => reference.decode(chunk, { stream: true }))
               .join("") + reference.decode();
-          expect(decodeAll(new Utf8ChunkDecoder(stripBOM), cut(whole, offsets))).toBe(expected);
+          expect(decodeAll(new Utf8ChunkDecoder(stripBOM), splitAt(whole, offsets))).toBe(expected);
         },
       ),
       { numRuns: 2000 },
