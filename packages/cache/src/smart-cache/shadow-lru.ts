@@ -100,6 +100,30 @@ export class ShadowLru {
     }
   }
 
+  /**
+   * Removes the key's hash; true if it was held. The last node takes the freed node's place,
+   * so the nodes stay packed in [0, size) and `touch` keeps allocating at the end.
+   */
+  delete(hash: number): boolean {
+    const h = hash | 0;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    const nodes = this.#nodes;
+    let i = home(h) & mask;
+    for (;;) {
+      const slot = slots[i] as number;
+      if (slot === 0) return false;
+      if (nodes[(slot - 1) * STRIDE + HASH] === h) break;
+      i = (i + 1) & mask;
+    }
+    const node = (slots[i] as number) - 1;
+    this.#unlink(node);
+    this.#removeSlot(h);
+    const last = --this.#size;
+    if (node !== last) this.#relocate(last, node);
+    return true;
+  }
+
   clear(): void {
     this.#slots.fill(0);
     this.#head = NONE;
@@ -128,6 +152,24 @@ export class ShadowLru {
         i = j;
       }
     }
+  }
+
+  /** Moves node `from` (linked, in the table) to the free node `to`. */
+  #relocate(from: number, to: number): void {
+    const nodes = this.#nodes;
+    const h = nodes[from * STRIDE + HASH] as number;
+    const prev = nodes[from * STRIDE + PREV] as number;
+    const next = nodes[from * STRIDE + NEXT] as number;
+    nodes.copyWithin(to * STRIDE, from * STRIDE, from * STRIDE + STRIDE);
+    if (prev === NONE) this.#head = to;
+    else nodes[prev * STRIDE + NEXT] = to;
+    if (next === NONE) this.#tail = to;
+    else nodes[next * STRIDE + PREV] = to;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = home(h) & mask;
+    while ((slots[i] as number) !== from + 1) i = (i + 1) & mask;
+    slots[i] = to + 1;
   }
 
   #unlink(node: number): void {

@@ -79,7 +79,7 @@ describe("ShadowLruAdaptation.prefers (LRU's second opinion on a lost contest)",
     let skipped = 0;
     for (let i = 0; skipped === 0; i++) {
       const hash = hashKey(`u${i}`);
-      if (hash >= HASH_RANGE / 16) skipped = hash;
+      if (hash >= HASH_RANGE / 4) skipped = hash;
     }
     adaptation.record(skipped, false);
     adaptation.record(skipped, false);
@@ -137,10 +137,10 @@ describe("ShadowLruAdaptation after a hot-set shift", () => {
 });
 
 describe("ShadowLruAdaptation sampling (SHARDS)", () => {
-  it("replays every key up to 4,096 entries and a hash-selected share beyond", () => {
-    expect(new ShadowLruAdaptation(new FrequencySketch(4096), 4096, 4096).sampleRate).toBe(1);
+  it("replays every key up to 16,384 entries and a hash-selected share beyond", () => {
+    expect(new ShadowLruAdaptation(new FrequencySketch(16384), 16384, 16384).sampleRate).toBe(1);
     const large = new ShadowLruAdaptation(new FrequencySketch(65536), 65536, 65536);
-    expect(large.sampleRate).toBe(1 / 16);
+    expect(large.sampleRate).toBe(1 / 4);
     expect(large.shadowCapacity).toBe(65536);
   });
 
@@ -151,7 +151,7 @@ describe("ShadowLruAdaptation sampling (SHARDS)", () => {
     const skipped: number[] = [];
     for (let i = 0; sampled.length < 8 || skipped.length < 8; i++) {
       const hash = hashKey(`s${i}`);
-      (hash < HASH_RANGE / 16 ? sampled : skipped).push(hash);
+      (hash < HASH_RANGE / 4 ? sampled : skipped).push(hash);
     }
     // A skipped key's repeat is never a recency win: no credit in the sketch.
     adaptation.record(skipped[0] as number, false);
@@ -160,10 +160,10 @@ describe("ShadowLruAdaptation sampling (SHARDS)", () => {
     adaptation.record(sampled[0] as number, false);
     adaptation.record(sampled[0] as number, false);
     expect(sketch.frequency(sampled[0] as number)).toBe(2);
-    // The epoch is 65536 / 4 lookups; one sampled recency win counts as 16 entries.
+    // The epoch is 65536 / 4 lookups; one sampled recency win counts as 4 entries.
     let change = 0;
     for (let i = 4; i < 65536 / 4; i++) change = adaptation.record(skipped[1] as number, true);
-    expect(change).toBeCloseTo(16 / 65536);
+    expect(change).toBeCloseTo(4 / 65536);
   });
 });
 
