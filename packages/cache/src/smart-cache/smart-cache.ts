@@ -573,7 +573,9 @@ export class SmartCache<V> {
     const prot = this.#protected;
     if (probation.size === 0) return prot;
     const adaptation = this.#adaptation;
-    if (prot.size === 0 || adaptation?.dropped === undefined) return probation;
+    if (prot.size === 0 || adaptation?.dropped === undefined || adaptation.recencyLeads !== true) {
+      return probation;
+    }
     const protHash = (prot.peek(oldestKey(prot) as string, PEEK_STALE) as Entry).hash;
     if (adaptation.dropped(protHash) !== true) return probation;
     const probationHash = (probation.peek(oldestKey(probation) as string, PEEK_STALE) as Entry)

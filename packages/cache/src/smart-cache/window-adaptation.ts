@@ -34,6 +34,8 @@ export interface WindowAdaptation {
    * (false), or cannot tell (undefined: not sampled). Optional.
    */
   dropped?(hash: number): boolean | undefined;
+  /** True while recency is beating frequency on the strategy's per-event evidence. Optional. */
+  readonly recencyLeads?: boolean;
 }
 
 /**
@@ -46,8 +48,14 @@ export interface WindowAdaptation {
  * half the frequency wins (frequency's wins are worth more on most workloads — an admitted
  * hot key keeps paying), times SIGNIFICANT_GAIN when the wins lean one way beyond chance.
  * A burst of evidence moves it as far as the evidence goes; a quiet epoch leaves it alone.
- * A lost admission contest may be overturned by LRU's second opinion (`prefers`). A margin for LRU that persists across epochs is a hot-set shift
+ * A lost admission contest may be overturned by LRU's second opinion (`prefers`). With
+ * `detectShifts`, a margin for LRU that persists across epochs is a hot-set shift
  * (ShiftDetector): the sketch is aged at once and the window jumps (SHIFT_WINDOW_JUMP).
+ *
+ * Between epochs, ARC-style ghost lists (GhostFeedback) react per event: rejected keys that
+ * come back within LRU's reach raise a pressure; while it is high, recency *leads* — the
+ * window grows on each such miss, LRU's opinion decides lost contests, and SmartCache evicts
+ * protected's LRU-dropped tail first. The epoch rule still does all the shrinking.
  *
  * A recency win also credits the key twice more in the frequency sketch: it was
  * re-referenced within `capacity` distinct keys, which the sketch's long memory under-weighs
@@ -154,10 +162,12 @@ export class ShadowLruAdaptation implements WindowAdaptation {
   }
 
   record(hash: number, hit: boolean): number {
+    let grow = 0;
     if (hash < this.#threshold) {
       const lruHit = this.#shadow.touch(hash);
       if (!hit) {
-        this.#ghosts.miss(hash, lruHit);
+        // Ghost evidence moves the window at once, in sampled entries (see GhostFeedback).
+        grow = this.#ghosts.miss(hash, lruHit) / (this.#entries * this.#rate);
         if (lruHit) {
           this.#recencyWins++;
           for (let i = 0; i < RECENCY_CREDIT; i++) this.#sketch.increment(hash);
@@ -166,7 +176,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
         this.#frequencyWins++;
       }
     }
-    if (--this.#epochLeft > 0) return 0;
+    if (--this.#epochLeft > 0) return grow;
     const recency = this.#recencyWins / this.#rate;
     const frequency = this.#frequencyWins / this.#rate;
     let net = recency - SHRINK_WEIGHT * frequency;
@@ -184,7 +194,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     this.#recencyWins = 0;
     this.#frequencyWins = 0;
     this.#epochLeft = this.#epochLength;
-    return net / this.#entries;
+    return grow + net / this.#entries;
   }
 
   /**
