@@ -302,8 +302,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
 
   const lirsRows: Row[] = (quick ? ROWS.filter((r) => r.floor !== undefined) : ROWS)
     .filter((r) => selected(r.trace))
-    .map(
-    ({ trace, size, floor }) => {
+    .map(({ trace, size, floor }) => {
       const row: Row = {
         label: `${trace} @ ${size}`,
         heldOut: false,
@@ -311,8 +310,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       };
       if (floor !== undefined) row.floor = floor;
       return row;
-    },
-  );
+    });
 
   const arcRequests = quick ? ARC_REQUESTS_QUICK : ARC_REQUESTS;
   const arcRows: Row[] = [];
