@@ -146,6 +146,7 @@ export class SmartCache<V> {
               this.#maxEntries,
               options.detectShifts === true,
               options.stepGain,
+              options.ghostFeedback !== false,
             );
     }
     this.#applyWindowFraction(

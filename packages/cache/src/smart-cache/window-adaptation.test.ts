@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FrequencySketch } from "./frequency-sketch.js";
+import { GROW_GAIN, LED_THRESHOLD } from "./ghost-feedback.js";
 import { HASH_RANGE, hashKey } from "./hash-key.js";
 import { HillClimberAdaptation, ShadowLruAdaptation } from "./window-adaptation.js";
 
@@ -84,6 +85,57 @@ describe("ShadowLruAdaptation.prefers (LRU's second opinion on a lost contest)",
     adaptation.record(skipped, false);
     adaptation.record(skipped, false);
     expect(adaptation.prefers(skipped, hashKey("never seen"))).toBe(false);
+  });
+});
+
+describe("ShadowLruAdaptation with ghost lists (recency leads)", () => {
+  /** `count` keys each seen, rejected by admission, and back within LRU's reach. */
+  function rejectedAndBack(adaptation: ShadowLruAdaptation, prefix: string, count: number): number {
+    let change = 0;
+    for (let i = 0; i < count; i++) {
+      const hash = hashKey(`${prefix}${i}`);
+      adaptation.record(hash, false);
+      adaptation.rejected(hash);
+      change += adaptation.record(hash, false);
+    }
+    return change;
+  }
+
+  it("lets LRU's word alone overturn a lost contest while recency leads", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(1024), 1024, 1024);
+    const stale = hashKey("stale");
+    adaptation.record(stale, true);
+    for (let i = 0; i < 1024; i++) adaptation.record(hashKey(`fill${i}`), true);
+    const fresh = hashKey("fresh");
+    adaptation.record(fresh, false); // LRU holds it, seen once
+    expect(adaptation.prefers(fresh, stale)).toBe(false);
+    rejectedAndBack(adaptation, "back", LED_THRESHOLD);
+    expect(adaptation.recencyLeads).toBe(true);
+    expect(adaptation.prefers(fresh, stale)).toBe(true);
+    expect(adaptation.prefers(hashKey("never seen"), stale)).toBe(false);
+  });
+
+  it("grows the window per rejected key that comes back once recency leads, between epochs", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(1024), 1024, 1024);
+    // 2 lookups per key and an epoch of 256 lookups: the first 100 keys end no epoch.
+    const change = rejectedAndBack(adaptation, "k", 100);
+    // Keys LED_THRESHOLD … 99 each grew it by GROW_GAIN entries at once.
+    expect(change).toBeCloseTo(((100 - LED_THRESHOLD + 1) * GROW_GAIN) / 1024);
+  });
+
+  it("tells whether LRU has dropped a key, and nothing about keys it does not sample", () => {
+    const small = new ShadowLruAdaptation(new FrequencySketch(64), 64, 64);
+    const key = hashKey("x");
+    expect(small.dropped(key)).toBe(true);
+    small.record(key, false);
+    expect(small.dropped(key)).toBe(false);
+    const large = new ShadowLruAdaptation(new FrequencySketch(65536), 65536, 65536);
+    let skipped = 0;
+    for (let i = 0; skipped === 0; i++) {
+      const hash = hashKey(`d${i}`);
+      if (hash >= HASH_RANGE / 4) skipped = hash;
+    }
+    expect(large.dropped(skipped)).toBeUndefined();
   });
 });
 

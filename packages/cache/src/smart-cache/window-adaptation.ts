@@ -120,12 +120,14 @@ export class ShadowLruAdaptation implements WindowAdaptation {
 
   readonly #detectShifts: boolean;
   readonly #gain: number;
-  #ghosts!: GhostFeedback;
+  #ghosts: GhostFeedback | undefined;
+  readonly #ghostFeedback: boolean;
 
   /**
    * `entries`: the capacity (a byte-bounded cache starts small and calls `resize`);
    * `detectShifts`: react to a hot-set shift (see ShiftDetector), off by default;
-   * `gain`: the step multiplier of a significant epoch (SIGNIFICANT_GAIN).
+   * `gain`: the step multiplier of a significant epoch (SIGNIFICANT_GAIN);
+   * `ghostFeedback`: keep the ghost lists and act on them (GhostFeedback), on by default.
    */
   constructor(
     sketch: FrequencySketch,
@@ -133,7 +135,9 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     maxEntries: number,
     detectShifts = false,
     gain = SIGNIFICANT_GAIN,
+    ghostFeedback = true,
   ) {
+    this.#ghostFeedback = ghostFeedback;
     this.#sketch = sketch;
     this.#detectShifts = detectShifts;
     this.#gain = gain;
@@ -144,11 +148,11 @@ export class ShadowLruAdaptation implements WindowAdaptation {
   }
 
   rejected(hash: number): void {
-    if (hash < this.#threshold) this.#ghosts.rejected(hash);
+    if (hash < this.#threshold) this.#ghosts?.rejected(hash);
   }
 
   evicted(hash: number): void {
-    if (hash < this.#threshold) this.#ghosts.evicted(hash);
+    if (hash < this.#threshold) this.#ghosts?.evicted(hash);
   }
 
   dropped(hash: number): boolean | undefined {
@@ -158,7 +162,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
 
   /** True while the ghost lists say recency is beating frequency (see GhostFeedback). */
   get recencyLeads(): boolean {
-    return this.#ghosts.recencyLeads;
+    return this.#ghosts?.recencyLeads === true;
   }
 
   record(hash: number, hit: boolean): number {
@@ -167,7 +171,8 @@ export class ShadowLruAdaptation implements WindowAdaptation {
       const lruHit = this.#shadow.touch(hash);
       if (!hit) {
         // Ghost evidence moves the window at once, in sampled entries (see GhostFeedback).
-        grow = this.#ghosts.miss(hash, lruHit) / (this.#entries * this.#rate);
+        const ghosts = this.#ghosts;
+        if (ghosts !== undefined) grow = ghosts.miss(hash, lruHit) / (this.#entries * this.#rate);
         if (lruHit) {
           this.#recencyWins++;
           for (let i = 0; i < RECENCY_CREDIT; i++) this.#sketch.increment(hash);
@@ -220,7 +225,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     const shadow = this.#shadow;
     const candidate = shadow.standing(candidateHash);
     if (candidate === ABSENT || shadow.standing(victimHash) !== ABSENT) return false;
-    return candidate === REUSED || this.#ghosts.recencyLeads;
+    return candidate === REUSED || this.recencyLeads;
   }
 
   /**
@@ -256,7 +261,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     this.#threshold = this.#rate === 1 ? HASH_RANGE : Math.floor(this.#rate * HASH_RANGE);
     const sampled = Math.max(1, Math.round(capacity * this.#rate));
     this.#shadow = new ShadowLru(sampled);
-    this.#ghosts = new GhostFeedback(sampled);
+    this.#ghosts = this.#ghostFeedback ? new GhostFeedback(sampled) : undefined;
     this.#epochLength = Math.max(MIN_EPOCH, Math.round(capacity * EPOCH_SHARE));
   }
 }
