@@ -87,17 +87,9 @@ export class ShadowLru {
    * reference since it entered) or REUSED (re-referenced while held).
    */
   standing(hash: number): Standing {
-    const h = hash | 0;
-    const slots = this.#slots;
-    const mask = this.#mask;
-    let i = home(h) & mask;
-    for (;;) {
-      const slot = slots[i] as number;
-      if (slot === 0) return ABSENT;
-      const at = (slot - 1) * STRIDE;
-      if (this.#nodes[at + HASH] === h) return this.#nodes[at + REUSE] === 1 ? REUSED : HELD;
-      i = (i + 1) & mask;
-    }
+    const node = this.#nodeOf(hash | 0);
+    if (node === NONE) return ABSENT;
+    return this.#nodes[node * STRIDE + REUSE] === 1 ? REUSED : HELD;
   }
 
   /**
@@ -106,17 +98,8 @@ export class ShadowLru {
    */
   delete(hash: number): boolean {
     const h = hash | 0;
-    const slots = this.#slots;
-    const mask = this.#mask;
-    const nodes = this.#nodes;
-    let i = home(h) & mask;
-    for (;;) {
-      const slot = slots[i] as number;
-      if (slot === 0) return false;
-      if (nodes[(slot - 1) * STRIDE + HASH] === h) break;
-      i = (i + 1) & mask;
-    }
-    const node = (slots[i] as number) - 1;
+    const node = this.#nodeOf(h);
+    if (node === NONE) return false;
     this.#unlink(node);
     this.#removeSlot(h);
     const last = --this.#size;
@@ -129,6 +112,19 @@ export class ShadowLru {
     this.#head = NONE;
     this.#tail = NONE;
     this.#size = 0;
+  }
+
+  /** The node holding hash `h`, or NONE. */
+  #nodeOf(h: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = home(h) & mask;
+    for (;;) {
+      const slot = slots[i] as number;
+      if (slot === 0) return NONE;
+      if (this.#nodes[(slot - 1) * STRIDE + HASH] === h) return slot - 1;
+      i = (i + 1) & mask;
+    }
   }
 
   #removeSlot(h: number): void {
