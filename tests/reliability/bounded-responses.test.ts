@@ -61,9 +61,10 @@ function foreverEventStream(res: ServerResponse): void {
   res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream" });
   const message = eventMessage("contentBlockDelta", '{"contentBlockIndex":0,"delta":{"text":"x"}}');
   if (mode === "endless-line") {
-    return forever(res, withDeclaredLength(message, 1024 ** 3), "x".repeat(16 * 1024));
+    forever(res, withDeclaredLength(message, 1024 ** 3), "x".repeat(16 * 1024));
+  } else {
+    forever(res, withDeclaredLength(message, 200 * 1024), "x");
   }
-  return forever(res, withDeclaredLength(message, 200 * 1024), "x");
 }
 
 beforeAll(async () => {

@@ -20,16 +20,18 @@ describe("anthropic bodies of an unexpected shape", () => {
       stop_reason: "end_turn",
       usage: { input_tokens: 1, output_tokens: 1 },
     });
-    const error = await clientAnswering(body, "application/json").generate(ask).catch((e) => e);
+    const error = await clientAnswering(body, "application/json")
+      .generate(ask)
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ provider: "anthropic", where: "response body" });
   });
 
   it("fails a message_start without its message with a ParseError, not a TypeError", async () => {
     const body = 'event: message_start\ndata: {"type":"message_start"}\n\n';
-    const error = await collectStream(
-      clientAnswering(body, "text/event-stream").stream(ask),
-    ).catch((e) => e);
+    const error = await collectStream(clientAnswering(body, "text/event-stream").stream(ask)).catch(
+      (e) => e,
+    );
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ provider: "anthropic", where: "stream event 1" });
   });

@@ -18,7 +18,9 @@ const ask = { messages: [{ role: "user" as const, content: "hi" }] };
 
 describe("gemini bodies of an unexpected shape", () => {
   it("fails a response whose parts are not a list with a ParseError, not a TypeError", async () => {
-    const error = await clientAnswering(BROKEN, "application/json").generate(ask).catch((e) => e);
+    const error = await clientAnswering(BROKEN, "application/json")
+      .generate(ask)
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ provider: "gemini", where: "response body" });
   });

@@ -24,7 +24,9 @@ describe("mistral bodies of an unexpected shape", () => {
         },
       ],
     });
-    const error = await clientAnswering(body, "application/json").generate(ask).catch((e) => e);
+    const error = await clientAnswering(body, "application/json")
+      .generate(ask)
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ provider: "mistral", where: "response body" });
   });

@@ -17,7 +17,9 @@ describe("openai bodies of an unexpected shape", () => {
     const body = JSON.stringify({
       choices: [{ index: 0, message: { role: "assistant", content: 5 }, finish_reason: "stop" }],
     });
-    const error = await clientAnswering(body, "application/json").generate(ask).catch((e) => e);
+    const error = await clientAnswering(body, "application/json")
+      .generate(ask)
+      .catch((e) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ where: "response body .choices[0].message.content" });
   });

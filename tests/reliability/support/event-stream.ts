@@ -31,27 +31,23 @@ export function decodeMessage(frame: Uint8Array): EventStreamMessage {
   return { headers, body: decoded.body };
 }
 
-export function eventMessage(type: string, payload: string): Uint8Array {
+/** A message of `messageType` (`event` or `exception`), named by its type header, valid CRCs. */
+function typedMessage(messageType: "event" | "exception", type: string, payload: string) {
   return encodeMessage({
     headers: {
-      ":event-type": { type: "string", value: type },
+      [`:${messageType}-type`]: { type: "string", value: type },
       ":content-type": { type: "string", value: "application/json" },
-      ":message-type": { type: "string", value: "event" },
+      ":message-type": { type: "string", value: messageType },
     },
     body: fromUtf8(payload),
   });
 }
 
-export function exceptionMessage(type: string, payload: string): Uint8Array {
-  return encodeMessage({
-    headers: {
-      ":exception-type": { type: "string", value: type },
-      ":content-type": { type: "string", value: "application/json" },
-      ":message-type": { type: "string", value: "exception" },
-    },
-    body: fromUtf8(payload),
-  });
-}
+export const eventMessage = (type: string, payload: string): Uint8Array =>
+  typedMessage("event", type, payload);
+
+export const exceptionMessage = (type: string, payload: string): Uint8Array =>
+  typedMessage("exception", type, payload);
 
 /** A whole body cut into its messages by their length prelude (the body must be well formed). */
 export function splitMessages(body: Uint8Array): Uint8Array[] {
