@@ -24,6 +24,7 @@ import {
   type ToolDefinition,
   type Transport,
   unsupportedSettings,
+  wireShapeError,
   withFinishWarnings,
 } from "@llm/core";
 import {
@@ -137,7 +138,12 @@ export class AnthropicChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    const response = parseMessage(result.value, result.headers, body.model, usesJsonTool(request));
+    let response: ChatResponse;
+    try {
+      response = parseMessage(result.value, result.headers, body.model, usesJsonTool(request));
+    } catch (error) {
+      throw wireShapeError(error, PROVIDER, "response body");
+    }
     const warnings = warningsFor(request);
     if (warnings.length > 0) response.warnings = warnings;
     return response;

@@ -23,6 +23,7 @@ import {
   type ToolDefinition,
   type Transport,
   unsupportedSettings,
+  wireShapeError,
   withFinishWarnings,
 } from "@llm/core";
 import {
@@ -142,12 +143,17 @@ export class BedrockChatClient implements LLMClient {
     const { modelId, body } = this.buildRequestBody(request);
     const send = this.#send(modelId, "converse", body, this.#config.headers);
     const result = await callJSON(this.#config.transport, send, options);
-    const response = parseConverseResponse(
-      result.value,
-      result.headers,
-      modelId,
-      usesJsonTool(request),
-    );
+    let response: ChatResponse;
+    try {
+      response = parseConverseResponse(
+        result.value,
+        result.headers,
+        modelId,
+        usesJsonTool(request),
+      );
+    } catch (error) {
+      throw wireShapeError(error, PROVIDER, "response body");
+    }
     const warnings = warningsFor(request);
     if (warnings.length > 0) response.warnings = warnings;
     return response;

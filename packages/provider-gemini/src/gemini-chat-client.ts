@@ -16,6 +16,7 @@ import {
   type SendOptions,
   type StreamEvent,
   type Transport,
+  wireShapeError,
 } from "@llm/core";
 import { convertToGeminiMessages } from "./convert-to-gemini-messages.js";
 import { convertToGeminiSchema } from "./convert-to-gemini-schema.js";
@@ -157,10 +158,14 @@ export class GeminiChatClient implements LLMClient {
     );
     // A 200 that carries only `{ "error": … }` (seen behind proxies) is still a failure.
     if (isGeminiErrorBody(result.value)) throw mapGeminiStreamError(result.value, result.headers);
-    return toChatResponse(asGeminiResponse(result.value, "response body"), {
-      model,
-      requestId: result.headers["x-request-id"],
-    });
+    try {
+      return toChatResponse(asGeminiResponse(result.value, "response body"), {
+        model,
+        requestId: result.headers["x-request-id"],
+      });
+    } catch (error) {
+      throw wireShapeError(error, "gemini", "response body");
+    }
   }
 
   stream(

@@ -26,6 +26,7 @@ import {
   type ToolDefinition,
   type Transport,
   unsupportedSettings,
+  wireShapeError,
   withFinishWarnings,
 } from "@llm/core";
 import { convertMistralUsage } from "./convert-mistral-usage.js";
@@ -135,7 +136,12 @@ export class MistralChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    const response = parseResponse(result.value, result.headers, body.model);
+    let response: ChatResponse;
+    try {
+      response = parseResponse(result.value, result.headers, body.model);
+    } catch (error) {
+      throw wireShapeError(error, this.provider, "response body");
+    }
     const warnings = warningsFor(request);
     if (warnings.length > 0) response.warnings = warnings;
     return response;

@@ -11,6 +11,7 @@ import {
   isRecord,
   type JsonValue,
   type LLMClient,
+  ParseError,
   providerCacheScope,
   type RequestDefaults,
   type ResponseLimits,
@@ -19,6 +20,7 @@ import {
   type StreamEvent,
   type ToolCall,
   type Transport,
+  wireShapeError,
   withFinishWarnings,
 } from "@llm/core";
 import { convertOllamaToolCall } from "./convert-ollama-tool-call.js";
@@ -142,11 +144,16 @@ export class OllamaChatClient implements LLMClient {
     // Ollama can answer 200 with an error body (e.g. a model that fails to load).
     if (isOllamaErrorBody(value))
       throw mapOllamaStreamError(value.error, result.headers, body.model);
-    const response = toChatResponse(
-      asOllamaResponse(value, "response body"),
-      body.model,
-      result.headers,
-    );
+    let response: ChatResponse;
+    try {
+      response = toChatResponse(
+        asOllamaResponse(value, "response body"),
+        body.model,
+        result.headers,
+      );
+    } catch (error) {
+      throw wireShapeError(error, "ollama", "response body");
+    }
     const warnings = warningsFor(request);
     if (warnings.length > 0) response.warnings = warnings;
     return response;
@@ -205,6 +212,12 @@ function toChatResponse(
 ): ChatResponse {
   const message = value.message;
   const text = message?.content ?? "";
+  if (typeof text !== "string") {
+    throw new ParseError("ollama returned message content that is not text", {
+      where: "response body .message.content",
+      provider: "ollama",
+    });
+  }
   const reasoning = message?.thinking ?? "";
   const toolCalls: ToolCall[] = message?.tool_calls
     ? message.tool_calls.map(convertOllamaToolCall)

@@ -27,6 +27,7 @@ import {
   type ToolDefinition,
   type Transport,
   unsupportedSettings,
+  wireShapeError,
   withFinishWarnings,
 } from "@llm/core";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
@@ -159,7 +160,12 @@ export class OpenAIChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    const response = this.#parseResponse(result.value, result.headers, body.model);
+    let response: ChatResponse;
+    try {
+      response = this.#parseResponse(result.value, result.headers, body.model);
+    } catch (error) {
+      throw wireShapeError(error, this.provider, "response body");
+    }
     const warnings = warningsFor(request);
     if (warnings.length > 0) response.warnings = warnings;
     return response;
@@ -212,6 +218,12 @@ export class OpenAIChatClient implements LLMClient {
     const reasoning = message.reasoning_content ?? message.reasoning;
     if (reasoning) content.push({ type: "reasoning", text: reasoning });
     const text = message.content ?? "";
+    if (typeof text !== "string") {
+      throw new ParseError(`${this.provider} returned message content that is not text`, {
+        where: "response body .choices[0].message.content",
+        provider: this.provider,
+      });
+    }
     if (text) content.push({ type: "text", text });
     const toolCalls: ToolCall[] = [];
     const wireCalls = message.tool_calls;

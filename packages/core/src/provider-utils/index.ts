@@ -37,3 +37,4 @@ export {
   sendStream,
 } from "./send.js";
 export { combineSignals, type LinkedSignal, linkSignals } from "./signals.js";
+export { wireShapeError } from "./wire-shape-error.js";
