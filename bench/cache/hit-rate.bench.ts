@@ -258,7 +258,10 @@ function measure(
 }
 
 /** (policy − LRU) ÷ (OPT − LRU) for one row; SmartCache's unless another policy is named. */
-export function gapClosed(row: Cell6, policy: "ours" | "sieve" | "s3fifo" | "fixed" = "ours"): number {
+export function gapClosed(
+  row: Cell6,
+  policy: "ours" | "sieve" | "s3fifo" | "fixed" = "ours",
+): number {
   return row.opt - row.lru < 1e-9 ? 1 : (row[policy] - row.lru) / (row.opt - row.lru);
 }
 
