@@ -36,8 +36,10 @@ export class NodeSha256 {
   }
 }
 
-/** Strings as UTF-8 (smithy's own `toUint8Array`); bytes without a copy. */
-function toView(data: Bytes): string | ArrayBufferView {
-  if (typeof data === "string" || ArrayBuffer.isView(data)) return data;
+/** Strings as they are (hashed as UTF-8, as smithy's `toUint8Array` does); bytes as a view, not a copy. */
+function toView(data: Bytes): string | Uint8Array {
+  if (typeof data === "string") return data;
+  if (ArrayBuffer.isView(data))
+    return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
   return new Uint8Array(data);
 }
