@@ -72,6 +72,14 @@ describe("sentinelConnectionOptions", () => {
     }
   });
 
+  it("says TLS sentinels (rediss://) are not supported yet, without echoing the address", () => {
+    const attempt = () =>
+      sentinelConnectionOptions({ name: "m", sentinels: ["rediss://:hunter2@tls-host:26379"] });
+    expect(attempt).toThrow(ConfigError);
+    expect(attempt).toThrow(/TLS sentinels \(rediss:\/\/\) are not supported yet/);
+    expect(attempt).not.toThrow(/hunter2/);
+  });
+
   it("rejects a non-redis address by its index without echoing it (it may hold a password)", () => {
     for (const address of ["http://user:hunter2@host:1", "redis://:hunter2@", "::::"]) {
       try {
