@@ -17,10 +17,10 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import type { LLMClient, ProviderDefinition } from "@llm/core";
 import { ConnectionPool } from "@llm/pool";
 import { provider as bedrock } from "@llm/provider-bedrock";
+import { interleaved, slice } from "./providers.bench.ts";
 
 const [mode = "generate", secondsArg = "5"] = process.argv.slice(2);
 const here = dirname(fileURLToPath(import.meta.url));
-const gc = (globalThis as { gc?: () => void }).gc;
 const request = { messages: [{ role: "user" as const, content: "Say something about foxes." }] };
 
 const child: ChildProcess = fork(join(here, "provider-server.ts"), ["bedrock"], {
@@ -34,15 +34,19 @@ const baseURL = await new Promise<string>((resolve) => {
   );
 });
 const pool = new ConnectionPool({ connections: 4 });
+/** Every call is SigV4-signed, as in providers.bench.ts. */
+const bedrockSettings: Record<string, string> = {
+  region: "us-east-1",
+  accessKeyId: "AKIDBENCH",
+  secretAccessKey: "bench-secret",
+};
 const create = (definition: ProviderDefinition): LLMClient =>
   definition.create({
     model: "anthropic.claude-3-5-haiku-20241022-v1:0",
     baseURL,
     transport: pool,
     env: {},
-    region: "us-east-1",
-    accessKeyId: "AKIDBENCH",
-    secretAccessKey: "bench-secret",
+    ...bedrockSettings,
   });
 const call = (client: LLMClient) =>
   mode === "stream"
@@ -52,19 +56,6 @@ const call = (client: LLMClient) =>
         }
       }
     : () => client.generate(request);
-
-async function slice(op: () => Promise<unknown>, ms: number): Promise<number> {
-  gc?.();
-  const start = process.cpuUsage();
-  const until = performance.now() + ms;
-  let n = 0;
-  while (performance.now() < until) {
-    await op();
-    n++;
-  }
-  const used = process.cpuUsage(start);
-  return (used.user + used.system) / n;
-}
 
 const seconds = Number(secondsArg);
 const other = process.env.BEDROCK_AB;
@@ -76,20 +67,15 @@ if (other === undefined) {
   const { provider: before } = (await import(pathToFileURL(join(other, "index.ts")).href)) as {
     provider: ProviderDefinition;
   };
-  const ops = { before: call(create(before)), after: call(create(bedrock)) };
-  const names = Object.keys(ops) as (keyof typeof ops)[];
-  for (const name of names) for (let i = 0; i < 300; i++) await ops[name]();
-  const samples: Record<string, number[]> = { before: [], after: [] };
   const slices = Math.max(4, Math.round((seconds * 1000) / 250));
-  for (let s = 0; s < slices; s++) {
-    for (let i = 0; i < names.length; i++) {
-      const name = names[(s + i) % names.length]!;
-      samples[name]!.push(await slice(ops[name], 250));
-    }
-  }
-  const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor(v.length / 2)]!;
+  const cpu = await interleaved(
+    { before: call(create(before)), after: call(create(bedrock)) },
+    slices,
+    250,
+    300,
+  );
   console.log(
-    `${mode}: before ${median(samples.before!).toFixed(1)} µs, after ${median(samples.after!).toFixed(1)} µs CPU per call (median of ${slices} slices each)`,
+    `${mode}: before ${cpu.before?.toFixed(1)} µs, after ${cpu.after?.toFixed(1)} µs CPU per call (median of ${slices} slices each)`,
   );
 }
 await pool.close();

@@ -70,16 +70,10 @@ describe("a Redis Sentinel deployment", () => {
   });
 
   it("says that TLS sentinels (rediss://) are not supported yet, naming the entry", async () => {
+    const sentinels = ["redis://a:26379", "rediss://:tls-pw@b:26379"];
     const attempt = loadConfig({
       env: {},
-      overrides: {
-        rateLimits: {
-          store: {
-            type: "redis",
-            sentinel: { name: "m", sentinels: ["redis://a:26379", "rediss://:tls-pw@b:26379"] },
-          },
-        },
-      },
+      overrides: { rateLimits: { store: { type: "redis", sentinel: { name: "m", sentinels } } } },
     });
     await expect(attempt).rejects.toThrow(
       /rateLimits\.store\.sentinel\.sentinels\.1.*TLS sentinels \(rediss:\/\/\) are not supported yet/s,
