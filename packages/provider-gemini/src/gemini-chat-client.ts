@@ -7,7 +7,6 @@ import {
   driveStream,
   isRecord,
   type JsonValue,
-  joinURL,
   type LLMClient,
   providerCacheScope,
   type RequestDefaults,
@@ -26,8 +25,8 @@ import {
   type GeminiRequestBody,
   isGeminiErrorBody,
 } from "./gemini-api.js";
-import { geminiModelPath } from "./gemini-connection.js";
 import { mapGeminiError, mapGeminiStreamError } from "./gemini-error.js";
+import { GeminiModelURLs } from "./gemini-model-urls.js";
 import { toChatResponse } from "./gemini-response.js";
 import { GeminiStreamEvents } from "./gemini-stream-events.js";
 import { prepareGeminiTools } from "./prepare-gemini-tools.js";
@@ -76,9 +75,11 @@ export class GeminiChatClient implements LLMClient {
   /** Who answers (endpoint, account headers, defaults), for response caches; no secret in it. */
   readonly cacheScope: CacheScope;
   readonly #config: GeminiChatClientConfig;
+  readonly #urls: GeminiModelURLs;
 
   constructor(config: GeminiChatClientConfig) {
     this.#config = config;
+    this.#urls = new GeminiModelURLs(config.baseURL);
     this.cacheScope = providerCacheScope({
       provider: this.provider,
       baseURL: config.baseURL,
@@ -153,7 +154,7 @@ export class GeminiChatClient implements LLMClient {
     const body = this.buildRequestBody(request);
     const result = await callJSON(
       this.#config.transport,
-      this.#send(this.#modelURL(model, ":generateContent"), body),
+      this.#send(this.#urls.url(model, ":generateContent"), body),
       options,
     );
     // A 200 that carries only `{ "error": … }` (seen behind proxies) is still a failure.
@@ -176,14 +177,10 @@ export class GeminiChatClient implements LLMClient {
       const model = this.modelOf(request);
       const body = this.buildRequestBody(request);
       return {
-        send: this.#send(this.#modelURL(model, ":streamGenerateContent?alt=sse"), body),
+        send: this.#send(this.#urls.url(model, ":streamGenerateContent?alt=sse"), body),
         open: (headers) => new GeminiStreamEvents(model, headers),
       };
     });
-  }
-
-  #modelURL(model: string, method: string): string {
-    return joinURL(this.#config.baseURL, `${geminiModelPath(model)}${method}`);
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
