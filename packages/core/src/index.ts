@@ -60,6 +60,16 @@ export {
 } from "./response.js";
 export { asksForVariety, leavesTemperatureUnset, replaysIdentically } from "./sampling.js";
 export { isSecret, revealSecret, Secret } from "./secret.js";
+export {
+  chatResponseProblem,
+  describeValue,
+  embeddingResponseProblem,
+  kindOf,
+  ShapeChecker,
+  type ShapeLimits,
+  type ShapeProblem,
+  streamEventProblem,
+} from "./shape/index.js";
 export { isSecretURL, revealURL, SecretURL } from "./secret-url.js";
 export type {
   ErrorEvent,

@@ -24,6 +24,12 @@ export {
   readRequestDefaults,
 } from "./request-defaults.js";
 export { requireModel } from "./require-model.js";
+export {
+  readCount,
+  readNullableString,
+  readOptionalString,
+  readString,
+} from "./read-wire-field.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { type SafeParseResult, safeParseJSON } from "./safe-parse-json.js";
 export {
