@@ -1,4 +1,10 @@
-import { isLLMError, type LLMClient } from "@llm/core";
+import {
+  chatResponseProblem,
+  isLLMError,
+  type LLMClient,
+  type StreamEvent,
+  streamEventProblem,
+} from "@llm/core";
 import { ConnectionPool } from "@llm/pool";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -104,7 +110,7 @@ describe.each(PROVIDERS)("the %s provider fed damaged bodies", (provider) => {
     await server?.close();
   });
 
-  it("answers a generate call or throws an LLMError, never anything else and never hangs", async () => {
+  it("answers a valid ChatResponse or throws an LLMError, never anything else and never hangs", async () => {
     const seen = { ok: 0, failed: 0 };
     await fc.assert(
       fc.asyncProperty(status, jsonBody(sample), cutsArb, async (code, body, cuts) => {
@@ -115,7 +121,8 @@ describe.each(PROVIDERS)("the %s provider fed damaged bodies", (provider) => {
         };
         const error = await outcome(
           client.generate({ messages: [{ role: "user", content: "hi" }] }).then((r) => {
-            expect(typeof r.text).toBe("string");
+            // A value of the wrong type never reaches the caller: the answer is a valid ChatResponse.
+            expect(chatResponseProblem(r)).toBeUndefined();
           }),
         );
         if (error !== undefined) expect(isLLMError(error), String(error)).toBe(true);
@@ -128,7 +135,7 @@ describe.each(PROVIDERS)("the %s provider fed damaged bodies", (provider) => {
     expect(seen.failed).toBeGreaterThan(0);
   });
 
-  it("streams to a finish or throws an LLMError, never anything else and never hangs", async () => {
+  it("streams valid events to a finish or throws an LLMError, never anything else and never hangs", async () => {
     const seen = { ok: 0, failed: 0 };
     await fc.assert(
       fc.asyncProperty(status, streamBody(sample.stream), cutsArb, async (code, body, cuts) => {
@@ -139,11 +146,18 @@ describe.each(PROVIDERS)("the %s provider fed damaged bodies", (provider) => {
         };
         const error = await outcome(
           (async () => {
+            const types: StreamEvent["type"][] = [];
             for await (const event of client.stream({
               messages: [{ role: "user", content: "hi" }],
             })) {
-              expect(typeof event.type).toBe("string");
+              // Every event is a valid StreamEvent, checked as it arrives.
+              expect(streamEventProblem(event)).toBeUndefined();
+              types.push(event.type);
             }
+            // A stream that ends without throwing is whole: one start first, one finish last.
+            expect(types[0]).toBe("start");
+            expect(types.lastIndexOf("start")).toBe(0);
+            expect(types.indexOf("finish")).toBe(types.length - 1);
           })(),
         );
         if (error !== undefined) expect(isLLMError(error), String(error)).toBe(true);

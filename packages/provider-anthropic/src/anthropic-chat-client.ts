@@ -15,7 +15,10 @@ import {
   providerCacheScope,
   type ResponseFormat,
   type ResponseLimits,
+  readNullableString,
+  readOptionalString,
   readRateLimitHeaders,
+  readString,
   requireModel,
   type SendOptions,
   type StreamEvent,
@@ -248,42 +251,46 @@ export function parseMessage(
     const block = blocks[i] as AnthropicMessage["content"][number];
     switch (block.type) {
       case "text": {
-        const t = (block as { text: string }).text;
+        const t = readString((block as { text?: unknown }).text, PROVIDER, "content[].text");
         text += t;
         content.push({ type: "text", text: t });
         break;
       }
       case "thinking": {
-        const b = block as { thinking: string; signature?: string };
-        reasoning += b.thinking;
+        const b = block as { thinking?: unknown; signature?: unknown };
+        const thinking = readString(b.thinking, PROVIDER, "content[].thinking");
+        const signature = readNullableString(b.signature, PROVIDER, "content[].signature");
+        reasoning += thinking;
         content.push(
-          b.signature === undefined
-            ? { type: "reasoning", text: b.thinking }
-            : { type: "reasoning", text: b.thinking, signature: b.signature },
+          signature === undefined
+            ? { type: "reasoning", text: thinking }
+            : { type: "reasoning", text: thinking, signature },
         );
         break;
       }
       case "tool_use": {
-        const b = block as { id: string; name: string; input?: unknown };
+        const b = block as { id?: unknown; name?: unknown; input?: unknown };
+        const id = readString(b.id, PROVIDER, "content[].id");
+        const name = readString(b.name, PROVIDER, "content[].name");
         const input = (b.input ?? {}) as JsonValue;
-        if (jsonTool && b.name === JSON_TOOL_NAME) {
+        if (jsonTool && name === JSON_TOOL_NAME) {
           const json = JSON.stringify(input);
           text += json;
           content.push({ type: "text", text: json });
           break;
         }
-        toolCalls.push({ id: b.id, name: b.name, input });
-        content.push({ type: "tool-call", toolCallId: b.id, toolName: b.name, input });
+        toolCalls.push({ id, name, input });
+        content.push({ type: "tool-call", toolCallId: id, toolName: name, input });
         break;
       }
       default:
         break; // redacted_thinking, server tools: not part of the neutral response
     }
   }
-  const raw = value.stop_reason ?? undefined;
+  const raw = readOptionalString(value.stop_reason);
   const response: ChatResponse = {
-    id: value.id ?? generateId("msg"),
-    model: value.model ?? model,
+    id: readOptionalString(value.id) ?? generateId("msg"),
+    model: readOptionalString(value.model) ?? model,
     provider: PROVIDER,
     text,
     content,

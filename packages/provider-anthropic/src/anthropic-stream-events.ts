@@ -3,7 +3,11 @@ import {
   type JsonValue,
   NetworkError,
   ParseError,
+  readCount,
+  readNullableString,
+  readOptionalString,
   readRateLimitHeaders,
+  readString,
   type StreamEvent,
   wireShapeError,
 } from "@llm/core";
@@ -79,7 +83,7 @@ export class AnthropicStreamEvents {
     const event = this.#parse(data);
     switch (event.type) {
       case "message_start":
-        this.#messageStart(event.message.id ?? generateId("msg"), event, out);
+        this.#messageStart(readOptionalString(event.message.id) ?? generateId("msg"), event, out);
         break;
       case "content_block_start":
         this.#blockStart(event, out);
@@ -88,7 +92,7 @@ export class AnthropicStreamEvents {
         this.#blockDelta(event, out);
         break;
       case "content_block_stop": {
-        const state = this.#blocks[event.index];
+        const state = this.#blocks[blockIndex(event.index)];
         if (state === undefined) break;
         if (state.kind === "json" && state.args === "" && isNonEmptyObject(state.initialInput)) {
           // The whole input came in content_block_start: it is the answer.
@@ -104,7 +108,7 @@ export class AnthropicStreamEvents {
       }
       case "message_delta":
         this.#requireStarted();
-        if (event.delta.stop_reason) this.#rawFinish = event.delta.stop_reason;
+        this.#rawFinish = readOptionalString(event.delta.stop_reason) || this.#rawFinish;
         this.#usage = mergeAnthropicUsage(this.#usage, event.usage);
         break;
       case "message_stop":
@@ -159,7 +163,7 @@ export class AnthropicStreamEvents {
     const start: StreamEvent = {
       type: "start",
       id,
-      model: event.message.model ?? this.#model,
+      model: readOptionalString(event.message.model) ?? this.#model,
       provider: PROVIDER,
       origin: { type: "upstream" },
     };
@@ -186,28 +190,36 @@ export class AnthropicStreamEvents {
     };
     if (block.type === "text") {
       state.kind = "text";
-      const text = (block as { text?: string }).text;
+      const text = readNullableString(
+        (block as { text?: unknown }).text,
+        PROVIDER,
+        "content_block.text",
+      );
       if (text) out.push({ type: "text-delta", delta: text });
     } else if (block.type === "thinking") {
       state.kind = "thinking";
-      const thinking = (block as { thinking?: string }).thinking;
+      const thinking = readNullableString(
+        (block as { thinking?: unknown }).thinking,
+        PROVIDER,
+        "content_block.thinking",
+      );
       if (thinking) out.push({ type: "reasoning-delta", delta: thinking });
     } else if (block.type === "tool_use") {
-      const tool = block as { id: string; name: string; input?: unknown };
-      state.kind = this.#jsonTool && tool.name === JSON_TOOL_NAME ? "json" : "tool";
-      state.id = tool.id;
-      state.name = tool.name;
+      const tool = block as { id?: unknown; name?: unknown; input?: unknown };
+      state.id = readString(tool.id, PROVIDER, "content_block.id");
+      state.name = readString(tool.name, PROVIDER, "content_block.name");
+      state.kind = this.#jsonTool && state.name === JSON_TOOL_NAME ? "json" : "tool";
       state.initialInput = tool.input;
       if (state.kind === "tool") state.toolIndex = this.#toolCount++;
     }
-    this.#blocks[event.index] = state;
+    this.#blocks[blockIndex(event.index)] = state;
   }
 
   #blockDelta(
     event: Extract<AnthropicStreamEvent, { type: "content_block_delta" }>,
     out: StreamEvent[],
   ): void {
-    const state = this.#blocks[event.index];
+    const state = this.#blocks[blockIndex(event.index)];
     if (state === undefined) {
       throw new ParseError(
         `${PROVIDER} sent a delta for content block ${event.index} before it started`,
@@ -220,12 +232,16 @@ export class AnthropicStreamEvents {
     const delta = event.delta;
     switch (delta.type) {
       case "text_delta": {
-        const text = (delta as { text: string }).text;
+        const text = readNullableString((delta as { text?: unknown }).text, PROVIDER, "delta.text");
         if (text) out.push({ type: "text-delta", delta: text });
         break;
       }
       case "thinking_delta": {
-        const thinking = (delta as { thinking: string }).thinking;
+        const thinking = readNullableString(
+          (delta as { thinking?: unknown }).thinking,
+          PROVIDER,
+          "delta.thinking",
+        );
         if (thinking) out.push({ type: "reasoning-delta", delta: thinking });
         break;
       }
@@ -233,11 +249,19 @@ export class AnthropicStreamEvents {
         out.push({
           type: "reasoning-delta",
           delta: "",
-          signature: (delta as { signature: string }).signature,
+          signature: readString(
+            (delta as { signature?: unknown }).signature,
+            PROVIDER,
+            "delta.signature",
+          ),
         });
         break;
       case "input_json_delta": {
-        const part = (delta as { partial_json: string }).partial_json;
+        const part = readNullableString(
+          (delta as { partial_json?: unknown }).partial_json,
+          PROVIDER,
+          "delta.partial_json",
+        );
         if (!part) break;
         state.args += part;
         if (state.kind === "json") out.push({ type: "text-delta", delta: part });
@@ -301,6 +325,22 @@ function toolInput(state: StreamingBlock): JsonValue {
   } catch {
     return state.args;
   }
+}
+
+/** Content blocks one message may hold: a real answer has a handful; an index past this is a damaged body. */
+const MAX_BLOCKS = 1_000;
+
+/** A content block's `index`: a count below `MAX_BLOCKS` (it indexes an array), else a `ParseError`. */
+function blockIndex(index: unknown): number {
+  const at = readCount(index);
+  if (at !== undefined && at < MAX_BLOCKS) return at;
+  throw new ParseError(
+    `${PROVIDER} sent a content block index that is not a count below ${MAX_BLOCKS}`,
+    {
+      where: "index",
+      provider: PROVIDER,
+    },
+  );
 }
 
 function isNonEmptyObject(value: unknown): boolean {

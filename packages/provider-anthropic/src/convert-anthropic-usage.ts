@@ -1,4 +1,4 @@
-import type { Usage } from "@llm/core";
+import { readCount, type Usage } from "@llm/core";
 import type { AnthropicUsage } from "./anthropic-api.js";
 
 /**
@@ -10,12 +10,15 @@ import type { AnthropicUsage } from "./anthropic-api.js";
  */
 export function convertAnthropicUsage(usage: AnthropicUsage | null | undefined): Usage {
   if (!usage) return { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
-  const cacheRead = usage.cache_read_input_tokens;
+  // A count that is not a non-negative integer ("12", -1) is read as absent.
+  const cacheRead = readCount(usage.cache_read_input_tokens);
   const inputTokens =
-    (usage.input_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (cacheRead ?? 0);
-  const outputTokens = usage.output_tokens ?? 0;
+    (readCount(usage.input_tokens) ?? 0) +
+    (readCount(usage.cache_creation_input_tokens) ?? 0) +
+    (cacheRead ?? 0);
+  const outputTokens = readCount(usage.output_tokens) ?? 0;
   const out: Usage = { inputTokens, outputTokens, totalTokens: inputTokens + outputTokens };
-  if (typeof cacheRead === "number") out.cachedInputTokens = cacheRead;
+  if (cacheRead !== undefined) out.cachedInputTokens = cacheRead;
   return out;
 }
 

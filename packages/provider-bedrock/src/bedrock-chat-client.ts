@@ -8,6 +8,8 @@ import {
   callJSON,
   driveStream,
   generateId,
+  readNullableString,
+  readOptionalString,
   type JsonObject,
   type JsonValue,
   joinURL,
@@ -250,6 +252,10 @@ function convertToolChoice(choice: Exclude<ToolChoice, "none">): BedrockToolChoi
 }
 
 /** A whole Converse answer → `ChatResponse`. */
+const REASONING_TEXT_PATH = "output.message.content[].reasoningContent.reasoningText.text";
+const REASONING_SIGNATURE_PATH =
+  "output.message.content[].reasoningContent.reasoningText.signature";
+
 export function parseConverseResponse(
   value: unknown,
   headers: Record<string, string>,
@@ -267,34 +273,39 @@ export function parseConverseResponse(
   let text = "";
   let reasoning = "";
   for (const block of value.output.message.content) {
-    if (typeof block?.text === "string") {
-      text += block.text;
-      content.push({ type: "text", text: block.text });
+    const blockText = readNullableString(block?.text, PROVIDER, "output.message.content[].text");
+    if (blockText !== undefined) {
+      text += blockText;
+      content.push({ type: "text", text: blockText });
     } else if (block?.toolUse !== undefined) {
       const use = block.toolUse;
       const input: JsonValue = use.input ?? {};
-      const name = use.name ?? "";
+      const name =
+        readNullableString(use.name, PROVIDER, "output.message.content[].toolUse.name") ?? "";
       if (jsonTool && name === JSON_TOOL_NAME) {
         const json = JSON.stringify(input);
         text += json;
         content.push({ type: "text", text: json });
         continue;
       }
-      const id = use.toolUseId ?? generateId("tooluse");
+      const id =
+        readNullableString(use.toolUseId, PROVIDER, "output.message.content[].toolUse.toolUseId") ??
+        generateId("tooluse");
       toolCalls.push({ id, name, input });
       content.push({ type: "tool-call", toolCallId: id, toolName: name, input });
     } else if (block?.reasoningContent?.reasoningText !== undefined) {
       const r = block.reasoningContent.reasoningText;
-      const t = r.text ?? "";
+      const t = readNullableString(r.text, PROVIDER, REASONING_TEXT_PATH) ?? "";
+      const signature = readNullableString(r.signature, PROVIDER, REASONING_SIGNATURE_PATH);
       reasoning += t;
       content.push(
-        r.signature === undefined
+        signature === undefined
           ? { type: "reasoning", text: t }
-          : { type: "reasoning", text: t, signature: r.signature },
+          : { type: "reasoning", text: t, signature },
       );
     }
   }
-  const raw = value.stopReason;
+  const raw = readOptionalString(value.stopReason);
   const requestId = headers["x-amzn-requestid"];
   const response: ChatResponse = {
     // Converse has no message id: the request id names the answer.

@@ -4,6 +4,7 @@ import {
   NetworkError,
   ParseError,
   parseToolArguments,
+  readNullableString,
   type StreamEvent,
   type StreamHandler,
   wireShapeError,
@@ -154,12 +155,14 @@ export class BedrockStreamEvents implements StreamHandler<BedrockEventFrame> {
     this.#requireStarted();
     const toolUse = event.start?.toolUse;
     if (toolUse === undefined) return;
-    const name = toolUse.name ?? "";
+    const name = readNullableString(toolUse.name, PROVIDER, "start.toolUse.name") ?? "";
     const kind = this.#jsonTool && name === JSON_TOOL_NAME ? "json" : "tool";
     const tool: ToolBlock = {
       kind,
       toolIndex: kind === "tool" ? this.#toolCount++ : -1,
-      id: toolUse.toolUseId ?? generateId("tooluse"),
+      id:
+        readNullableString(toolUse.toolUseId, PROVIDER, "start.toolUse.toolUseId") ??
+        generateId("tooluse"),
       name,
       args: "",
     };
@@ -170,20 +173,29 @@ export class BedrockStreamEvents implements StreamHandler<BedrockEventFrame> {
     this.#requireStarted();
     const delta = event.delta;
     if (delta === undefined) return;
-    if (typeof delta.text === "string") {
-      if (delta.text !== "") out.push({ type: "text-delta", delta: delta.text });
+    const text = readNullableString(delta.text, PROVIDER, "delta.text");
+    if (text !== undefined) {
+      if (text !== "") out.push({ type: "text-delta", delta: text });
       return;
     }
     const reasoning = delta.reasoningContent;
     if (reasoning !== undefined) {
-      if (typeof reasoning.text === "string" && reasoning.text !== "")
-        out.push({ type: "reasoning-delta", delta: reasoning.text });
-      if (typeof reasoning.signature === "string")
-        out.push({ type: "reasoning-delta", delta: "", signature: reasoning.signature });
+      const reasoningText = readNullableString(
+        reasoning.text,
+        PROVIDER,
+        "delta.reasoningContent.text",
+      );
+      if (reasoningText) out.push({ type: "reasoning-delta", delta: reasoningText });
+      const signature = readNullableString(
+        reasoning.signature,
+        PROVIDER,
+        "delta.reasoningContent.signature",
+      );
+      if (signature !== undefined) out.push({ type: "reasoning-delta", delta: "", signature });
       return;
     }
-    const input = delta.toolUse?.input;
-    if (typeof input !== "string" || input === "") return;
+    const input = readNullableString(delta.toolUse?.input, PROVIDER, "delta.toolUse.input");
+    if (input === undefined || input === "") return;
     const tool = this.#tools.get(event.contentBlockIndex ?? 0);
     if (tool === undefined) {
       throw new ParseError(

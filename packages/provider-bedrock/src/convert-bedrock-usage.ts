@@ -1,4 +1,4 @@
-import type { Usage } from "@llm/core";
+import { readCount, type Usage } from "@llm/core";
 import type { BedrockUsage } from "./bedrock-api.js";
 
 /**
@@ -6,18 +6,19 @@ import type { BedrockUsage } from "./bedrock-api.js";
  * and writes (as Anthropic's does), so our `inputTokens` adds them back: it
  * counts every prompt token, and `cachedInputTokens` says how many were reads.
  * `totalTokens` is that input plus the output, as for every provider (Bedrock's
- * own `totalTokens` counts the same tokens).
+ * own `totalTokens` counts the same tokens). A count that is not a
+ * non-negative integer ("12", -1) is read as absent.
  */
 export function convertBedrockUsage(usage: BedrockUsage | undefined): Usage {
-  const read = usage?.cacheReadInputTokens ?? 0;
-  const write = usage?.cacheWriteInputTokens ?? 0;
-  const inputTokens = (usage?.inputTokens ?? 0) + read + write;
-  const outputTokens = usage?.outputTokens ?? 0;
+  const read = readCount(usage?.cacheReadInputTokens);
+  const write = readCount(usage?.cacheWriteInputTokens) ?? 0;
+  const inputTokens = (readCount(usage?.inputTokens) ?? 0) + (read ?? 0) + write;
+  const outputTokens = readCount(usage?.outputTokens) ?? 0;
   const out: Usage = {
     inputTokens,
     outputTokens,
     totalTokens: inputTokens + outputTokens,
   };
-  if (usage?.cacheReadInputTokens !== undefined) out.cachedInputTokens = read;
+  if (read !== undefined) out.cachedInputTokens = read;
   return out;
 }

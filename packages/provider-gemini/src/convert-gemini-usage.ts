@@ -1,4 +1,4 @@
-import type { Usage } from "@llm/core";
+import { readCount, type Usage } from "@llm/core";
 import type { GeminiUsageMetadata } from "./gemini-api.js";
 
 /**
@@ -7,19 +7,20 @@ import type { GeminiUsageMetadata } from "./gemini-api.js";
  * OpenAI's `completion_tokens` does) and `reasoningTokens` says how many.
  * `inputTokens + outputTokens` then equals Gemini's `totalTokenCount` (which
  * may also include tool-use prompt tokens, hence we prefer the provider's total).
+ * A count that is not a non-negative integer ("12", -1) is read as absent.
  */
 export function convertGeminiUsage(usage: GeminiUsageMetadata | undefined): Usage {
-  const input = (usage?.promptTokenCount ?? 0) + (usage?.toolUsePromptTokenCount ?? 0);
-  const thoughts = usage?.thoughtsTokenCount ?? 0;
-  const output = (usage?.candidatesTokenCount ?? 0) + thoughts;
+  const input =
+    (readCount(usage?.promptTokenCount) ?? 0) + (readCount(usage?.toolUsePromptTokenCount) ?? 0);
+  const thoughts = readCount(usage?.thoughtsTokenCount);
+  const output = (readCount(usage?.candidatesTokenCount) ?? 0) + (thoughts ?? 0);
   const result: Usage = {
     inputTokens: input,
     outputTokens: output,
-    totalTokens: usage?.totalTokenCount ?? input + output,
+    totalTokens: readCount(usage?.totalTokenCount) ?? input + output,
   };
-  if (usage?.cachedContentTokenCount !== undefined) {
-    result.cachedInputTokens = usage.cachedContentTokenCount;
-  }
-  if (usage?.thoughtsTokenCount !== undefined) result.reasoningTokens = thoughts;
+  const cached = readCount(usage?.cachedContentTokenCount);
+  if (cached !== undefined) result.cachedInputTokens = cached;
+  if (thoughts !== undefined) result.reasoningTokens = thoughts;
   return result;
 }

@@ -1,4 +1,11 @@
-import { type AssistantContentPart, type ChatResponse, generateId, type ToolCall } from "@llm/core";
+import {
+  type AssistantContentPart,
+  type ChatResponse,
+  generateId,
+  readNullableString,
+  readOptionalString,
+  type ToolCall,
+} from "@llm/core";
 import { convertGeminiUsage } from "./convert-gemini-usage.js";
 import type { GeminiResponse } from "./gemini-api.js";
 import { geminiToolCallMetadata } from "./gemini-tool-call-metadata.js";
@@ -27,20 +34,37 @@ export function toChatResponse(response: GeminiResponse, context: ResponseContex
   const parts = candidate?.content?.parts;
   if (parts) {
     for (const part of parts) {
-      if (part.thoughtSignature !== undefined) signature = part.thoughtSignature;
+      const partSignature = readOptionalString(part.thoughtSignature);
+      if (partSignature !== undefined) signature = partSignature;
       if (part.functionCall) {
         const call = part.functionCall;
         const toolCall: ToolCall = {
-          id: call.id ?? generateId("call"),
-          name: call.name ?? "",
+          id:
+            readNullableString(
+              call.id,
+              "gemini",
+              "candidates[0].content.parts[].functionCall.id",
+            ) ?? generateId("call"),
+          name:
+            readNullableString(
+              call.name,
+              "gemini",
+              "candidates[0].content.parts[].functionCall.name",
+            ) ?? "",
           input: call.args ?? {},
         };
-        const providerMetadata = geminiToolCallMetadata(part.thoughtSignature);
+        const providerMetadata = geminiToolCallMetadata(partSignature);
         if (providerMetadata !== undefined) toolCall.providerMetadata = providerMetadata;
         toolCalls.push(toolCall);
-      } else if (typeof part.text === "string") {
-        if (part.thought === true) reasoning += part.text;
-        else text += part.text;
+      } else {
+        const partText = readNullableString(
+          part.text,
+          "gemini",
+          "candidates[0].content.parts[].text",
+        );
+        if (partText === undefined) continue;
+        if (part.thought === true) reasoning += partText;
+        else text += partText;
       }
     }
   }
@@ -66,10 +90,11 @@ export function toChatResponse(response: GeminiResponse, context: ResponseContex
   }
 
   const blockReason = response.promptFeedback?.blockReason;
-  const rawFinishReason = candidate?.finishReason ?? blockReason;
+  const rawFinishReason =
+    readOptionalString(candidate?.finishReason) ?? readOptionalString(blockReason);
   const result: ChatResponse = {
-    id: response.responseId ?? generateId("gemini"),
-    model: response.modelVersion ?? context.model,
+    id: readOptionalString(response.responseId) ?? generateId("gemini"),
+    model: readOptionalString(response.modelVersion) ?? context.model,
     provider: "gemini",
     text,
     content,

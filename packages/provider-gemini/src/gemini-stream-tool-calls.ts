@@ -1,12 +1,17 @@
 import {
   generateId,
   type JsonObject,
+  readNullableString,
   type JsonValue,
   type StreamEvent,
   type ToolCall,
 } from "@llm/core";
 import type { GeminiFunctionCall, GeminiPartialArg } from "./gemini-api.js";
 import { geminiToolCallMetadata } from "./gemini-tool-call-metadata.js";
+
+/** Where a function call's fields sit in a chunk, for the path a `ParseError` names. */
+const CALL_NAME_PATH = "candidates[0].content.parts[].functionCall.name";
+const CALL_ID_PATH = "candidates[0].content.parts[].functionCall.id";
 
 interface OpenCall {
   id: string;
@@ -32,12 +37,13 @@ export class GeminiStreamToolCalls {
   }
 
   add(call: GeminiFunctionCall, out: StreamEvent[], signature?: string): void {
-    if (call.name) {
+    const name = readNullableString(call.name, "gemini", CALL_NAME_PATH);
+    if (name) {
       // A new head while a call is still open means its terminal part never came.
       this.close(out);
       this.#open = {
-        id: call.id ?? generateId("call"),
-        name: call.name,
+        id: readNullableString(call.id, "gemini", CALL_ID_PATH) ?? generateId("call"),
+        name,
         args: call.args ? { ...call.args } : {},
         signature,
       };

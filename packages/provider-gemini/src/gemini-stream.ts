@@ -1,4 +1,10 @@
-import { generateId, type StreamEvent, type Usage } from "@llm/core";
+import {
+  generateId,
+  readNullableString,
+  readOptionalString,
+  type StreamEvent,
+  type Usage,
+} from "@llm/core";
 import { convertGeminiUsage } from "./convert-gemini-usage.js";
 import type { GeminiResponse } from "./gemini-api.js";
 import type { ResponseContext } from "./gemini-response.js";
@@ -35,34 +41,44 @@ export class GeminiStreamState {
     if (candidate === undefined) {
       if (blockReason !== undefined) {
         this.#blocked = true;
-        this.#rawFinishReason = blockReason;
+        this.#rawFinishReason = readOptionalString(blockReason);
       }
       return;
     }
     const parts = candidate.content?.parts;
     if (parts) {
       for (const part of parts) {
+        // Lenient on the signature (metadata), strict on the text (content).
+        const signature = readOptionalString(part.thoughtSignature);
         if (part.functionCall) {
-          this.#toolCalls.add(part.functionCall, out, part.thoughtSignature);
-        } else if (typeof part.text === "string" && part.text.length > 0) {
-          if (part.thought === true) {
-            this.#sawReasoning = true;
-            out.push(
-              part.thoughtSignature === undefined
-                ? { type: "reasoning-delta", delta: part.text }
-                : { type: "reasoning-delta", delta: part.text, signature: part.thoughtSignature },
-            );
-            continue;
+          this.#toolCalls.add(part.functionCall, out, signature);
+        } else {
+          const text = readNullableString(
+            part.text,
+            "gemini",
+            "candidates[0].content.parts[].text",
+          );
+          if (text) {
+            if (part.thought === true) {
+              this.#sawReasoning = true;
+              out.push(
+                signature === undefined
+                  ? { type: "reasoning-delta", delta: text }
+                  : { type: "reasoning-delta", delta: text, signature },
+              );
+              continue;
+            }
+            out.push({ type: "text-delta", delta: text });
           }
-          out.push({ type: "text-delta", delta: part.text });
         }
         // A signature on an answer part signs the reasoning before it.
-        if (part.thoughtSignature !== undefined && this.#sawReasoning) {
-          out.push({ type: "reasoning-delta", delta: "", signature: part.thoughtSignature });
+        if (signature !== undefined && this.#sawReasoning) {
+          out.push({ type: "reasoning-delta", delta: "", signature });
         }
       }
     }
-    if (candidate.finishReason !== undefined) this.#rawFinishReason = candidate.finishReason;
+    const finishReason = readOptionalString(candidate.finishReason);
+    if (finishReason !== undefined) this.#rawFinishReason = finishReason;
   }
 
   /** The closing events: any unterminated tool call, `usage`, `finish`. */
@@ -86,8 +102,8 @@ export class GeminiStreamState {
     this.#started = true;
     const start: StreamEvent = {
       type: "start",
-      id: response.responseId ?? generateId("gemini"),
-      model: response.modelVersion ?? this.#context.model,
+      id: readOptionalString(response.responseId) ?? generateId("gemini"),
+      model: readOptionalString(response.modelVersion) ?? this.#context.model,
       provider: "gemini",
       origin: UPSTREAM,
     };

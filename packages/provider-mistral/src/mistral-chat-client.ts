@@ -9,6 +9,8 @@ import {
   callJSON,
   driveStream,
   generateId,
+  readNullableString,
+  readOptionalString,
   type HttpErrorInfo,
   type LLMClient,
   type LLMError,
@@ -212,10 +214,10 @@ function parseResponse(
       input: call.input,
     });
   }
-  const raw = choice.finish_reason ?? undefined;
+  const raw = readOptionalString(choice.finish_reason);
   const response: ChatResponse = {
-    id: value.id ?? generateId("cmpl"),
-    model: value.model ?? model,
+    id: readOptionalString(value.id) ?? generateId("cmpl"),
+    model: readOptionalString(value.model) ?? model,
     provider: PROVIDER,
     text,
     content,
@@ -235,10 +237,12 @@ function parseResponse(
 
 /** A message's content: a string, or chunks of text and (Magistral) thinking. */
 function readContent(content: MistralContent | undefined): { text: string; reasoning: string } {
-  if (typeof content === "string") return { text: content, reasoning: "" };
   let text = "";
   let reasoning = "";
-  if (Array.isArray(content)) {
+  if (!Array.isArray(content)) {
+    // A string, or absent; anything else (a number, an object) is a ParseError.
+    text = readNullableString(content, PROVIDER, "choices[0].message.content") ?? "";
+  } else {
     for (const chunk of content) {
       if (chunk.type === "thinking") reasoning += thinkingText(chunk.thinking);
       else if (typeof chunk.text === "string") text += chunk.text;
@@ -255,8 +259,15 @@ function warningsFor(request: ChatRequest): CallWarning[] {
 function toToolCall(call: MistralToolCall): ToolCall {
   const args = call.function?.arguments;
   return {
-    id: call.id ?? generateId("call"),
-    name: call.function?.name ?? "",
+    id:
+      readNullableString(call.id, PROVIDER, "choices[0].message.tool_calls[].id") ??
+      generateId("call"),
+    name:
+      readNullableString(
+        call.function?.name,
+        PROVIDER,
+        "choices[0].message.tool_calls[].function.name",
+      ) ?? "",
     // Mistral may send arguments as a JSON string or (rarely) an object.
     input:
       typeof args === "string" || args === undefined

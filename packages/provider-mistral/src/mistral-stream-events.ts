@@ -3,6 +3,8 @@ import {
   NetworkError,
   ParseError,
   parseToolArguments,
+  readNullableString,
+  readOptionalString,
   type StreamEvent,
   type StreamHandler,
   type Usage,
@@ -76,8 +78,8 @@ export class MistralStreamEvents implements StreamHandler<string> {
       this.#started = true;
       const start: StreamEvent = {
         type: "start",
-        id: chunk.id ?? generateId("cmpl"),
-        model: chunk.model ?? this.#model,
+        id: readOptionalString(chunk.id) ?? generateId("cmpl"),
+        model: readOptionalString(chunk.model) ?? this.#model,
         provider: this.#provider,
         origin: { type: "upstream" },
       };
@@ -97,8 +99,10 @@ export class MistralStreamEvents implements StreamHandler<string> {
         for (const call of delta.tool_calls) this.#pushToolCall(call, out);
       }
     }
-    if (choice.finish_reason) {
-      this.#rawFinish = choice.finish_reason;
+    const finishReason = choice.finish_reason;
+    if (finishReason) {
+      // A finish reason that is not a string still finishes the choice; "" keeps no raw value.
+      this.#rawFinish = readOptionalString(finishReason) ?? "";
       this.#flushToolCalls(out);
     }
   }
@@ -126,7 +130,7 @@ export class MistralStreamEvents implements StreamHandler<string> {
       finishReason: mapMistralFinishReason(this.#rawFinish),
       usage,
     };
-    if (this.#rawFinish !== undefined) finish.rawFinishReason = this.#rawFinish;
+    if (this.#rawFinish) finish.rawFinishReason = this.#rawFinish;
     out.push(finish);
   }
 
@@ -134,12 +138,18 @@ export class MistralStreamEvents implements StreamHandler<string> {
     const calls = this.#calls;
     let at = calls.length - 1;
     let call = calls[at];
-    if (call === undefined || call.emitted || (wire.id !== undefined && wire.id !== call.id)) {
-      call = { id: wire.id ?? generateId("call"), name: "", args: "", emitted: false };
+    const id = readNullableString(wire.id, this.#provider, "choices[0].delta.tool_calls[].id");
+    if (call === undefined || call.emitted || (id !== undefined && id !== call.id)) {
+      call = { id: id ?? generateId("call"), name: "", args: "", emitted: false };
       at = calls.push(call) - 1;
     }
     const fn = wire.function;
-    if (fn?.name && call.name === "") call.name = fn.name;
+    const name = readNullableString(
+      fn?.name,
+      this.#provider,
+      "choices[0].delta.tool_calls[].function.name",
+    );
+    if (name && call.name === "") call.name = name;
     const raw = fn?.arguments;
     const argsDelta = typeof raw === "string" ? raw : raw === undefined ? "" : JSON.stringify(raw);
     if (argsDelta === "") return;

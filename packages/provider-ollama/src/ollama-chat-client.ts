@@ -8,10 +8,11 @@ import {
   callJSON,
   driveStream,
   generateId,
+  readNullableString,
+  readOptionalString,
   isRecord,
   type JsonValue,
   type LLMClient,
-  ParseError,
   providerCacheScope,
   type RequestDefaults,
   type ResponseLimits,
@@ -211,14 +212,8 @@ function toChatResponse(
   headers: Record<string, string>,
 ): ChatResponse {
   const message = value.message;
-  const text = message?.content ?? "";
-  if (typeof text !== "string") {
-    throw new ParseError("ollama returned message content that is not text", {
-      where: "response body .message.content",
-      provider: "ollama",
-    });
-  }
-  const reasoning = message?.thinking ?? "";
+  const text = readNullableString(message?.content, "ollama", "message.content") ?? "";
+  const reasoning = readNullableString(message?.thinking, "ollama", "message.thinking") ?? "";
   const toolCalls: ToolCall[] = message?.tool_calls
     ? message.tool_calls.map(convertOllamaToolCall)
     : [];
@@ -233,10 +228,10 @@ function toChatResponse(
       input: call.input,
     });
   }
-  const raw = value.done_reason;
+  const raw = readOptionalString(value.done_reason);
   const response: ChatResponse = {
     id: generateId("ollama"),
-    model: value.model ?? model,
+    model: readOptionalString(value.model) ?? model,
     provider: "ollama",
     text,
     content,

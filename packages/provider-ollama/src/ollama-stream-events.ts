@@ -3,6 +3,8 @@ import {
   type JsonValue,
   NetworkError,
   ParseError,
+  readNullableString,
+  readOptionalString,
   type StreamEvent,
   type StreamHandler,
   type Usage,
@@ -56,7 +58,7 @@ export class OllamaStreamEvents implements StreamHandler<JsonValue> {
       const start: StreamEvent = {
         type: "start",
         id: generateId("ollama"),
-        model: chunk.model ?? this.#model,
+        model: readOptionalString(chunk.model) ?? this.#model,
         provider: "ollama",
         origin: UPSTREAM,
       };
@@ -66,8 +68,10 @@ export class OllamaStreamEvents implements StreamHandler<JsonValue> {
     }
     const message = chunk.message;
     if (message) {
-      if (message.thinking) out.push({ type: "reasoning-delta", delta: message.thinking });
-      if (message.content) out.push({ type: "text-delta", delta: message.content });
+      const thinking = readNullableString(message.thinking, "ollama", "message.thinking");
+      if (thinking) out.push({ type: "reasoning-delta", delta: thinking });
+      const text = readNullableString(message.content, "ollama", "message.content");
+      if (text) out.push({ type: "text-delta", delta: text });
       const calls = message.tool_calls;
       if (calls) {
         // Ollama sends each call whole: one delta with all the arguments, then the call.
@@ -88,7 +92,7 @@ export class OllamaStreamEvents implements StreamHandler<JsonValue> {
     if (chunk.done === true) {
       this.#done = true;
       this.#usage = convertOllamaUsage(chunk);
-      this.#rawFinish = chunk.done_reason;
+      this.#rawFinish = readOptionalString(chunk.done_reason);
     }
   }
 

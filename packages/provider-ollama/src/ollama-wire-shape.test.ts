@@ -18,6 +18,6 @@ describe("ollama bodies of an unexpected shape", () => {
       .generate({ messages: [{ role: "user", content: "hi" }] })
       .catch((e) => e);
     expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ where: "response body .message.content" });
+    expect(error).toMatchObject({ where: "message.content" });
   });
 });

@@ -18,6 +18,8 @@ import {
   providerCacheScope,
   type ResponseFormat,
   type ResponseLimits,
+  readNullableString,
+  readOptionalString,
   readRateLimitHeaders,
   requireModel,
   type SendOptions,
@@ -215,21 +217,21 @@ export class OpenAIChatClient implements LLMClient {
     }
     const message = choice.message;
     const content: AssistantContentPart[] = [];
-    const reasoning = message.reasoning_content ?? message.reasoning;
+    const provider = this.provider;
+    const reasoning =
+      readNullableString(
+        message.reasoning_content,
+        provider,
+        "choices[0].message.reasoning_content",
+      ) ?? readNullableString(message.reasoning, provider, "choices[0].message.reasoning");
     if (reasoning) content.push({ type: "reasoning", text: reasoning });
-    const text = message.content ?? "";
-    if (typeof text !== "string") {
-      throw new ParseError(`${this.provider} returned message content that is not text`, {
-        where: "response body .choices[0].message.content",
-        provider: this.provider,
-      });
-    }
+    const text = readNullableString(message.content, provider, "choices[0].message.content") ?? "";
     if (text) content.push({ type: "text", text });
     const toolCalls: ToolCall[] = [];
     const wireCalls = message.tool_calls;
     if (wireCalls) {
       for (let i = 0; i < wireCalls.length; i++) {
-        const call = toToolCall(wireCalls[i] as OpenAIToolCall);
+        const call = toToolCall(wireCalls[i] as OpenAIToolCall, provider);
         toolCalls.push(call);
         content.push({
           type: "tool-call",
@@ -239,10 +241,10 @@ export class OpenAIChatClient implements LLMClient {
         });
       }
     }
-    const raw = choice.finish_reason ?? undefined;
+    const raw = readOptionalString(choice.finish_reason);
     const response: ChatResponse = {
-      id: value.id ?? generateId("chatcmpl"),
-      model: value.model ?? model,
+      id: readOptionalString(value.id) ?? generateId("chatcmpl"),
+      model: readOptionalString(value.model) ?? model,
       provider: this.provider,
       text,
       content,
@@ -269,11 +271,21 @@ function warningsFor(request: ChatRequest): CallWarning[] {
   return unsupportedSettings(request, ["topK"], "Chat Completions has no top_k parameter");
 }
 
-function toToolCall(call: OpenAIToolCall): ToolCall {
+function toToolCall(call: OpenAIToolCall, provider: string): ToolCall {
+  const fn = call.function;
   return {
-    id: call.id ?? generateId("call"),
-    name: call.function?.name ?? "",
-    input: parseToolArguments(call.function?.arguments ?? ""),
+    id:
+      readNullableString(call.id, provider, "choices[0].message.tool_calls[].id") ??
+      generateId("call"),
+    name:
+      readNullableString(fn?.name, provider, "choices[0].message.tool_calls[].function.name") ?? "",
+    input: parseToolArguments(
+      readNullableString(
+        fn?.arguments,
+        provider,
+        "choices[0].message.tool_calls[].function.arguments",
+      ) ?? "",
+    ),
   };
 }
 

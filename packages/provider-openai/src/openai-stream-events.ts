@@ -3,6 +3,9 @@ import {
   NetworkError,
   ParseError,
   parseToolArguments,
+  readCount,
+  readNullableString,
+  readOptionalString,
   readRateLimitHeaders,
   type StreamEvent,
   type Usage,
@@ -74,8 +77,8 @@ export class OpenAIStreamEvents {
       this.#started = true;
       const start: StreamEvent = {
         type: "start",
-        id: chunk.id ?? generateId("chatcmpl"),
-        model: chunk.model ?? this.#model,
+        id: readOptionalString(chunk.id) ?? generateId("chatcmpl"),
+        model: readOptionalString(chunk.model) ?? this.#model,
         provider: this.#provider,
         origin: { type: "upstream" },
       };
@@ -90,24 +93,45 @@ export class OpenAIStreamEvents {
     if (choice === undefined) return;
     const delta = choice.delta;
     if (delta) {
-      const reasoning = delta.reasoning_content ?? delta.reasoning;
+      const provider = this.#provider;
+      const reasoning =
+        readNullableString(
+          delta.reasoning_content,
+          provider,
+          "choices[0].delta.reasoning_content",
+        ) ?? readNullableString(delta.reasoning, provider, "choices[0].delta.reasoning");
       if (reasoning) out.push({ type: "reasoning-delta", delta: reasoning });
-      if (delta.content) out.push({ type: "text-delta", delta: delta.content });
+      const text = readNullableString(delta.content, provider, "choices[0].delta.content");
+      if (text) out.push({ type: "text-delta", delta: text });
       if (delta.refusal) this.#refused = true;
       const toolDeltas = delta.tool_calls;
       if (toolDeltas) {
         for (let i = 0; i < toolDeltas.length; i++) {
           const toolDelta = toolDeltas[i];
           if (toolDelta === undefined) continue;
-          const at = typeof toolDelta.index === "number" ? toolDelta.index : i;
+          const at = toolCallIndex(toolDelta.index, i, provider);
           let call = this.#calls[at];
           if (call === undefined) {
-            call = { id: toolDelta.id ?? generateId("call"), name: "", args: "", emitted: false };
+            const id = readNullableString(
+              toolDelta.id,
+              provider,
+              "choices[0].delta.tool_calls[].id",
+            );
+            call = { id: id ?? generateId("call"), name: "", args: "", emitted: false };
             this.#calls[at] = call;
           }
           const fn = toolDelta.function;
-          if (fn?.name && call.name === "") call.name = fn.name;
-          const argsDelta = fn?.arguments;
+          const name = readNullableString(
+            fn?.name,
+            provider,
+            "choices[0].delta.tool_calls[].function.name",
+          );
+          if (name && call.name === "") call.name = name;
+          const argsDelta = readNullableString(
+            fn?.arguments,
+            provider,
+            "choices[0].delta.tool_calls[].function.arguments",
+          );
           if (argsDelta) {
             call.args += argsDelta;
             out.push({
@@ -121,8 +145,10 @@ export class OpenAIStreamEvents {
         }
       }
     }
-    if (choice.finish_reason) {
-      this.#rawFinish = choice.finish_reason;
+    const finishReason = choice.finish_reason;
+    if (finishReason) {
+      // A finish reason that is not a string still finishes the choice; "" keeps no raw value.
+      this.#rawFinish = readOptionalString(finishReason) ?? "";
       this.#flushToolCalls(out);
     }
   }
@@ -153,7 +179,7 @@ export class OpenAIStreamEvents {
       finishReason: this.#refused ? "content-filter" : mapOpenAIFinishReason(this.#rawFinish),
       usage,
     };
-    if (this.#rawFinish !== undefined) finish.rawFinishReason = this.#rawFinish;
+    if (this.#rawFinish) finish.rawFinishReason = this.#rawFinish;
     out.push(finish);
   }
 
@@ -191,4 +217,17 @@ export class OpenAIStreamEvents {
     }
     return value;
   }
+}
+
+/** Tool calls one stream may hold: a real answer has a handful; an index past this is a damaged body. */
+const MAX_TOOL_CALLS = 1_000;
+
+/** A tool delta's `index` (its position when absent or not a count), bounded: the calls are an array. */
+function toolCallIndex(index: unknown, position: number, provider: string): number {
+  const at = readCount(index) ?? position;
+  if (at < MAX_TOOL_CALLS) return at;
+  throw new ParseError(`${provider} sent a tool call index past ${MAX_TOOL_CALLS}`, {
+    where: "choices[0].delta.tool_calls[].index",
+    provider,
+  });
 }

@@ -21,7 +21,7 @@ describe("openai bodies of an unexpected shape", () => {
       .generate(ask)
       .catch((e) => e);
     expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ where: "response body .choices[0].message.content" });
+    expect(error).toMatchObject({ where: "choices[0].message.content" });
   });
 
   it("fails a stream chunk whose choice is null with a ParseError, not a TypeError", async () => {

@@ -1,0 +1,59 @@
+import { describe, expect, it } from "vitest";
+import { ParseError } from "../errors/errors.js";
+import {
+  readCount,
+  readNullableString,
+  readOptionalString,
+  readString,
+} from "./read-wire-field.js";
+
+describe("wire field readers", () => {
+  it("readString returns a string and fails anything else with a ParseError naming provider and path", () => {
+    expect(readString("hi", "acme", "choices[0].delta.content")).toBe("hi");
+    expect(readString("", "acme", "choices[0].delta.content")).toBe("");
+    const error = (() => {
+      try {
+        return readString(5, "acme", "choices[0].delta.content");
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ provider: "acme", where: "choices[0].delta.content" });
+    expect((error as Error).message).toContain("acme sent number where a string belongs");
+    expect(() => readString(undefined, "acme", "id")).toThrow(ParseError);
+  });
+
+  it("readNullableString reads null and undefined as absent but fails other types", () => {
+    expect(readNullableString(null, "acme", "p")).toBeUndefined();
+    expect(readNullableString(undefined, "acme", "p")).toBeUndefined();
+    expect(readNullableString("x", "acme", "p")).toBe("x");
+    expect(() => readNullableString(["x"], "acme", "p")).toThrow(
+      "acme sent array where a string belongs",
+    );
+    expect(() => readNullableString({}, "acme", "p")).toThrow(ParseError);
+  });
+
+  it("readOptionalString drops what is not a string", () => {
+    expect(readOptionalString("stop")).toBe("stop");
+    expect(readOptionalString(null)).toBeUndefined();
+    expect(readOptionalString(["gpt"])).toBeUndefined();
+    expect(readOptionalString(3)).toBeUndefined();
+  });
+
+  it("readCount keeps non-negative integers only", () => {
+    expect(readCount(0)).toBe(0);
+    expect(readCount(42)).toBe(42);
+    for (const bad of [
+      "12",
+      -1,
+      1.5,
+      Number.NaN,
+      Number.POSITIVE_INFINITY,
+      null,
+      undefined,
+      2 ** 60,
+    ])
+      expect(readCount(bad)).toBeUndefined();
+  });
+});
