@@ -1,4 +1,4 @@
-import { collectStream, createFetchTransport, ParseError } from "@llm/core";
+import { chatResponseProblem, collectStream, createFetchTransport, ParseError } from "@llm/core";
 import { describe, expect, it } from "vitest";
 import { createAnthropic } from "./index.js";
 
@@ -34,5 +34,57 @@ describe("anthropic bodies of an unexpected shape", () => {
     );
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ provider: "anthropic", where: "stream event 1" });
+  });
+
+  it("reads usage counts that are not non-negative integers as absent", async () => {
+    const body = JSON.stringify({
+      id: 5,
+      type: "message",
+      role: "assistant",
+      content: [{ type: "text", text: "hi" }],
+      stop_reason: ["end_turn"],
+      usage: { input_tokens: "", output_tokens: -3, cache_read_input_tokens: 2 },
+    });
+    const answer = await clientAnswering(body, "application/json").generate(ask);
+    expect(chatResponseProblem(answer)).toBeUndefined();
+    expect(answer.usage).toEqual({
+      inputTokens: 2,
+      outputTokens: 0,
+      totalTokens: 2,
+      cachedInputTokens: 2,
+    });
+    expect(answer.rawFinishReason).toBeUndefined();
+  });
+
+  it("fails a tool_use block whose id is not a string with a ParseError naming its path", async () => {
+    const body = JSON.stringify({
+      type: "message",
+      role: "assistant",
+      content: [{ type: "tool_use", id: 7, name: "f", input: {} }],
+      stop_reason: "tool_use",
+      usage: { input_tokens: 1, output_tokens: 1 },
+    });
+    const error = await clientAnswering(body, "application/json")
+      .generate(ask)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ provider: "anthropic", where: "content[].id" });
+  });
+
+  it("fails a text delta that is not a string, and a block index that is not a count", async () => {
+    const start =
+      'event: message_start\ndata: {"type":"message_start","message":{"id":"m","model":"c","usage":{"input_tokens":1}}}\n\n' +
+      'event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n';
+    const badDelta = `${start}event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":[1]}}\n\n`;
+    const badIndex = `${start}event: content_block_delta\ndata: {"type":"content_block_delta","index":"__proto__","delta":{"type":"text_delta","text":"x"}}\n\n`;
+    const deltaError = await collectStream(
+      clientAnswering(badDelta, "text/event-stream").stream(ask),
+    ).catch((e) => e);
+    expect(deltaError).toMatchObject({ provider: "anthropic", where: "delta.text" });
+    const indexError = await collectStream(
+      clientAnswering(badIndex, "text/event-stream").stream(ask),
+    ).catch((e) => e);
+    expect(indexError).toBeInstanceOf(ParseError);
+    expect(indexError).toMatchObject({ provider: "anthropic", where: "index" });
   });
 });

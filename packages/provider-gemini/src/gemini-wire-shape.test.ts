@@ -1,4 +1,4 @@
-import { collectStream, createFetchTransport, ParseError } from "@llm/core";
+import { chatResponseProblem, collectStream, createFetchTransport, ParseError } from "@llm/core";
 import { describe, expect, it } from "vitest";
 import { createGemini } from "./index.js";
 
@@ -31,5 +31,46 @@ describe("gemini bodies of an unexpected shape", () => {
     ).catch((e) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ provider: "gemini", where: "stream event 1" });
+  });
+
+  it("drops wrong-typed metadata: usage counts, finish reason, model version", async () => {
+    const body = JSON.stringify({
+      candidates: [{ content: { role: "model", parts: [{ text: "hi" }] }, finishReason: 1 }],
+      usageMetadata: { promptTokenCount: "", candidatesTokenCount: 2, thoughtsTokenCount: -1 },
+      modelVersion: {},
+    });
+    const answer = await clientAnswering(body, "application/json").generate(ask);
+    expect(chatResponseProblem(answer)).toBeUndefined();
+    expect(answer).toMatchObject({
+      model: "gemini-2.0-flash",
+      usage: { inputTokens: 0, outputTokens: 2, totalTokens: 2 },
+    });
+    expect(answer.rawFinishReason).toBeUndefined();
+    expect(answer.usage.reasoningTokens).toBeUndefined();
+  });
+
+  it("fails a part whose text is not a string with a ParseError naming its path", async () => {
+    const chunk = { candidates: [{ content: { role: "model", parts: [{ text: 5 }] } }] };
+    const error = await collectStream(
+      clientAnswering(`data: ${JSON.stringify(chunk)}\n\n`, "text/event-stream").stream(ask),
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({
+      provider: "gemini",
+      where: "candidates[0].content.parts[].text",
+    });
+  });
+
+  it("fails a function call whose name is not a string", async () => {
+    const body = JSON.stringify({
+      candidates: [{ content: { parts: [{ functionCall: { name: ["f"], args: {} } }] } }],
+    });
+    const error = await clientAnswering(body, "application/json")
+      .generate(ask)
+      .catch((e) => e);
+    expect(error).toMatchObject({
+      provider: "gemini",
+      where: "candidates[0].content.parts[].functionCall.name",
+    });
   });
 });

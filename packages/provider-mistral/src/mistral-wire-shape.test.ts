@@ -1,4 +1,4 @@
-import { collectStream, createFetchTransport, ParseError } from "@llm/core";
+import { chatResponseProblem, collectStream, createFetchTransport, ParseError } from "@llm/core";
 import { describe, expect, it } from "vitest";
 import { createMistral } from "./mistral-provider.js";
 
@@ -37,5 +37,36 @@ describe("mistral bodies of an unexpected shape", () => {
     ).catch((e) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ provider: "mistral", where: "stream event 1" });
+  });
+
+  it("fails message content that is neither text nor chunks with a ParseError naming its path", async () => {
+    const body = JSON.stringify({
+      choices: [{ index: 0, message: { role: "assistant", content: 5 }, finish_reason: "stop" }],
+    });
+    const error = await clientAnswering(body, "application/json")
+      .generate(ask)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ provider: "mistral", where: "choices[0].message.content" });
+  });
+
+  it("fails a streamed tool call whose id is not a string", async () => {
+    const delta = { tool_calls: [{ id: 9, function: { name: "f", arguments: "{}" } }] };
+    const sse = `data: ${JSON.stringify({ id: "x", choices: [{ index: 0, delta }] })}\n\n`;
+    const error = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask)).catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({ provider: "mistral", where: "choices[0].delta.tool_calls[].id" });
+  });
+
+  it("drops wrong-typed usage counts and finish reason, keeping the answer valid", async () => {
+    const body = JSON.stringify({
+      id: [],
+      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: null }],
+      usage: { prompt_tokens: 2, completion_tokens: "3", total_tokens: -5 },
+    });
+    const answer = await clientAnswering(body, "application/json").generate(ask);
+    expect(chatResponseProblem(answer)).toBeUndefined();
+    expect(answer.usage).toEqual({ inputTokens: 2, outputTokens: 0, totalTokens: 2 });
   });
 });

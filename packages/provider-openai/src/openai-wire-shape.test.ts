@@ -1,4 +1,4 @@
-import { collectStream, createFetchTransport, ParseError } from "@llm/core";
+import { chatResponseProblem, collectStream, createFetchTransport, ParseError } from "@llm/core";
 import { describe, expect, it } from "vitest";
 import { createOpenAI } from "./index.js";
 
@@ -31,5 +31,66 @@ describe("openai bodies of an unexpected shape", () => {
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ provider: "openai", where: "stream event 1" });
     expect((error as ParseError).cause).toBeInstanceOf(TypeError);
+  });
+
+  it("drops wrong-typed optional metadata: usage counts, finish reason, id and model", async () => {
+    const body = JSON.stringify({
+      id: { x: 1 },
+      model: ["gpt"],
+      choices: [{ index: 0, message: { role: "assistant", content: "hi" }, finish_reason: 5 }],
+      usage: { prompt_tokens: "12", completion_tokens: -1, total_tokens: 1.5 },
+    });
+    const answer = await clientAnswering(body, "application/json").generate(ask);
+    expect(chatResponseProblem(answer)).toBeUndefined();
+    expect(answer).toMatchObject({
+      model: "gpt-4o-mini",
+      finishReason: "other",
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+    });
+    expect(answer.rawFinishReason).toBeUndefined();
+  });
+
+  it("fails a text delta that is not a string with a ParseError naming its path", async () => {
+    const sse = 'data: {"id":"c","choices":[{"index":0,"delta":{"content":7}}]}\n\n';
+    const error = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask)).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ provider: "openai", where: "choices[0].delta.content" });
+  });
+
+  it("fails tool-call arguments that are not a string with a ParseError", async () => {
+    const delta = {
+      tool_calls: [{ index: 0, id: "call_1", function: { name: "f", arguments: { a: 1 } } }],
+    };
+    const sse = `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta }] })}\n\n`;
+    const error = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask)).catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({
+      provider: "openai",
+      where: "choices[0].delta.tool_calls[].function.arguments",
+    });
+  });
+
+  it("fails a tool-call index past any real answer's instead of growing an array to it", async () => {
+    const delta = { tool_calls: [{ index: 1e12, id: "call_1", function: { name: "f" } }] };
+    const sse = `data: ${JSON.stringify({ id: "c", choices: [{ index: 0, delta }] })}\n\n`;
+    const error = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask)).catch(
+      (e) => e,
+    );
+    expect(error).toMatchObject({
+      provider: "openai",
+      where: "choices[0].delta.tool_calls[].index",
+    });
+  });
+
+  it("finishes on a finish reason that is not a string, without keeping it as raw", async () => {
+    const sse =
+      'data: {"id":"c","model":"gpt-4o-mini","choices":[{"index":0,"delta":{"content":"hi"}}]}\n\n' +
+      'data: {"id":"c","choices":[{"index":0,"delta":{},"finish_reason":{"x":1}}]}\n\n';
+    const answer = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask));
+    expect(answer.finishReason).toBe("other");
+    expect(answer.rawFinishReason).toBeUndefined();
   });
 });
