@@ -4,6 +4,15 @@ export { joinURL, normalizeBaseURL } from "./base-url.js";
 export { callJSON } from "./call-json.js";
 export { type CallSignal, openCallSignal } from "./call-signal.js";
 export {
+  type FunctionToolChoiceParam,
+  type FunctionToolParam,
+  type ResponseFormatParam,
+  toFunctionToolChoiceParam,
+  toFunctionToolParam,
+  toFunctionToolParams,
+  toResponseFormatParam,
+} from "./chat-completions-params.js";
+export {
   type BinaryFrameDecoder,
   type BinaryFraming,
   driveStream,
@@ -23,6 +32,14 @@ export {
   type RequestDefaults,
   readRequestDefaults,
 } from "./request-defaults.js";
+export {
+  type RequestFieldName,
+  type RequestFieldValues,
+  type RequestFieldWriter,
+  requestFieldWriter,
+  type WireField,
+  type WireNames,
+} from "./request-fields.js";
 export { requireModel } from "./require-model.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { type SafeParseResult, safeParseJSON } from "./safe-parse-json.js";
