@@ -54,3 +54,4 @@ export {
   sendStream,
 } from "./send.js";
 export { combineSignals, type LinkedSignal, linkSignals } from "./signals.js";
+export { ToolCallAssembler } from "./tool-call-assembler.js";
