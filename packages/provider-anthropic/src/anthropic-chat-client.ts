@@ -25,7 +25,8 @@ import {
   type ToolDefinition,
   type Transport,
   unsupportedSettings,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import {
   type AnthropicMessage,
@@ -140,10 +141,10 @@ export class AnthropicChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    const response = parseMessage(result.value, result.headers, body.model, usesJsonTool(request));
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
+    return withResponseWarnings(
+      parseMessage(result.value, result.headers, body.model, usesJsonTool(request)),
+      warningsFor(request),
+    );
   }
 
   stream(
@@ -157,8 +158,7 @@ export class AnthropicChatClient implements LLMClient {
         open: (headers) => new AnthropicStreamEvents(body.model, headers, usesJsonTool(request)),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

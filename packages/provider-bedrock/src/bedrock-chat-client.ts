@@ -24,7 +24,8 @@ import {
   type ToolDefinition,
   type Transport,
   unsupportedSettings,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import {
   type BedrockConverseRequestBody,
@@ -136,15 +137,10 @@ export class BedrockChatClient implements LLMClient {
     const { modelId, body } = this.buildRequestBody(request);
     const send = this.#send(modelId, "converse", body, this.#config.headers);
     const result = await callJSON(this.#config.transport, send, options);
-    const response = parseConverseResponse(
-      result.value,
-      result.headers,
-      modelId,
-      usesJsonTool(request),
+    return withResponseWarnings(
+      parseConverseResponse(result.value, result.headers, modelId, usesJsonTool(request)),
+      warningsFor(request),
     );
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
   }
 
   stream(
@@ -158,8 +154,7 @@ export class BedrockChatClient implements LLMClient {
         open: (headers) => new BedrockStreamEvents(modelId, headers, usesJsonTool(request)),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

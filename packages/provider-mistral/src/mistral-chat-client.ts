@@ -27,7 +27,8 @@ import {
   toFunctionToolParams,
   toResponseFormatParam,
   unsupportedSettings,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import { convertMistralUsage } from "./convert-mistral-usage.js";
 import { convertToMistralMessages } from "./convert-to-mistral-messages.js";
@@ -127,10 +128,10 @@ export class MistralChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    const response = parseResponse(result.value, result.headers, body.model);
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
+    return withResponseWarnings(
+      parseResponse(result.value, result.headers, body.model),
+      warningsFor(request),
+    );
   }
 
   stream(
@@ -145,8 +146,7 @@ export class MistralChatClient implements LLMClient {
         open: (headers) => new MistralStreamEvents(PROVIDER, body.model, headers),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

@@ -20,7 +20,8 @@ import {
   type StreamEvent,
   type ToolCall,
   type Transport,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import { convertOllamaToolCall } from "./convert-ollama-tool-call.js";
 import { convertOllamaUsage } from "./convert-ollama-usage.js";
@@ -139,14 +140,10 @@ export class OllamaChatClient implements LLMClient {
     // Ollama can answer 200 with an error body (e.g. a model that fails to load).
     if (isOllamaErrorBody(value))
       throw mapOllamaStreamError(value.error, result.headers, body.model);
-    const response = toChatResponse(
-      asOllamaResponse(value, "response body"),
-      body.model,
-      result.headers,
+    return withResponseWarnings(
+      toChatResponse(asOllamaResponse(value, "response body"), body.model, result.headers),
+      warningsFor(request),
     );
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
   }
 
   stream(
@@ -160,8 +157,7 @@ export class OllamaChatClient implements LLMClient {
         open: (headers) => new OllamaStreamEvents(body.model, headers),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

@@ -28,7 +28,8 @@ import {
   toFunctionToolParams,
   toResponseFormatParam,
   unsupportedSettings,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
@@ -149,10 +150,10 @@ export class OpenAIChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    const response = this.#parseResponse(result.value, result.headers, body.model);
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
+    return withResponseWarnings(
+      this.#parseResponse(result.value, result.headers, body.model),
+      warningsFor(request),
+    );
   }
 
   stream(
@@ -166,8 +167,7 @@ export class OpenAIChatClient implements LLMClient {
         open: (headers) => new OpenAIStreamEvents(this.provider, body.model, headers),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

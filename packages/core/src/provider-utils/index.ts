@@ -1,5 +1,6 @@
 export { onAbort } from "./abort-listeners.js";
 export { type ReadAPIKeyOptions, readAPIKey } from "./api-key.js";
+export { withResponseWarnings, withStreamWarnings } from "./attach-warnings.js";
 export { joinURL, normalizeBaseURL } from "./base-url.js";
 export { callJSON } from "./call-json.js";
 export { type CallSignal, openCallSignal } from "./call-signal.js";

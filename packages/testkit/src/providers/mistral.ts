@@ -14,6 +14,7 @@ import {
 import { chunkText } from "../text-chunks.js";
 import type { MockErrorReply, RecordedRequest } from "../types.js";
 import { bearerToken, chatAndModelsRoutes, summarizeMessages } from "./adapter-scaffolding.js";
+import { type ChatCompletionsErrorShape, errorShapeOf } from "./chat-completions-error.js";
 import {
   readFunctionToolChoice,
   readFunctionTools,
@@ -74,13 +75,7 @@ const RATE_LIMIT_HEADERS: Record<string, string> = {
   "x-ratelimit-tokens-query-cost": "89",
 };
 
-interface MistralErrorShape {
-  message: string;
-  type: string;
-  code: string | null;
-}
-
-const ERRORS: Record<number, MistralErrorShape> = {
+const ERRORS: Record<number, ChatCompletionsErrorShape> = {
   400: { message: "Invalid request.", type: "invalid_request_error", code: null },
   403: { message: "Forbidden", type: "invalid_request_error", code: null },
   404: { message: "Invalid model: unknown-model", type: "invalid_model", code: "1500" },
@@ -98,15 +93,7 @@ const ERRORS: Record<number, MistralErrorShape> = {
   504: { message: "Gateway timeout", type: "internal_server_error", code: null },
 };
 
-function errorShape(status: number): MistralErrorShape {
-  return (
-    ERRORS[status] ?? {
-      message: `HTTP ${status}`,
-      type: status >= 500 ? "internal_server_error" : "invalid_request_error",
-      code: null,
-    }
-  );
-}
+const errorShape = (status: number) => errorShapeOf(ERRORS, status, "internal_server_error");
 
 export const mistralAdapter: ProviderAdapter = {
   name: "mistral",

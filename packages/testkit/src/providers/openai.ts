@@ -15,6 +15,7 @@ import {
 import { chunkText } from "../text-chunks.js";
 import type { MockErrorReply, RecordedRequest } from "../types.js";
 import { bearerToken, chatAndModelsRoutes, summarizeMessages } from "./adapter-scaffolding.js";
+import { type ChatCompletionsErrorShape, errorShapeOf } from "./chat-completions-error.js";
 import {
   readFunctionToolChoice,
   readFunctionTools,
@@ -37,13 +38,7 @@ const RATE_LIMIT_HEADERS: Record<string, string> = {
   "x-ratelimit-reset-tokens": "30ms",
 };
 
-interface OpenAIErrorShape {
-  message: string;
-  type: string;
-  code: string | null;
-}
-
-const ERRORS: Record<number, OpenAIErrorShape> = {
+const ERRORS: Record<number, ChatCompletionsErrorShape> = {
   400: { message: "Invalid request.", type: "invalid_request_error", code: null },
   401: {
     message:
@@ -85,15 +80,7 @@ const ERRORS: Record<number, OpenAIErrorShape> = {
   504: { message: "Gateway timeout.", type: "server_error", code: null },
 };
 
-function errorShape(status: number): OpenAIErrorShape {
-  return (
-    ERRORS[status] ?? {
-      message: `HTTP ${status}`,
-      type: status >= 500 ? "server_error" : "invalid_request_error",
-      code: null,
-    }
-  );
-}
+const errorShape = (status: number) => errorShapeOf(ERRORS, status, "server_error");
 
 export const openaiAdapter: ProviderAdapter = {
   name: "openai",
