@@ -243,7 +243,7 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       "cd bench && TSX_TSCONFIG_PATH=../tsconfig.tsx.json node --conditions=@llm/source --import tsx cache/speed.bench.ts",
     measures: ["packages/cache/src/smart-cache", "bench/cache/speed.bench.ts"],
     intro: [
-      `Node ${process.version}; ${ENTRIES.toLocaleString("en")} entries, 64-char SHA-256 hex keys; ${rounds} interleaved rounds of ${ops.toLocaleString("en")} lookups, median round. Each implementation and form runs in its own loop (its own call site, one receiver type), warmed up first. SmartCache is \`new SmartCache({ maxEntries })\`: a hit finds the entry in its region, reads the key hash stored with it, counts it in the frequency sketch and (for a hash-selected share of keys above 4,096 entries) replays it against the shadow LRU. Times are process CPU time (user + system), not wall time; on a shared 2-core machine they are still noisy: compare within a row.`,
+      `Node ${process.version}; ${ENTRIES.toLocaleString("en")} entries, 64-char SHA-256 hex keys; ${rounds} interleaved rounds of ${ops.toLocaleString("en")} lookups, median round. Each implementation and form runs in its own loop (its own call site, one receiver type), warmed up first. SmartCache is \`new SmartCache({ maxEntries })\`: a hit finds the entry in its region, reads the key hash stored with it, counts it in the frequency sketch and replays it against the shadow LRU (every key up to 16,384 entries, a hash-selected share above; here all of them). Times are process CPU time (user + system), not wall time; on a shared 2-core machine they are still noisy: compare within a row.`,
     ],
     tables: [
       {

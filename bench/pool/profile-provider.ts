@@ -17,10 +17,11 @@
 
 import { fork } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { driveStream, SSEParser, type StreamEvent } from "@llm/core";
+import { driveStream, type StreamEvent } from "@llm/core";
 import { ConnectionPool } from "@llm/pool";
 import { createOpenAI } from "@llm/provider-openai";
 import { type Dispatcher, Pool } from "undici";
+import { FloorStreamReader } from "./floor-stream-reader.js";
 
 const [mode = "stream", secondsArg = "5", concurrencyArg = "16"] = process.argv.slice(2);
 const API_KEY = "sk-bench-not-a-real-key";
@@ -91,28 +92,15 @@ ops.floor = async () => {
   return JSON.parse(Buffer.concat(chunks).toString("utf8"));
 };
 ops["floor-stream"] = async () => {
-  const decoder = new TextDecoder();
-  const parser = new SSEParser();
-  let n = 0;
-  const take = (events: ReturnType<SSEParser["feed"]>) => {
-    for (const event of events)
-      if (event.data !== "[DONE]") {
-        JSON.parse(event.data);
-        n++;
-      }
-  };
+  const reader = new FloorStreamReader();
   const payload = JSON.stringify({
     model: MODEL,
     messages,
     stream: true,
     stream_options: { include_usage: true },
   });
-  await dispatchFloor(`${prefix}/v1/chat/completions`, payload, (bytes) =>
-    take(parser.feed(decoder.decode(bytes, { stream: true }))),
-  );
-  take(parser.feed(decoder.decode()));
-  take(parser.end());
-  return n;
+  await dispatchFloor(`${prefix}/v1/chat/completions`, payload, (bytes) => reader.feed(bytes));
+  return reader.end();
 };
 /** The transport + parser row of the bench: our pool's body iterated, decoded, SSE- and JSON-parsed. */
 const transportStream = async (signal?: AbortSignal) => {
@@ -128,16 +116,9 @@ const transportStream = async (signal?: AbortSignal) => {
       stream_options: { include_usage: true },
     }),
   });
-  const decoder = new TextDecoder();
-  const parser = new SSEParser();
-  let n = 0;
-  for await (const bytes of r.body)
-    for (const event of parser.feed(decoder.decode(bytes, { stream: true })))
-      if (event.data !== "[DONE]") {
-        JSON.parse(event.data);
-        n++;
-      }
-  return n;
+  const reader = new FloorStreamReader();
+  for await (const bytes of r.body) reader.feed(bytes);
+  return reader.end();
 };
 ops["transport-stream"] = () => transportStream();
 /** `driveStream` over the pool with a handler that only JSON-parses: the driver's share. */

@@ -1,27 +1,33 @@
 /**
  * A profiling aid, not a benchmark: the provider's own per-stream work with the network
  * taken out. An in-memory Transport answers every call with the pool bench's 50 SSE frames
- * (one chunk per frame, each delivered after a macrotask as a socket read would be), and three
+ * (one chunk per frame, each delivered after a macrotask as a socket read would be), and these
  * clients consume it in alternating rounds:
- *   - "parser": the floor's work over the same chunks (decode + SSEParser + JSON.parse);
+ *   - "floor": the pool bench's floor — each chunk decoded, SSE-parsed and JSON-parsed inside the
+ *     macrotask that delivers it, no promise at all (as in undici's `onData`);
+ *   - "parser": the same work over the body's async iterator (the "transport + parser" row);
  *   - "driver": core's `driveStream` with a handler that only parses (the driver's own cost);
- *   - "provider": `@llm/provider-openai` `stream()`, iterated with `for await`.
+ *   - "provider": `@llm/provider-openai` `stream()`, iterated with `for await`, the body iterated;
+ *   - "provider-piped": the same over a response with `pipe()`, as `@llm/pool` answers.
  * The differences are what `stream()` adds per stream. `ONLY=<client>` runs one of them, for
- * `node --cpu-prof`.
+ * `node --cpu-prof` (or `valgrind --tool=callgrind`: two round counts, differenced, give
+ * deterministic instructions per stream).
  *
  *   cd bench && node --expose-gc --conditions=@llm/source --import tsx pool/profile-stream-overhead.ts [rounds]
+ *   (STREAMS=<n> sets the streams per round, 400 by default: fewer keep a callgrind run short)
  */
 import {
+  type BodySink,
   driveStream,
-  SSEParser,
   type StreamEvent,
   type Transport,
   type TransportResponse,
 } from "@llm/core";
 import { createOpenAI } from "@llm/provider-openai";
+import { FloorStreamReader } from "./floor-stream-reader.js";
 
 const rounds = Number(process.argv[2] ?? 8);
-const STREAMS_PER_ROUND = 400;
+const STREAMS_PER_ROUND = Number(process.env.STREAMS ?? 400);
 const CONCURRENCY = 16;
 const gc = (globalThis as { gc?: () => void }).gc;
 
@@ -64,21 +70,33 @@ function body(): AsyncIterable<Uint8Array> {
   };
 }
 
-const response = (): TransportResponse => ({
+/** Hands `sink` one chunk per macrotask, as a transport's read callback would. */
+function pipeChunks(sink: BodySink): () => void {
+  let i = 0;
+  const step = () => {
+    if (i < chunks.length) {
+      sink.write(chunks[i++] as Uint8Array);
+      setImmediate(step);
+    } else sink.end();
+  };
+  setImmediate(step);
+  return () => {};
+}
+
+const response = (piped: boolean): TransportResponse => ({
   status: 200,
   headers: { "content-type": "text/event-stream", "x-request-id": "req_bench" },
   body: body(),
   text: () => Promise.reject(new Error("not used")),
   json: () => Promise.reject(new Error("not used")),
   cancel: () => Promise.resolve(),
+  ...(piped ? { pipe: pipeChunks } : {}),
 });
-const transport: Transport = { request: () => Promise.resolve(response()) };
-const provider = createOpenAI({
-  transport,
-  baseURL: "http://127.0.0.1:1/v1",
-  apiKey: "sk-x",
-  model: "m",
-});
+const transport: Transport = { request: () => Promise.resolve(response(false)) };
+const pipedTransport: Transport = { request: () => Promise.resolve(response(true)) };
+const settings = { baseURL: "http://127.0.0.1:1/v1", apiKey: "sk-x", model: "m" };
+const provider = createOpenAI({ transport, ...settings });
+const pipedProvider = createOpenAI({ transport: pipedTransport, ...settings });
 const messages = [{ role: "user" as const, content: "Say something about foxes." }];
 
 async function parserOnly(): Promise<number> {
@@ -87,21 +105,35 @@ async function parserOnly(): Promise<number> {
     method: "POST",
     headers: {},
   });
-  const decoder = new TextDecoder();
-  const parser = new SSEParser();
-  let n = 0;
-  for await (const bytes of r.body)
-    for (const event of parser.feed(decoder.decode(bytes, { stream: true })))
-      if (event.data !== "[DONE]") {
-        JSON.parse(event.data);
-        n++;
-      }
-  return n;
+  const reader = new FloorStreamReader();
+  for await (const bytes of r.body) reader.feed(bytes);
+  return reader.end();
+}
+
+/** The floor: every chunk consumed synchronously in the macrotask that delivers it. */
+function floor(): Promise<number> {
+  const reader = new FloorStreamReader();
+  return new Promise((resolve) =>
+    pipeChunks({
+      write: (bytes) => {
+        reader.feed(bytes);
+        return true;
+      },
+      end: () => resolve(reader.end()),
+      fail: () => {},
+    }),
+  );
 }
 
 async function providerStream(): Promise<number> {
   let n = 0;
   for await (const _event of provider.stream({ messages })) n++;
+  return n;
+}
+
+async function pipedProviderStream(): Promise<number> {
+  let n = 0;
+  for await (const _event of pipedProvider.stream({ messages })) n++;
   return n;
 }
 
@@ -138,9 +170,11 @@ async function measure(op: () => Promise<number>): Promise<number> {
 }
 
 const all: Array<[string, () => Promise<number>]> = [
+  ["floor", floor],
   ["parser", parserOnly],
   ["driver", driverOnly],
   ["provider", providerStream],
+  ["provider-piped", pipedProviderStream],
 ];
 // ONLY=provider (say) runs one client, for a profile of it alone.
 const only = process.env.ONLY;
@@ -153,10 +187,9 @@ for (let round = 0; round < rounds; round++) {
     totals.set(name, (totals.get(name) ?? 0) + (await measure(op)));
   }
 }
-const driver = (totals.get("driver") ?? 0) / rounds;
-console.log(`driveStream + trivial handler ${driver.toFixed(1)} µs/stream`);
-const parser = (totals.get("parser") ?? 0) / rounds;
-const ours = (totals.get("provider") ?? 0) / rounds;
-console.log(
-  `parser ${parser.toFixed(1)} µs/stream, provider ${ours.toFixed(1)} µs/stream, provider adds ${(ours - parser).toFixed(1)} µs (${(ours / parser).toFixed(2)}×)`,
-);
+const floorUs = (totals.get("floor") ?? 0) / rounds;
+for (const [name] of clients) {
+  const us = (totals.get(name) ?? 0) / rounds;
+  const vsFloor = floorUs > 0 ? ` (${(us / floorUs).toFixed(2)}× floor)` : "";
+  console.log(`${name} ${us.toFixed(1)} µs/stream${vsFloor}`);
+}

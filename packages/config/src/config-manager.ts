@@ -6,6 +6,7 @@ import { type ConfigChange, diffConfig } from "./diff.js";
 import {
   type BuildOptions,
   buildConfig,
+  type ConfigCheck,
   documentsFromSnapshots,
   readDocuments,
   readSnapshots,
@@ -62,6 +63,7 @@ export class ConfigManager<C extends object = LLMConfig> {
   readonly #settleMs: number;
   readonly #changeListeners = new Set<ConfigChangeListener<C>>();
   readonly #errorListeners = new Set<ConfigErrorListener>();
+  readonly #checks = new Set<ConfigCheck>();
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #chain: Promise<unknown> = Promise.resolve();
@@ -118,6 +120,16 @@ export class ConfigManager<C extends object = LLMConfig> {
     return () => this.#changeListeners.delete(listener);
   }
 
+  /**
+   * Adds a check that every later reload must pass (see `ConfigCheck`): a
+   * reload it reports issues for is rejected like an invalid file. The
+   * current config is not re-checked. Returns a disposer.
+   */
+  addCheck(check: ConfigCheck): () => void {
+    this.#checks.add(check);
+    return () => this.#checks.delete(check);
+  }
+
   /** Called with every rejected reload (the last good config stays); returns a disposer. */
   onError(listener: ConfigErrorListener): () => void {
     this.#errorListeners.add(listener);
@@ -166,7 +178,8 @@ export class ConfigManager<C extends object = LLMConfig> {
           });
         }
       }
-      next = buildConfig(documents, this.#options, issues) as unknown as Readonly<C>;
+      const checks = [...(this.#options.checks ?? []), ...this.#checks];
+      next = buildConfig(documents, { ...this.#options, checks }, issues) as unknown as Readonly<C>;
       this.#filled = filledFiles(documents);
     } catch (error) {
       this.#reportError(

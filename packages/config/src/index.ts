@@ -1,3 +1,4 @@
+export { checkProviderSettings } from "./check-provider-settings.js";
 export {
   type ConfigChangeEvent,
   type ConfigChangeListener,
@@ -10,6 +11,7 @@ export { collectEnvOverrides, DEFAULT_ENV_PREFIX, type EnvOverride } from "./env
 export { type Env, interpolateString } from "./interpolate.js";
 export {
   type BuildOptions,
+  type ConfigCheck,
   type ConfigSourceText,
   type LoadConfigOptions,
   type LoadedConfig,
@@ -17,6 +19,14 @@ export {
   parseConfigText,
 } from "./load-config.js";
 export type { DeepPartial } from "./merge.js";
+export {
+  MAX_PROVIDER_SETTINGS_DEPTH,
+  MAX_PROVIDER_SETTINGS_KEY_LENGTH,
+  MAX_PROVIDER_SETTINGS_KEYS,
+  MAX_PROVIDER_SETTINGS_STRING_LENGTH,
+  type ProviderSettingsConfig,
+  providerSettingsSchema,
+} from "./provider-settings.js";
 export {
   BUILT_IN_SECTIONS,
   type CacheConfig,

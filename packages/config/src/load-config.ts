@@ -16,7 +16,7 @@ import {
   readConfigFile,
   tooLargeMessage,
 } from "./read-config-file.js";
-import type { LLMConfigInput } from "./schema.js";
+import type { LLMConfig, LLMConfigInput } from "./schema.js";
 import { type AnyConfigSection, type ConfigWith, extendSchema } from "./sections.js";
 import { type ConfigFormat, parseSourceDocument, type SourceDocument } from "./source-document.js";
 
@@ -45,6 +45,15 @@ export interface InputLimits {
   maxDepth?: number;
 }
 
+/**
+ * A check the schema cannot express, run on a config that passed the schema:
+ * its issues (`path` as `clients.aws.providerSettings.region`) are located in
+ * the files like schema issues, and make the load — or a hot reload — fail
+ * the same way. `@llm/di` checks each client's `providerSettings` against its
+ * provider's schema with one.
+ */
+export type ConfigCheck = (config: Readonly<LLMConfig>) => readonly ConfigIssue[];
+
 export interface BuildOptions<S extends readonly AnyConfigSection[] = readonly []>
   extends InputLimits {
   /** For `${VAR}` references and `LLM__…` overrides; defaults to `process.env`. */
@@ -55,6 +64,8 @@ export interface BuildOptions<S extends readonly AnyConfigSection[] = readonly [
   overrides?: DeepPartial<LLMConfigInput> & Record<string, unknown>;
   /** Sections contributed by packages and plugins. */
   sections?: S;
+  /** Checks run after the schema (see `ConfigCheck`). */
+  checks?: readonly ConfigCheck[];
 }
 
 export interface LoadConfigOptions<S extends readonly AnyConfigSection[] = readonly []>
@@ -203,6 +214,12 @@ export function buildConfig<const S extends readonly AnyConfigSection[] = readon
     }
   }
   if (issues.length > 0 || !result.success) throw configError(issues);
+  for (const check of options.checks ?? []) {
+    for (const issue of check(result.data as LLMConfig)) {
+      issues.push(locateIssue(trace, issue.path.split("."), issue.message));
+    }
+  }
+  if (issues.length > 0) throw configError(issues);
   return deepFreeze(result.data) as LoadedConfig<S>;
 }
 

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { providerSettingsSchema } from "./provider-settings.js";
 import { headers, secret, secretizeUnknown, secretURL } from "./secrets.js";
 import { boolish, duration, numeric, size } from "./units.js";
 
@@ -234,6 +235,12 @@ export const clientSchema = z.strictObject({
   circuitBreaker: circuitBreakerSchema.optional(),
   cache: clientCacheSchema.optional(),
   rateLimit: clientRateLimitSchema.optional(),
+  /**
+   * What only this client's provider understands (Bedrock `region`, Azure
+   * `apiVersion`, Mistral `safePrompt`, …): plain data here, validated by the
+   * provider package's own schema when `@llm/di` builds the client.
+   */
+  providerSettings: providerSettingsSchema.optional(),
 });
 
 export const l1CacheSchema = z.strictObject({

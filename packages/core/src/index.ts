@@ -94,5 +94,11 @@ export {
   defaultTransport,
   type FetchTransportOptions,
 } from "./transport/fetch-transport.js";
-export type { HttpMethod, Transport, TransportRequest, TransportResponse } from "./transport.js";
+export type {
+  BodySink,
+  HttpMethod,
+  Transport,
+  TransportRequest,
+  TransportResponse,
+} from "./transport.js";
 export { type CallWarning, unsupportedSettings, withFinishWarnings } from "./warnings.js";

@@ -13,6 +13,20 @@ export interface TransportRequest {
   bodyTimeoutMs?: number;
 }
 
+/**
+ * Takes a response body chunk by chunk, called synchronously from the
+ * transport's own read callback (`TransportResponse.pipe`): a stream parser
+ * fed this way pays no promise and no microtask per chunk.
+ */
+export interface BodySink {
+  /** A chunk arrived. Returning `false` asks the transport to stop reading until it is resumed. */
+  write(chunk: Uint8Array): boolean;
+  /** The body ended normally. */
+  end(): void;
+  /** The body failed: the transport's typed error (`AbortError` when the request's signal aborted, …). */
+  fail(error: unknown): void;
+}
+
 export interface TransportResponse {
   status: number;
   /** Lower-cased names; repeated headers joined with ", ". */
@@ -23,6 +37,14 @@ export interface TransportResponse {
   json(): Promise<unknown>;
   /** Discards the rest of the body so the connection can be reused (or closed). */
   cancel(): Promise<void>;
+  /**
+   * Optional push form of `body`, for stream parsers: hands every chunk to
+   * `sink` as it is read — chunks that already arrived at once, in order —
+   * then `end()` or `fail()`. Returns the function that resumes reading after
+   * `write` returned `false`. Use `pipe` or `body`, never both; after
+   * `cancel()` the sink is called no more.
+   */
+  pipe?(sink: BodySink): () => void;
 }
 
 /**

@@ -23,11 +23,14 @@ import { clientRateLimit } from "./client-rate-limit.js";
 import { clientBreaker, clientRetryOptions } from "./client-resilience.js";
 import { fallbackOrder } from "./fallback-order.js";
 import { missingProviderError } from "./install-providers.js";
+import { ProviderConfigSettingsCatalog } from "./provider-config-settings.js";
 import { requestDefaultsMiddleware } from "./request-defaults.js";
 
 export interface ClientBuildContext {
   config: Readonly<LLMConfig>;
   registry: ProviderRegistry;
+  /** Provider types' schemas of `providerSettings`; without it, a client that has some is a `ConfigError`. */
+  providerConfigSettings?: ProviderConfigSettingsCatalog;
   transport: Transport;
   hooks: Hooks;
   /**
@@ -94,7 +97,7 @@ function resilientProvider(
   }
   const provider = context.registry.create(
     config.provider,
-    providerSettings(config, context.transport),
+    providerSettings(name, config, context.transport, context.providerConfigSettings),
   );
   const middlewares: Middleware[] = [];
   const retry = clientRetryOptions(name, config, context.hooks);
@@ -116,9 +119,24 @@ function resilientProvider(
   return compose(provider, ...middlewares);
 }
 
-/** The provider settings of a configured client (secrets revealed for the provider only). */
-export function providerSettings(config: ClientConfig, transport: Transport): ProviderSettings {
-  const settings: ProviderSettings = { model: config.model, transport };
+const NO_PROVIDER_SETTINGS = new ProviderConfigSettingsCatalog();
+
+/**
+ * The provider settings of configured client `name` (secrets revealed for the
+ * provider only): its `providerSettings`, checked by the provider's schema,
+ * under the common fields (which they cannot override).
+ */
+export function providerSettings(
+  name: string,
+  config: ClientConfig,
+  transport: Transport,
+  catalog: ProviderConfigSettingsCatalog = NO_PROVIDER_SETTINGS,
+): ProviderSettings {
+  const settings: ProviderSettings = {
+    ...catalog.read(name, config),
+    model: config.model,
+    transport,
+  };
   if (config.apiKey !== undefined) settings.apiKey = config.apiKey;
   // The config holds the URL as a SecretURL (a `?key=` must not print); the provider needs the real one.
   if (config.baseURL !== undefined) settings.baseURL = config.baseURL.reveal();

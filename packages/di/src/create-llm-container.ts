@@ -1,8 +1,8 @@
 import "reflect-metadata";
 import { dirname, resolve } from "node:path";
 import type { CacheMiddleware } from "@llm/cache";
-import { ConfigManager } from "@llm/config";
-import { type ProviderDefinition, ProviderRegistry } from "@llm/core";
+import { ConfigManager, loadConfig } from "@llm/config";
+import { ConfigError, type ProviderDefinition, ProviderRegistry } from "@llm/core";
 import type { PluginManager } from "@llm/plugins";
 import { Container, type ServiceIdentifier } from "inversify";
 import { createCacheStore } from "./create-cache-store.js";
@@ -20,6 +20,10 @@ import { pluginsModule } from "./modules/plugins-module.js";
 import { poolModule } from "./modules/pool-module.js";
 import { providersModule } from "./modules/providers-module.js";
 import { rateLimitModule } from "./modules/rate-limit-module.js";
+import {
+  type ProviderConfigSettings,
+  ProviderConfigSettingsCatalog,
+} from "./provider-config-settings.js";
 import { reportStoreState } from "./report-store-state.js";
 import { TOKENS } from "./tokens.js";
 
@@ -35,6 +39,12 @@ export interface CreateLLMContainerOptions {
   registry?: ProviderRegistry;
   /** Provider definitions to register up front (else `@llm/provider-<type>` is imported on demand). */
   providers?: ProviderDefinition[];
+  /**
+   * Schemas of `clients.<name>.providerSettings` for providers registered in
+   * code (a package's `configSettings` export); those of `@llm/provider-<type>`
+   * packages are found on their own.
+   */
+  providerConfigSettings?: ProviderConfigSettings[];
   /** Parent container, for per-tenant or per-test scopes. */
   parent?: Container;
   /** Last chance to rebind anything (tests: a fake transport) before clients are built. */
@@ -77,6 +87,9 @@ export async function createLLMContainer(
     if (!registry.has(definition.type)) registry.register(definition);
   }
 
+  const configSettings = new ProviderConfigSettingsCatalog();
+  for (const settings of options.providerConfigSettings ?? []) configSettings.add(settings);
+
   const container = new Container(options.parent ? { parent: options.parent } : undefined);
   // Services that must wind down before the rest, whatever order Inversify
   // deactivates bindings in: plugins may still use hooks and the network, and
@@ -87,17 +100,34 @@ export async function createLLMContainer(
     cache = middleware;
     return middleware;
   });
+  let removeCheck: (() => void) | undefined;
   const disposeAll = async () => {
+    removeCheck?.();
     await plugins?.stop();
     await cache?.flush();
     await container.unbindAllAsync();
     if (ownsManager) await manager.close();
   };
   try {
-    await installProviders(registry, manager.get(), baseDir, conditions);
+    await installProviders(registry, manager.get(), baseDir, conditions, configSettings);
+    // Bad provider settings fail the start, not the first call of that client, and a
+    // reload that brings some is rejected like any invalid edit (a provider that is
+    // not installed yet is checked when its client is built).
+    const checkProviderSettings = configSettings.configCheck((type) => registry.has(type));
+    const startIssues = checkProviderSettings(manager.get());
+    if (startIssues.length > 0) {
+      // Loading the same files again with the check gives the issues their file:line:col.
+      if (!(options.config instanceof ConfigManager))
+        await loadConfig({ ...options.config, checks: [checkProviderSettings] });
+      throw new ConfigError(
+        `Invalid providerSettings: ${startIssues.length} problem${startIssues.length === 1 ? "" : "s"}`,
+        { issues: [...startIssues] },
+      );
+    }
+    removeCheck = manager.addCheck(checkProviderSettings);
     container.load(
       configModule(manager, baseDir),
-      providersModule(registry),
+      providersModule(registry, configSettings),
       hooksModule(),
       pluginsModule(conditions),
     );

@@ -21,6 +21,7 @@ import { providerSettings } from "./build-client.js";
 import { clientCacheOptions } from "./client-cache-options.js";
 import { clientBreaker, clientRetryOptions } from "./client-resilience.js";
 import { missingProviderError } from "./install-providers.js";
+import type { ProviderConfigSettingsCatalog } from "./provider-config-settings.js";
 import { TOKENS } from "./tokens.js";
 
 /**
@@ -53,6 +54,9 @@ export class EmbeddingClientFactory {
     @inject(TOKENS.EmbeddingCache)
     @optional()
     private readonly cache: TieredCache<CachedEmbedding> | undefined,
+    @inject(TOKENS.ProviderConfigSettings)
+    @optional()
+    private readonly providerConfigSettings: ProviderConfigSettingsCatalog | undefined,
   ) {
     this.#disposeListener = config.onChange((event) => this.#onChange(event));
   }
@@ -95,7 +99,10 @@ export class EmbeddingClientFactory {
       );
     }
     let embeddings = withEmbeddingResilience(
-      this.registry.createEmbeddings(client.provider, providerSettings(client, this.transport)),
+      this.registry.createEmbeddings(
+        client.provider,
+        providerSettings(name, client, this.transport, this.providerConfigSettings),
+      ),
       this.#resilience(name, client),
     );
     const cacheOptions =

@@ -19,5 +19,10 @@ export { memoryModule } from "./modules/memory-module.js";
 export { pluginsModule } from "./modules/plugins-module.js";
 export { poolModule } from "./modules/pool-module.js";
 export { providersModule } from "./modules/providers-module.js";
+export {
+  isProviderConfigSettings,
+  type ProviderConfigSettings,
+  ProviderConfigSettingsCatalog,
+} from "./provider-config-settings.js";
 export { requestDefaultsMiddleware } from "./request-defaults.js";
 export { TOKENS } from "./tokens.js";

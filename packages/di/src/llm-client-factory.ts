@@ -17,6 +17,7 @@ import type { RateLimitStore } from "@llm/ratelimit";
 import { inject, injectable, optional } from "inversify";
 import { buildClient } from "./build-client.js";
 import { installProviders } from "./install-providers.js";
+import type { ProviderConfigSettingsCatalog } from "./provider-config-settings.js";
 import { TOKENS } from "./tokens.js";
 
 /**
@@ -47,6 +48,9 @@ export class LLMClientFactory {
     @inject(TOKENS.RateLimitStore)
     @optional()
     private readonly rateLimits: RateLimitStore | undefined,
+    @inject(TOKENS.ProviderConfigSettings)
+    @optional()
+    private readonly providerConfigSettings: ProviderConfigSettingsCatalog | undefined,
   ) {
     this.#disposeListener = config.onChange((event) => {
       this.#reloading = this.#onChange(event);
@@ -114,6 +118,9 @@ export class LLMClientFactory {
     const client = buildClient(name, {
       config,
       registry: this.registry,
+      ...(this.providerConfigSettings
+        ? { providerConfigSettings: this.providerConfigSettings }
+        : {}),
       transport: this.transport,
       hooks: this.hooks,
       cache: config.cache.enabled ? this.cache : undefined,
@@ -136,7 +143,13 @@ export class LLMClientFactory {
       path.startsWith("rateLimits.");
     if (!event.changes.some((c) => rebuilds(c.path))) return;
     // A new provider type may need its package imported before anything is rebuilt.
-    await installProviders(this.registry, event.config, this.baseDir).catch(() => undefined);
+    await installProviders(
+      this.registry,
+      event.config,
+      this.baseDir,
+      [],
+      this.providerConfigSettings,
+    ).catch(() => undefined);
     // Fallback lists cross clients, so one changed client can change another's chain.
     this.#built.clear();
   }

@@ -17,6 +17,7 @@ import type { RateLimitStore } from "@llm/ratelimit";
 import type { ServiceIdentifier } from "inversify";
 import type { EmbeddingClientFactory } from "./embedding-client-factory.js";
 import type { LLMClientFactory } from "./llm-client-factory.js";
+import type { ProviderConfigSettingsCatalog } from "./provider-config-settings.js";
 
 const token = <T>(name: string): ServiceIdentifier<T> => Symbol.for(`@llm/di:${name}`);
 
@@ -26,6 +27,8 @@ export const TOKENS = {
   /** The current config snapshot; resolved afresh on every `get` (it changes on hot reload). */
   Config: token<Readonly<LLMConfig>>("Config"),
   ProviderRegistry: token<ProviderRegistry>("ProviderRegistry"),
+  /** Each provider type's schema of `clients.<name>.providerSettings` (its package's `configSettings`). */
+  ProviderConfigSettings: token<ProviderConfigSettingsCatalog>("ProviderConfigSettings"),
   ConnectionPool: token<ConnectionPool>("ConnectionPool"),
   Transport: token<Transport>("Transport"),
   MemoryManager: token<MemoryManager>("MemoryManager"),

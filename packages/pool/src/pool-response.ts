@@ -1,5 +1,6 @@
 import {
   AbortError,
+  type BodySink,
   LimitExceededError,
   type LLMError,
   onAbort,
@@ -90,6 +91,8 @@ export class PoolResponse
         reject: (error: Error) => void,
       ) => void)
     | undefined;
+  /** Set by `pipe()`: chunks go to it from `onData`, not to the iterator. */
+  #sink: BodySink | undefined;
 
   constructor(owner: ResponseOwner, request: TransportRequest) {
     this.#owner = owner;
@@ -153,6 +156,8 @@ export class PoolResponse
   }
 
   onData(chunk: Buffer): boolean {
+    const sink = this.#sink;
+    if (sink !== undefined) return this.#write(sink, chunk);
     const wake = this.#wake;
     if (wake !== undefined) {
       this.#wake = undefined;
@@ -173,6 +178,11 @@ export class PoolResponse
   onComplete(): void {
     this.#ended = true;
     this.#finish();
+    if (this.#sink !== undefined) {
+      // A paused sink gets the end after the chunks it still has to take (see #resumeSink).
+      if (!this.#paused) this.#flush(this.#sink);
+      return;
+    }
     const wake = this.#wake;
     if (wake !== undefined) {
       this.#wake = undefined;
@@ -193,6 +203,14 @@ export class PoolResponse
       this.#resolve = undefined;
       this.#reject = undefined;
       reject(mapped ?? new AbortError("Request was cancelled"));
+      return;
+    }
+    if (this.#sink !== undefined) {
+      // Chunks still held (a paused sink) are dropped: the body is broken, the error is the news.
+      this.#chunks = [];
+      this.#head = 0;
+      this.#buffered = 0;
+      if (mapped !== undefined) this.#sink.fail(mapped);
       return;
     }
     const fail = this.#fail;
@@ -234,6 +252,58 @@ export class PoolResponse
   [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     return this;
   }
+
+  /**
+   * The push form of the body: each chunk goes to `sink` inside undici's `onData`,
+   * so a stream parser pays no promise per chunk. `write()` returning `false`
+   * pauses the socket until the returned function is called.
+   */
+  pipe(sink: BodySink): () => void {
+    this.#sink = sink;
+    this.#flush(sink);
+    return this.#resumeSink;
+  }
+
+  /** A chunk for the sink; held (and the socket paused) while the sink is paused. */
+  #write(sink: BodySink, chunk: Buffer): boolean {
+    if (this.#cancelled) return true;
+    if (this.#paused) {
+      this.#chunks.push(chunk);
+      this.#buffered += chunk.length;
+      return false;
+    }
+    if (sink.write(chunk)) return true;
+    this.#paused = true;
+    return false;
+  }
+
+  /** Hands the sink what is held, in order, then the end if it came; stops if the sink pauses. */
+  #flush(sink: BodySink): void {
+    while (this.#head < this.#chunks.length && !this.#cancelled) {
+      const chunk = this.#chunks[this.#head] as Buffer;
+      this.#chunks[this.#head++] = undefined as unknown as Buffer;
+      this.#buffered -= chunk.length;
+      if (!sink.write(chunk)) {
+        this.#paused = true;
+        return;
+      }
+    }
+    this.#chunks.length = 0;
+    this.#head = 0;
+    if (this.#cancelled) return;
+    if (this.#ended) {
+      if (this.#error !== undefined) sink.fail(this.#error);
+      else sink.end();
+    }
+  }
+
+  readonly #resumeSink = (): void => {
+    const sink = this.#sink;
+    if (sink === undefined || !this.#paused || this.#cancelled) return;
+    this.#paused = false;
+    this.#flush(sink);
+    if (!this.#paused && !this.#ended) this.#resume?.();
+  };
 
   next(): Promise<IteratorResult<Uint8Array>> {
     if (this.#head < this.#chunks.length)

@@ -9,6 +9,7 @@ export type {
   AzureErrorObject,
   AzureFilterVerdict,
 } from "./azure-openai-api.js";
+export { type AzureOpenAIConfigSettings, configSettings } from "./azure-openai-config-settings.js";
 export { AzureContentFilterError, azureOpenAIErrorFromResponse } from "./azure-openai-error.js";
 export {
   AZURE_OPENAI_API_KEY_ENV,

@@ -5,6 +5,7 @@ export {
   JSON_TOOL_NAME,
   parseConverseResponse,
 } from "./bedrock-chat-client.js";
+export { type BedrockConfigSettings, configSettings } from "./bedrock-config-settings.js";
 export type {
   BedrockCredentialProvider,
   BedrockCredentials,

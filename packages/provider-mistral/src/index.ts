@@ -4,6 +4,7 @@ export {
   type MistralChatClientConfig,
   type MistralRequestDefaults,
 } from "./mistral-chat-client.js";
+export { configSettings, type MistralConfigSettings } from "./mistral-config-settings.js";
 export {
   MISTRAL_MAX_INPUTS_PER_CALL,
   MistralEmbeddingClient,

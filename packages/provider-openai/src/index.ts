@@ -5,6 +5,11 @@ export type {
 } from "./openai-chat-client.js";
 export { OpenAIChatClient } from "./openai-chat-client.js";
 export {
+  configSettings,
+  OPENAI_COMPATIBILITY_SCHEMA,
+  type OpenAIConfigSettings,
+} from "./openai-config-settings.js";
+export {
   OPENAI_MAX_INPUTS_PER_CALL,
   OpenAIEmbeddingClient,
   type OpenAIEmbeddingClientConfig,

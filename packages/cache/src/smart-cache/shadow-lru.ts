@@ -87,17 +87,24 @@ export class ShadowLru {
    * reference since it entered) or REUSED (re-referenced while held).
    */
   standing(hash: number): Standing {
+    const node = this.#nodeOf(hash | 0);
+    if (node === NONE) return ABSENT;
+    return this.#nodes[node * STRIDE + REUSE] === 1 ? REUSED : HELD;
+  }
+
+  /**
+   * Removes the key's hash; true if it was held. The last node takes the freed node's place,
+   * so the nodes stay packed in [0, size) and `touch` keeps allocating at the end.
+   */
+  delete(hash: number): boolean {
     const h = hash | 0;
-    const slots = this.#slots;
-    const mask = this.#mask;
-    let i = home(h) & mask;
-    for (;;) {
-      const slot = slots[i] as number;
-      if (slot === 0) return ABSENT;
-      const at = (slot - 1) * STRIDE;
-      if (this.#nodes[at + HASH] === h) return this.#nodes[at + REUSE] === 1 ? REUSED : HELD;
-      i = (i + 1) & mask;
-    }
+    const node = this.#nodeOf(h);
+    if (node === NONE) return false;
+    this.#unlink(node);
+    this.#removeSlot(h);
+    const last = --this.#size;
+    if (node !== last) this.#relocate(last, node);
+    return true;
   }
 
   clear(): void {
@@ -105,6 +112,19 @@ export class ShadowLru {
     this.#head = NONE;
     this.#tail = NONE;
     this.#size = 0;
+  }
+
+  /** The node holding hash `h`, or NONE. */
+  #nodeOf(h: number): number {
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = home(h) & mask;
+    for (;;) {
+      const slot = slots[i] as number;
+      if (slot === 0) return NONE;
+      if (this.#nodes[(slot - 1) * STRIDE + HASH] === h) return slot - 1;
+      i = (i + 1) & mask;
+    }
   }
 
   #removeSlot(h: number): void {
@@ -128,6 +148,24 @@ export class ShadowLru {
         i = j;
       }
     }
+  }
+
+  /** Moves node `from` (linked, in the table) to the free node `to`. */
+  #relocate(from: number, to: number): void {
+    const nodes = this.#nodes;
+    const h = nodes[from * STRIDE + HASH] as number;
+    const prev = nodes[from * STRIDE + PREV] as number;
+    const next = nodes[from * STRIDE + NEXT] as number;
+    nodes.copyWithin(to * STRIDE, from * STRIDE, from * STRIDE + STRIDE);
+    if (prev === NONE) this.#head = to;
+    else nodes[prev * STRIDE + NEXT] = to;
+    if (next === NONE) this.#tail = to;
+    else nodes[next * STRIDE + PREV] = to;
+    const slots = this.#slots;
+    const mask = this.#mask;
+    let i = home(h) & mask;
+    while ((slots[i] as number) !== from + 1) i = (i + 1) & mask;
+    slots[i] = to + 1;
   }
 
   #unlink(node: number): void {

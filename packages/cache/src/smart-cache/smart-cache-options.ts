@@ -42,6 +42,15 @@ export interface SmartCacheOptions<V> {
    * trails LRU longer after a hot-set shift (see README, "The policy"). At least 1.
    */
   stepGain?: number;
+  /**
+   * With the "shadow-lru" adaptation: keep ARC-style ghost lists of the keys admission
+   * rejected and of those evicted from main (hashes only, touched on misses, never on a hit),
+   * and while rejected keys keep coming back within LRU's reach, let recency lead: grow the
+   * window per event, let LRU decide lost admission contests, and evict main's LRU-dropped
+   * protected tail first. Default true; it takes in a new hot set faster after a shift (see
+   * README, "The policy"). false: the epoch rule alone.
+   */
+  ghostFeedback?: boolean;
   /** The admission window's starting share of capacity (default 0.01, at most 0.8). */
   initialWindowFraction?: number;
   /** How long past its TTL an entry may still be served by `getOrLoad` while it is refreshed in the background. */

@@ -367,6 +367,43 @@ describe("SmartCache adaptive window", () => {
     expect(fixed.hits).toBeLessThan(0.7 * lru.hits);
   });
 
+  describe("ghost feedback (ARC-style ghost lists)", () => {
+    /** Zipf(1)-like ranks over 10 × capacity keys, 10% one-off keys. */
+    function zipfPhase(random: () => number, prefix: string, length: number, keys: number) {
+      return Array.from({ length }, (_, i) =>
+        random() % 10 === 0
+          ? `once-${prefix}${i}`
+          : `${prefix}${Math.floor(Math.exp(((random() % 1_000_000) / 1_000_000) * Math.log(keys)))}`,
+      );
+    }
+
+    it("hits more often in the 2 × capacity requests after a hot-set shift than the epoch rule alone", () => {
+      const capacity = 1000;
+      const random = xorshift(7);
+      const before = zipfPhase(random, "a", 40 * capacity, 10 * capacity);
+      const after = zipfPhase(random, "b", 2 * capacity, 10 * capacity);
+      const afterShift = (options: { ghostFeedback?: boolean }) => {
+        const cache = new SmartCache<number>({ maxEntries: capacity, ...options });
+        replay(cache, before);
+        return replay(cache, after);
+      };
+      const withGhosts = afterShift({});
+      const epochRuleAlone = afterShift({ ghostFeedback: false });
+      expect(withGhosts).toBeGreaterThan(epochRuleAlone);
+    });
+
+    it("does not let a loop longer than the cache open the window (rejected keys return beyond LRU's reach)", () => {
+      const capacity = 100;
+      const loop = Array.from({ length: 60 * capacity }, (_, i) => `loop${i % (1.5 * capacity)}`);
+      const withGhosts = new SmartCache<number>({ maxEntries: capacity });
+      const without = new SmartCache<number>({ maxEntries: capacity, ghostFeedback: false });
+      const hits = replay(withGhosts, loop);
+      expect(hits).toBe(replay(without, loop));
+      expect(hits).toBeGreaterThan(0.5 * loop.length * (capacity / (1.5 * capacity)));
+      expect(withGhosts.stats().window.fraction).toBeLessThan(0.05);
+    });
+  });
+
   it("admits a key LRU saw re-referenced over a victim LRU has dropped, whatever their counts", () => {
     const cache = new SmartCache<number>({ maxEntries: 100 });
     // A hot set of 100 keys read many times: high counts, all in main.

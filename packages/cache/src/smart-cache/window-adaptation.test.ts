@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { FrequencySketch } from "./frequency-sketch.js";
+import { GROW_GAIN, LED_THRESHOLD } from "./ghost-feedback.js";
 import { HASH_RANGE, hashKey } from "./hash-key.js";
 import { HillClimberAdaptation, ShadowLruAdaptation } from "./window-adaptation.js";
 
@@ -79,11 +80,62 @@ describe("ShadowLruAdaptation.prefers (LRU's second opinion on a lost contest)",
     let skipped = 0;
     for (let i = 0; skipped === 0; i++) {
       const hash = hashKey(`u${i}`);
-      if (hash >= HASH_RANGE / 16) skipped = hash;
+      if (hash >= HASH_RANGE / 4) skipped = hash;
     }
     adaptation.record(skipped, false);
     adaptation.record(skipped, false);
     expect(adaptation.prefers(skipped, hashKey("never seen"))).toBe(false);
+  });
+});
+
+describe("ShadowLruAdaptation with ghost lists (recency leads)", () => {
+  /** `count` keys each seen, rejected by admission, and back within LRU's reach. */
+  function rejectedAndBack(adaptation: ShadowLruAdaptation, prefix: string, count: number): number {
+    let change = 0;
+    for (let i = 0; i < count; i++) {
+      const hash = hashKey(`${prefix}${i}`);
+      adaptation.record(hash, false);
+      adaptation.rejected(hash);
+      change += adaptation.record(hash, false);
+    }
+    return change;
+  }
+
+  it("lets LRU's word alone overturn a lost contest while recency leads", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(1024), 1024, 1024);
+    const stale = hashKey("stale");
+    adaptation.record(stale, true);
+    for (let i = 0; i < 1024; i++) adaptation.record(hashKey(`fill${i}`), true);
+    const fresh = hashKey("fresh");
+    adaptation.record(fresh, false); // LRU holds it, seen once
+    expect(adaptation.prefers(fresh, stale)).toBe(false);
+    rejectedAndBack(adaptation, "back", LED_THRESHOLD);
+    expect(adaptation.recencyLeads).toBe(true);
+    expect(adaptation.prefers(fresh, stale)).toBe(true);
+    expect(adaptation.prefers(hashKey("never seen"), stale)).toBe(false);
+  });
+
+  it("grows the window per rejected key that comes back once recency leads, between epochs", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(1024), 1024, 1024);
+    // 2 lookups per key and an epoch of 256 lookups: the first 100 keys end no epoch.
+    const change = rejectedAndBack(adaptation, "k", 100);
+    // Keys LED_THRESHOLD … 99 each grew it by GROW_GAIN entries at once.
+    expect(change).toBeCloseTo(((100 - LED_THRESHOLD + 1) * GROW_GAIN) / 1024);
+  });
+
+  it("tells whether LRU has dropped a key, and nothing about keys it does not sample", () => {
+    const small = new ShadowLruAdaptation(new FrequencySketch(64), 64, 64);
+    const key = hashKey("x");
+    expect(small.dropped(key)).toBe(true);
+    small.record(key, false);
+    expect(small.dropped(key)).toBe(false);
+    const large = new ShadowLruAdaptation(new FrequencySketch(65536), 65536, 65536);
+    let skipped = 0;
+    for (let i = 0; skipped === 0; i++) {
+      const hash = hashKey(`d${i}`);
+      if (hash >= HASH_RANGE / 4) skipped = hash;
+    }
+    expect(large.dropped(skipped)).toBeUndefined();
   });
 });
 
@@ -137,10 +189,10 @@ describe("ShadowLruAdaptation after a hot-set shift", () => {
 });
 
 describe("ShadowLruAdaptation sampling (SHARDS)", () => {
-  it("replays every key up to 4,096 entries and a hash-selected share beyond", () => {
-    expect(new ShadowLruAdaptation(new FrequencySketch(4096), 4096, 4096).sampleRate).toBe(1);
+  it("replays every key up to 16,384 entries and a hash-selected share beyond", () => {
+    expect(new ShadowLruAdaptation(new FrequencySketch(16384), 16384, 16384).sampleRate).toBe(1);
     const large = new ShadowLruAdaptation(new FrequencySketch(65536), 65536, 65536);
-    expect(large.sampleRate).toBe(1 / 16);
+    expect(large.sampleRate).toBe(1 / 4);
     expect(large.shadowCapacity).toBe(65536);
   });
 
@@ -151,7 +203,7 @@ describe("ShadowLruAdaptation sampling (SHARDS)", () => {
     const skipped: number[] = [];
     for (let i = 0; sampled.length < 8 || skipped.length < 8; i++) {
       const hash = hashKey(`s${i}`);
-      (hash < HASH_RANGE / 16 ? sampled : skipped).push(hash);
+      (hash < HASH_RANGE / 4 ? sampled : skipped).push(hash);
     }
     // A skipped key's repeat is never a recency win: no credit in the sketch.
     adaptation.record(skipped[0] as number, false);
@@ -160,10 +212,10 @@ describe("ShadowLruAdaptation sampling (SHARDS)", () => {
     adaptation.record(sampled[0] as number, false);
     adaptation.record(sampled[0] as number, false);
     expect(sketch.frequency(sampled[0] as number)).toBe(2);
-    // The epoch is 65536 / 4 lookups; one sampled recency win counts as 16 entries.
+    // The epoch is 65536 / 4 lookups; one sampled recency win counts as 4 entries.
     let change = 0;
     for (let i = 4; i < 65536 / 4; i++) change = adaptation.record(skipped[1] as number, true);
-    expect(change).toBeCloseTo(16 / 65536);
+    expect(change).toBeCloseTo(4 / 65536);
   });
 });
 

@@ -4,7 +4,8 @@ import type { StreamEvent } from "../stream-event.js";
 import { type ResolvedResponseLimits, resolveResponseLimits } from "../streaming/limits.js";
 import { NDJSONParser } from "../streaming/ndjson-parser.js";
 import { type SSEEvent, SSEParser } from "../streaming/sse-parser.js";
-import type { Transport } from "../transport.js";
+import { Utf8ChunkDecoder } from "../streaming/utf8-chunk-decoder.js";
+import type { BodySink, Transport, TransportResponse } from "../transport.js";
 import { withCallOptions } from "./call-json.js";
 import { type CallSignal, openOwnSignal } from "./call-signal.js";
 import { type SendOptions, sendStream } from "./send.js";
@@ -70,11 +71,8 @@ interface FrameParser<T> {
 }
 
 const NO_FAILURE: unique symbol = Symbol("no failure");
-/** One options object for every chunk's `decode`, instead of a literal per chunk. */
-const STREAMING = Object.freeze({ stream: true });
 
 type Result = IteratorResult<StreamEvent, void>;
-type Decoder = InstanceType<typeof TextDecoder>;
 
 /**
  * Runs one streamed call: opens the call's signal, sends, cuts the body into
@@ -106,21 +104,35 @@ export function driveStream<F extends StreamFraming>(
 }
 
 /**
+ * Events queued ahead of the consumer before a piped body is paused (the
+ * transport stops reading its socket) — the back-pressure that bounds the
+ * queue, with one chunk's events of slack; reading resumes once it drains.
+ */
+const HIGH_WATER_EVENTS = 256;
+
+/**
  * `driveStream`'s generator, written by hand: an `async function*` costs, per
  * event, an await on the value it yields and a frame saved and restored around
- * it; here an event already parsed is handed out as a resolved promise, and a
- * read is one `then()` on the body's `next()`. It keeps a generator's contract:
- * `next()` / `return()` / `throw()` calls made before the previous one settled
- * are served one by one, in order; `return()` / `throw()` before the first
- * `next()` send nothing; after the end every `next()` is done.
+ * it; here an event already parsed is handed out as a resolved promise. It
+ * keeps a generator's contract: `next()` / `return()` / `throw()` calls made
+ * before the previous one settled are served one by one, in order; `return()`
+ * / `throw()` before the first `next()` send nothing; after the end every
+ * `next()` is done.
  *
- * Hot path: one `TextDecoder` and one incremental parser straight over the
+ * Two ways to read the body. A transport whose response has `pipe()` (such as
+ * `@llm/pool`) calls this driver's `write()` from its own read callback: the
+ * chunk is decoded, parsed and turned into events right there, queued, and a
+ * consumer waiting in `next()` is woken — no promise per chunk, and a burst of
+ * frames in one read costs the consumer no extra task. Otherwise the body's
+ * iterator is read with one `then()` per chunk.
+ *
+ * Hot path: one `Utf8ChunkDecoder` and one incremental parser straight over the
  * body, a reused event buffer, no closures per chunk. The read is not raced
  * against the signal: a transport ends the body when its request's signal
  * aborts (core's fetch transport and `@llm/pool` both do, with `AbortError`
  * or the signal's `LLMError` reason), and a race would cost a promise per chunk.
  */
-class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
+class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, BodySink {
   readonly #transport: Transport;
   readonly #options: CallOptions | undefined;
   readonly #sse: boolean;
@@ -134,9 +146,19 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
   #queue: Array<() => void> | undefined;
   #call: CallSignal | undefined;
   #deadline: StreamDeadline | undefined;
+  /** The body's iterator, when the response cannot be piped. */
   #body: AsyncIterator<Uint8Array> | undefined;
+  /** The piped response (its `cancel()` stops it) and the function that resumes its reading. */
+  #piped: TransportResponse | undefined;
+  #resume: (() => void) | undefined;
+  /** The piped body is paused: `write()` returned `false`. */
+  #paused = false;
+  /** A `next()` waiting for the piped body: settles it with an event, the end or a failure. */
+  #wake: ((result: Result | Promise<Result>) => void) | undefined;
+  /** The executor that parks such a `next()`; made once per stream, not per wait. */
+  #park: ((resolve: (result: Result | Promise<Result>) => void) => void) | undefined;
   #handler: StreamHandler<unknown> | undefined;
-  #decoder: Decoder | undefined;
+  #decoder: Utf8ChunkDecoder | undefined;
   #parser: FrameParser<unknown> | undefined;
   #bytes: BinaryFrameDecoder<unknown> | undefined;
   /** Events produced and not yet handed out, from `#head` on. */
@@ -230,15 +252,23 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
       if (this.#binary !== undefined) this.#bytes = this.#binary.open(limits);
       else {
         // SSE: the parser strips a leading BOM itself, exactly once; NDJSON lets the decoder do it.
-        this.#decoder = this.#sse
-          ? new TextDecoder("utf-8", { ignoreBOM: true })
-          : new TextDecoder("utf-8");
+        this.#decoder = new Utf8ChunkDecoder(!this.#sse);
         this.#parser = this.#sse ? new SSEParser(limits) : new NDJSONParser(limits);
       }
-      this.#body = result.body[Symbol.asyncIterator]();
       this.#deadline?.startIdle();
+      const response = result.response;
+      if (response.pipe !== undefined) {
+        this.#piped = response;
+        // Chunks that already arrived are written at once, before pipe() returns.
+        this.#resume = response.pipe(this);
+      } else this.#body = result.body[Symbol.asyncIterator]();
     } catch (error) {
       return this.#close(error);
+    }
+    if (this.#head < this.#out.length) {
+      const result = this.#take();
+      this.#settle();
+      return result;
     }
     return this.#advance();
   }
@@ -247,32 +277,73 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
   #advance(): Promise<Result> {
     if (this.#failure !== NO_FAILURE) return this.#close(this.#failure);
     if (this.#ended) return this.#complete();
+    if (this.#piped !== undefined) {
+      this.#park ??= (resolve) => {
+        this.#wake = resolve;
+      };
+      return new Promise<Result>(this.#park);
+    }
     return (this.#body as AsyncIterator<Uint8Array>).next().then(this.#onRead, this.#onReadError);
   }
 
-  readonly #onRead = (next: IteratorResult<Uint8Array>): Result | Promise<Result> => {
-    if (this.#bytes !== undefined) return this.#onBinaryRead(next, this.#bytes);
-    const handler = this.#handler as StreamHandler<unknown>;
-    const decoder = this.#decoder as Decoder;
-    const parser = this.#parser as FrameParser<unknown>;
-    const out = this.#out;
+  // ── BodySink: the piped body, called from the transport's read callback ──
+
+  write(chunk: Uint8Array): boolean {
+    if (this.#finished || this.#failure !== NO_FAILURE) return false;
     try {
-      if (next.done) {
-        this.#ended = true;
-        let failure = feed(handler, parser.feed(decoder.decode()), this.#sse, out);
-        if (failure === NO_FAILURE) failure = feed(handler, parser.end(), this.#sse, out);
-        if (failure === NO_FAILURE) failure = end(handler, out);
-        this.#failure = failure;
-      } else {
-        const frames = parser.feed(decoder.decode(next.value, STREAMING));
-        if (frames.length > 0) this.#deadline?.touch();
-        this.#failure = feed(handler, frames, this.#sse, out);
-      }
+      this.#consume(chunk);
+    } catch (error) {
+      // The parser's own errors (a line over the limit): after the events already queued.
+      this.#failure = error;
+    }
+    this.#wakeParked();
+    if (this.#failure !== NO_FAILURE || this.#out.length - this.#head < HIGH_WATER_EVENTS)
+      return this.#failure === NO_FAILURE;
+    this.#paused = true;
+    return false;
+  }
+
+  end(): void {
+    if (this.#finished || this.#failure !== NO_FAILURE) return;
+    try {
+      this.#consumeEnd();
+    } catch (error) {
+      this.#failure = error;
+    }
+    this.#wakeParked();
+  }
+
+  fail(error: unknown): void {
+    if (this.#finished || this.#failure !== NO_FAILURE) return;
+    this.#failure = error;
+    this.#wakeParked();
+  }
+
+  /** The piped body brought something: a `next()` parked for it settles now. */
+  #wakeParked(): void {
+    const wake = this.#wake;
+    if (wake === undefined) return;
+    if (this.#head < this.#out.length) {
+      this.#wake = undefined;
+      wake(this.#take());
+      this.#settle();
+    } else if (this.#failure !== NO_FAILURE || this.#ended) {
+      this.#wake = undefined;
+      wake(this.#advance());
+    }
+  }
+
+  // ── The body's iterator, for a response that cannot be piped ──
+
+  readonly #onRead = (next: IteratorResult<Uint8Array>): Result | Promise<Result> => {
+    try {
+      if (next.done) this.#consumeEnd();
+      else this.#consume(next.value);
     } catch (error) {
       // The parser's own errors (a line over the limit): nothing of this chunk is handed out.
       return this.#close(error);
     }
-    if (this.#head < out.length) {
+    if (this.#head < this.#out.length) {
       const result = this.#take();
       this.#settle();
       return result;
@@ -280,36 +351,46 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
     return this.#advance();
   };
 
-  /** `#onRead` for a binary framing: the chunk goes to the provider's decoder as it is. */
-  #onBinaryRead(
-    next: IteratorResult<Uint8Array>,
-    decoder: BinaryFrameDecoder<unknown>,
-  ): Result | Promise<Result> {
-    const handler = this.#handler as StreamHandler<unknown>;
-    const out = this.#out;
-    try {
-      if (next.done) {
-        this.#ended = true;
-        let failure = feed(handler, decoder.end(), false, out);
-        if (failure === NO_FAILURE) failure = end(handler, out);
-        this.#failure = failure;
-      } else {
-        const frames = decoder.feed(next.value);
-        if (frames.length > 0) this.#deadline?.touch();
-        this.#failure = feed(handler, frames, false, out);
-      }
-    } catch (error) {
-      return this.#close(error);
-    }
-    if (this.#head < out.length) {
-      const result = this.#take();
-      this.#settle();
-      return result;
-    }
-    return this.#advance();
+  readonly #onReadError = (error: unknown): Promise<Result> => this.#close(error);
+
+  /**
+   * One chunk through the framing and the handler, into `#out`. The handler's
+   * failure is recorded in `#failure` (handed out after the events before it);
+   * the framing's own errors are thrown.
+   */
+  #consume(chunk: Uint8Array): void {
+    const bytes = this.#bytes;
+    const frames =
+      bytes !== undefined
+        ? bytes.feed(chunk)
+        : (this.#parser as FrameParser<unknown>).feed(
+            (this.#decoder as Utf8ChunkDecoder).decode(chunk),
+          );
+    if (frames.length > 0) this.#deadline?.touch();
+    this.#failure = feed(this.#handler as StreamHandler<unknown>, frames, this.#sse, this.#out);
   }
 
-  readonly #onReadError = (error: unknown): Promise<Result> => this.#close(error);
+  /** The body ended: the framing's last frames, then the handler's closing events. */
+  #consumeEnd(): void {
+    this.#ended = true;
+    const handler = this.#handler as StreamHandler<unknown>;
+    const out = this.#out;
+    const bytes = this.#bytes;
+    let failure: unknown;
+    if (bytes !== undefined) failure = feed(handler, bytes.end(), false, out);
+    else {
+      const parser = this.#parser as FrameParser<unknown>;
+      failure = feed(
+        handler,
+        parser.feed((this.#decoder as Utf8ChunkDecoder).end()),
+        this.#sse,
+        out,
+      );
+      if (failure === NO_FAILURE) failure = feed(handler, parser.end(), this.#sse, out);
+    }
+    if (failure === NO_FAILURE) failure = end(handler, out);
+    this.#failure = failure;
+  }
 
   #take(): Result {
     const out = this.#out;
@@ -318,6 +399,11 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
       this.#head = 0;
       // Usually one event per chunk: pop() is a fast builtin, `out.length = 0` a runtime call.
       while (out.length > 0) out.pop();
+    }
+    if (this.#paused && out.length - this.#head < HIGH_WATER_EVENTS / 2) {
+      this.#paused = false;
+      // Last: resuming may write more chunks (and events) synchronously.
+      (this.#resume as () => void)();
     }
     return { done: false, value };
   }
@@ -333,7 +419,7 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
 
   /**
    * Ends the call early (a failure, `return()`, `throw()`): the call's signal
-   * is aborted BEFORE the body is returned — a transport detaches from the
+   * is aborted BEFORE the body is released — a transport detaches from the
    * signal once its body is closed — then rejects with `failure`, if any.
    */
   async #close(failure: unknown): Promise<Result> {
@@ -343,7 +429,8 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined> {
     this.#deadline?.stop();
     this.#call?.abort();
     try {
-      await this.#body?.return?.();
+      if (this.#piped !== undefined) await this.#piped.cancel();
+      else await this.#body?.return?.();
     } catch {
       // The body's own failure to close changes nothing: the request is already aborted.
     }

@@ -36,6 +36,8 @@ export interface StreamResult {
   body: AsyncIterable<Uint8Array>;
   status: number;
   headers: Record<string, string>;
+  /** The response itself, for its optional push form (`pipe`) and `cancel()`. */
+  response: TransportResponse;
 }
 
 /**
@@ -70,7 +72,7 @@ export async function sendStream(
   options: SendOptions,
 ): Promise<StreamResult> {
   const response = await send(transport, options);
-  return { body: response.body, status: response.status, headers: response.headers };
+  return { body: response.body, status: response.status, headers: response.headers, response };
 }
 
 async function send(transport: Transport, options: SendOptions): Promise<TransportResponse> {

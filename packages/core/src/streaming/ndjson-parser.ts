@@ -5,6 +5,7 @@ import { checkLineLength, DEFAULT_RESPONSE_LIMITS, type ParserLimits } from "./l
 import { PendingText } from "./pending-text.js";
 import { readWithSignal } from "./read-with-signal.js";
 import type { ParseStreamOptions } from "./sse-parser.js";
+import { Utf8ChunkDecoder } from "./utf8-chunk-decoder.js";
 
 const EXCERPT_LENGTH = 60;
 
@@ -105,21 +106,21 @@ export class NDJSONParser {
 
 /**
  * Parses a byte stream of newline-delimited JSON (Ollama's `/api/chat`), one
- * value per line, with one streaming `TextDecoder`. A malformed line throws
+ * value per line, with one `Utf8ChunkDecoder`. A malformed line throws
  * `ParseError` naming its line number; it never waits for more input.
  */
 export async function* parseNDJSON(
   body: AsyncIterable<Uint8Array>,
   options: ParseStreamOptions = {},
 ): AsyncGenerator<JsonValue, void, undefined> {
-  const decoder = new TextDecoder("utf-8");
+  const decoder = new Utf8ChunkDecoder(true);
   const parser = new NDJSONParser(options);
   // Without a signal, read the body directly: one async-generator layer less per chunk.
   const source = options.signal ? readWithSignal(body, options.signal) : body;
   for await (const chunk of source) {
-    const values = parser.feed(decoder.decode(chunk, { stream: true }));
+    const values = parser.feed(decoder.decode(chunk));
     for (let i = 0; i < values.length; i++) yield values[i]!;
   }
-  for (const value of parser.feed(decoder.decode())) yield value;
+  for (const value of parser.feed(decoder.end())) yield value;
   for (const value of parser.end()) yield value;
 }

@@ -1,0 +1,79 @@
+import { describe, expect, it } from "vitest";
+import { GhostFeedback, GROW_GAIN, LED_THRESHOLD } from "./ghost-feedback.js";
+
+/** Rejects `count` keys from `from` on, then misses each again as LRU would have hit it. */
+function rejectAndReturn(ghosts: GhostFeedback, from: number, count: number): number[] {
+  for (let key = from; key < from + count; key++) ghosts.rejected(key);
+  const steps: number[] = [];
+  for (let key = from; key < from + count; key++) steps.push(ghosts.miss(key, true));
+  return steps;
+}
+
+describe("GhostFeedback", () => {
+  it("lets recency lead once LED_THRESHOLD rejected keys came back within LRU's reach", () => {
+    const ghosts = new GhostFeedback(1000);
+    rejectAndReturn(ghosts, 0, LED_THRESHOLD - 1);
+    expect(ghosts.recencyLeads).toBe(false);
+    rejectAndReturn(ghosts, 10_000, 1);
+    expect(ghosts.recencyLeads).toBe(true);
+  });
+
+  it("ignores rejected keys that come back beyond LRU's reach, as on a loop longer than the cache", () => {
+    const ghosts = new GhostFeedback(1000);
+    for (let key = 0; key < 500; key++) ghosts.rejected(key);
+    for (let key = 0; key < 500; key++) expect(ghosts.miss(key, false)).toBe(0);
+    expect(ghosts.recencyLeads).toBe(false);
+  });
+
+  it("counts a ghost hit once: the hash leaves the ghost list when it comes back", () => {
+    const ghosts = new GhostFeedback(1000);
+    ghosts.rejected(7);
+    ghosts.miss(7, true);
+    for (let i = 0; i < LED_THRESHOLD; i++) ghosts.miss(7, true);
+    expect(ghosts.recencyLeads).toBe(false);
+  });
+
+  it("grows the window by ARC's step × GROW_GAIN only while recency leads", () => {
+    const ghosts = new GhostFeedback(1000);
+    const steps = rejectAndReturn(ghosts, 0, LED_THRESHOLD + 2);
+    expect(steps.slice(0, LED_THRESHOLD - 1).every((step) => step === 0)).toBe(true);
+    // |evicted| = 0, so ARC's step is its minimum, one entry.
+    expect(steps.at(-1)).toBe(GROW_GAIN);
+  });
+
+  it("scales the step by |evicted| ÷ |rejected|, as ARC does on a B1 hit", () => {
+    const ghosts = new GhostFeedback(1000);
+    rejectAndReturn(ghosts, 0, LED_THRESHOLD);
+    for (let key = 100; key < 140; key++) ghosts.evicted(key);
+    for (let key = 200; key < 210; key++) ghosts.rejected(key);
+    // 40 evicted hashes against 10 rejected ones: a step of 4 entries, times the gain.
+    expect(ghosts.miss(200, true)).toBe(4 * GROW_GAIN);
+  });
+
+  it("stops leading when keys evicted from main come back", () => {
+    const ghosts = new GhostFeedback(1000);
+    rejectAndReturn(ghosts, 0, LED_THRESHOLD);
+    expect(ghosts.recencyLeads).toBe(true);
+    ghosts.evicted(500);
+    expect(ghosts.miss(500, true)).toBe(0);
+    expect(ghosts.recencyLeads).toBe(false);
+  });
+
+  it("keeps a hash in one list only: the latest departure wins", () => {
+    const ghosts = new GhostFeedback(1000);
+    rejectAndReturn(ghosts, 0, LED_THRESHOLD - 1);
+    ghosts.evicted(9);
+    ghosts.rejected(9);
+    ghosts.miss(9, true); // a rejected-ghost hit, not an evicted one
+    expect(ghosts.recencyLeads).toBe(true);
+  });
+
+  it("holds at most `capacity` hashes per list, the most recent", () => {
+    for (const capacity of [LED_THRESHOLD - 1, LED_THRESHOLD]) {
+      const ghosts = new GhostFeedback(capacity);
+      // Twice as many rejections as the list holds: only the last `capacity` are remembered.
+      rejectAndReturn(ghosts, 0, 2 * LED_THRESHOLD);
+      expect(ghosts.recencyLeads).toBe(capacity >= LED_THRESHOLD);
+    }
+  });
+});
