@@ -257,8 +257,12 @@ function measure(
   };
 }
 
-export function gapClosed(row: Cell6): number {
-  return row.opt - row.lru < 1e-9 ? 1 : (row.ours - row.lru) / (row.opt - row.lru);
+/** (policy − LRU) ÷ (OPT − LRU) for one row; SmartCache's unless another policy is named. */
+export function gapClosed(
+  row: Cell6,
+  policy: "ours" | "sieve" | "s3fifo" | "fixed" = "ours",
+): number {
+  return row.opt - row.lru < 1e-9 ? 1 : (row[policy] - row.lru) / (row.opt - row.lru);
 }
 
 const f2 = (n: number) => Number(n.toFixed(2));
@@ -277,6 +281,8 @@ function tableRows(rows: Row[]): Cell[][] {
     r.floor === undefined ? null : `${r.floor} ${r.ours >= r.floor ? "✓" : "✗"}`,
   ]);
 }
+
+const POLICY_LABEL = { sieve: "SIEVE", s3fifo: "S3-FIFO", fixed: "W-TinyLFU 1%" } as const;
 
 const COLUMNS = [
   ...POLICY_NAMES.map((p) => (p === "SmartCache" ? "**SmartCache**" : p)),
@@ -378,8 +384,12 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
 
   const heldOutRows = [...arcRows, ...llmRows.filter((r) => r.heldOut)];
   const tuningRows = [...lirsRows, ...llmRows.filter((r) => !r.heldOut)];
-  const heldOutGap = mean(heldOutRows.map(gapClosed));
-  const tuningGap = mean(tuningRows.map(gapClosed));
+  const heldOutGap = mean(heldOutRows.map((r) => gapClosed(r)));
+  const tuningGap = mean(tuningRows.map((r) => gapClosed(r)));
+  // The ≥ 0.5 target's context: what the published policies close on the very same rows.
+  const baselineHeldOutGaps = (["sieve", "s3fifo", "fixed"] as const).map(
+    (p) => `${POLICY_LABEL[p]} ${mean(heldOutRows.map((r) => gapClosed(r, p))).toFixed(3)}`,
+  );
   const worstTuning = worstRow(tuningRows);
   const worstHeldOut = worstRow(heldOutRows);
   const floors = lirsRows.filter((r) => r.floor !== undefined);
@@ -410,6 +420,14 @@ export async function run(options: BenchOptions = { quick: false }): Promise<Ben
       measured: heldOutGap.toFixed(3),
       baseline: "lru-cache 11 and Belady's OPT",
       met: heldOutGap >= 0.5,
+      heldOut: true,
+    },
+    {
+      check: "mean gap closed by the baselines, held-out rows",
+      target: "—",
+      measured: baselineHeldOutGaps.join(", "),
+      baseline: "SIEVE, S3-FIFO and W-TinyLFU 1% on the same rows",
+      met: null,
       heldOut: true,
     },
     {

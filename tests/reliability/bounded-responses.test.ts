@@ -8,20 +8,22 @@ import {
   TimeoutError,
 } from "@llm/core";
 import { ConnectionPool } from "@llm/pool";
-import { createAnthropic } from "@llm/provider-anthropic";
-import { createGemini } from "@llm/provider-gemini";
-import { createOllama } from "@llm/provider-ollama";
-import { createOpenAI } from "@llm/provider-openai";
+import type { ProviderName } from "@llm/testkit";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { eventMessage, withDeclaredLength } from "./support/event-stream.js";
+import { clientFor as clientAt } from "./support/provider-clients.js";
 import { watchUnhandled } from "./support/unhandled.js";
-import { SAMPLED_PROVIDERS, type SampledProvider } from "./support/wire-samples.js";
+import { SAMPLED_PROVIDERS } from "./support/wire-samples.js";
 
 /**
  * Item 5 of issue #11: every input from a provider is bounded. Each provider,
  * over a real `ConnectionPool` socket, meets a server that never ends a line,
  * one that only sends keep-alive pings, and one that sends a huge JSON body;
  * each call fails with a typed error naming the limit, and the server sees the
- * request closed (nothing keeps reading).
+ * request closed (nothing keeps reading). Bedrock's binary event stream has no
+ * lines: its "endless line" is a message whose prelude declares more bytes than
+ * the limit, followed by filler, and its pings are well-formed events of a type
+ * it does not know.
  */
 
 type Mode = "endless-line" | "pings" | "huge-json";
@@ -35,7 +37,11 @@ let closed: Promise<void> = Promise.resolve();
 const PROVIDERS = SAMPLED_PROVIDERS;
 const ask: ChatRequest = { messages: [{ role: "user", content: "hello" }] };
 
-function forever(res: ServerResponse, first: string, chunk: string): void {
+function forever(
+  res: ServerResponse,
+  first: string | Uint8Array,
+  chunk: string | Uint8Array,
+): void {
   res.write(first);
   const timer = setInterval(() => res.write(chunk), 1);
   closed = new Promise((resolve) =>
@@ -46,6 +52,21 @@ function forever(res: ServerResponse, first: string, chunk: string): void {
   );
 }
 
+/**
+ * Bedrock's binary stream: a message whose prelude declares 1 GiB, then filler; or, for
+ * "pings", a message of a plausible 200 KiB that arrives a byte at a time and never completes
+ * (bytes that decode to nothing must not keep a stream alive).
+ */
+function foreverEventStream(res: ServerResponse): void {
+  res.writeHead(200, { "content-type": "application/vnd.amazon.eventstream" });
+  const message = eventMessage("contentBlockDelta", '{"contentBlockIndex":0,"delta":{"text":"x"}}');
+  if (mode === "endless-line") {
+    forever(res, withDeclaredLength(message, 1024 ** 3), "x".repeat(16 * 1024));
+  } else {
+    forever(res, withDeclaredLength(message, 200 * 1024), "x");
+  }
+}
+
 beforeAll(async () => {
   server = createServer((req, res) => {
     req.resume();
@@ -54,6 +75,7 @@ beforeAll(async () => {
       res.writeHead(200, { "content-type": "application/json" });
       return forever(res, '{"id":"', "j".repeat(16 * 1024));
     }
+    if (req.url?.endsWith("/converse-stream")) return foreverEventStream(res);
     res.writeHead(200, {
       "content-type": ndjson ? "application/x-ndjson" : "text/event-stream",
     });
@@ -76,36 +98,8 @@ afterAll(async () => {
   server.close();
 });
 
-function clientFor(provider: SampledProvider, limits: ResponseLimits): LLMClient {
-  const transport = pool;
-  switch (provider) {
-    case "openai":
-      return createOpenAI({
-        apiKey: "sk-test",
-        baseURL: `${origin}/v1`,
-        model: "m",
-        transport,
-        limits,
-      });
-    case "anthropic":
-      return createAnthropic({
-        apiKey: "sk-ant-test",
-        baseURL: origin,
-        model: "m",
-        transport,
-        limits,
-      });
-    case "gemini":
-      return createGemini({
-        apiKey: "AIza-test",
-        baseURL: `${origin}/v1beta`,
-        model: "m",
-        transport,
-        limits,
-      });
-    case "ollama":
-      return createOllama({ baseURL: origin, model: "m", transport, limits });
-  }
+function clientFor(provider: ProviderName, limits: ResponseLimits): LLMClient {
+  return clientAt(provider, origin, pool, limits);
 }
 
 async function streamFailure(client: LLMClient): Promise<unknown> {

@@ -1,18 +1,17 @@
 import { isLLMError, type LLMClient } from "@llm/core";
 import { ConnectionPool } from "@llm/pool";
-import { createAnthropic } from "@llm/provider-anthropic";
-import { createGemini } from "@llm/provider-gemini";
-import { createOllama } from "@llm/provider-ollama";
-import { createOpenAI } from "@llm/provider-openai";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { chunked, cutsArb, wireText } from "./support/chunks.js";
+import { cutsArb, splitAt, wireText } from "./support/chunks.js";
+import { concatBytes } from "./support/event-stream.js";
 import { fuzzParams } from "./support/fuzz.js";
 import { mutatedJson, mutatedText } from "./support/mutate.js";
+import { mutatedEventStream } from "./support/mutate-event-stream.js";
+import { clientFor } from "./support/provider-clients.js";
 import { RawServer } from "./support/raw-server.js";
 import {
   SAMPLED_PROVIDERS,
-  type SampledProvider,
+  type StreamSample,
   type WireSample,
   wireSample,
 } from "./support/wire-samples.js";
@@ -22,38 +21,6 @@ const RUNS = 120;
 const HANG_MS = 5_000;
 
 const PROVIDERS = SAMPLED_PROVIDERS;
-
-function clientFor(
-  provider: SampledProvider,
-  origin: string,
-  transport: ConnectionPool,
-): LLMClient {
-  switch (provider) {
-    case "openai":
-      return createOpenAI({
-        apiKey: "sk-test-fuzz",
-        baseURL: `${origin}/v1`,
-        model: "gpt-4o-mini",
-        transport,
-      });
-    case "anthropic":
-      return createAnthropic({
-        apiKey: "sk-ant-fuzz",
-        baseURL: origin,
-        model: "claude-3-5-haiku-latest",
-        transport,
-      });
-    case "gemini":
-      return createGemini({
-        apiKey: "AIza-fuzz",
-        baseURL: `${origin}/v1beta`,
-        model: "gemini-2.0-flash",
-        transport,
-      });
-    case "ollama":
-      return createOllama({ baseURL: origin, model: "llama3.2", transport });
-  }
-}
 
 const status = fc.constantFrom(200, 200, 200, 200, 200, 400, 401, 403, 404, 429, 500, 503, 529);
 
@@ -68,9 +35,11 @@ function jsonBody(sample: WireSample): fc.Arbitrary<string> {
   );
 }
 
-/** A stream: the real frames, one of them damaged as JSON, then maybe the bytes too. */
-function streamBody(sample: WireSample): fc.Arbitrary<string> {
-  const frames = sample.stream.split(sample.separator);
+const encoder = new TextEncoder();
+
+/** A text stream (SSE, NDJSON): the real frames, one of them damaged as JSON, then maybe the bytes too. */
+function textStreamBody(text: string, separator: string): fc.Arbitrary<string> {
+  const frames = text.split(separator);
   const damagedFrame = fc.nat({ max: frames.length - 1 }).chain((index) => {
     const frame = frames[index] ?? "";
     const start = frame.indexOf("{");
@@ -86,11 +55,17 @@ function streamBody(sample: WireSample): fc.Arbitrary<string> {
     );
   });
   return fc.oneof(
-    damagedFrame.map((f) => f.join(sample.separator)),
-    damagedFrame.chain((f) => mutatedText(f.join(sample.separator))),
-    mutatedText(sample.stream),
+    damagedFrame.map((f) => f.join(separator)),
+    damagedFrame.chain((f) => mutatedText(f.join(separator))),
+    mutatedText(text),
     wireText,
   );
+}
+
+/** A damaged stream body in the provider's own framing, as bytes. */
+function streamBody(stream: StreamSample): fc.Arbitrary<Uint8Array> {
+  if (stream.kind === "binary") return mutatedEventStream(stream.messages);
+  return textStreamBody(stream.text, stream.separator).map((text) => encoder.encode(text));
 }
 
 async function outcome(work: Promise<unknown>): Promise<unknown> {
@@ -110,8 +85,6 @@ async function outcome(work: Promise<unknown>): Promise<unknown> {
     clearTimeout(timer);
   }
 }
-
-const encoder = new TextEncoder();
 
 describe.each(PROVIDERS)("the %s provider fed damaged bodies", (provider) => {
   let server: RawServer;
@@ -138,7 +111,7 @@ describe.each(PROVIDERS)("the %s provider fed damaged bodies", (provider) => {
         server.reply = {
           status: code,
           contentType: "application/json",
-          chunks: chunked(body, cuts),
+          chunks: splitAt(encoder.encode(body), cuts),
         };
         const error = await outcome(
           client.generate({ messages: [{ role: "user", content: "hi" }] }).then((r) => {
@@ -158,11 +131,11 @@ describe.each(PROVIDERS)("the %s provider fed damaged bodies", (provider) => {
   it("streams to a finish or throws an LLMError, never anything else and never hangs", async () => {
     const seen = { ok: 0, failed: 0 };
     await fc.assert(
-      fc.asyncProperty(status, streamBody(sample), cutsArb, async (code, body, cuts) => {
+      fc.asyncProperty(status, streamBody(sample.stream), cutsArb, async (code, body, cuts) => {
         server.reply = {
           status: code,
           contentType: sample.streamType,
-          chunks: chunked(body, cuts),
+          chunks: splitAt(body, cuts),
         };
         const error = await outcome(
           (async () => {
@@ -191,5 +164,19 @@ describe.each(PROVIDERS)("the %s provider fed damaged bodies", (provider) => {
     };
     const answer = await client.generate({ messages: [{ role: "user", content: "hi" }] });
     expect(answer.text.length).toBeGreaterThan(0);
+  });
+
+  it("streams the undamaged sample to a finish (the fuzzer's stream seed is valid too)", async () => {
+    const body =
+      sample.stream.kind === "binary"
+        ? concatBytes(sample.stream.messages)
+        : encoder.encode(sample.stream.text);
+    server.reply = { status: 200, contentType: sample.streamType, chunks: [body] };
+    const types: string[] = [];
+    for await (const event of client.stream({ messages: [{ role: "user", content: "hi" }] }))
+      types.push(event.type);
+    expect(types[0]).toBe("start");
+    expect(types).toContain("text-delta");
+    expect(types.at(-1)).toBe("finish");
   });
 });

@@ -6,6 +6,11 @@ export type {
   FollowGiveUpReason,
   FollowSignal,
 } from "./coordinator/flight-coordinator.js";
+export type {
+  FlightFallBackReason,
+  FlightOutcome,
+  FlightStats,
+} from "./coordinator/flight-stats.js";
 export {
   MemoryFlightCoordinator,
   type MemoryFlightCoordinatorOptions,
@@ -41,6 +46,7 @@ export {
 export { type RequestKeyOptions, requestKey } from "./key/request-key.js";
 export {
   type CacheClientOptions,
+  type CacheFlightEvent,
   type CacheHitEvent,
   type CacheMiddleware,
   type CacheMiddlewareOptions,

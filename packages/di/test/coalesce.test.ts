@@ -50,6 +50,11 @@ describe("cache.l2.coalesce", () => {
     const a = await containerFrom(redisYaml(""));
     const b = await containerFrom(redisYaml(""));
     expect(a.get(TOKENS.FlightCoordinator)?.name).toBe("redis");
+    const outcomes: string[] = [];
+    for (const c of [a, b])
+      c.get(TOKENS.Hooks).hook("onCacheFlight", ({ outcome }) => {
+        outcomes.push(outcome);
+      });
     mocks.anthropic.setLatency({ headersMs: 300 });
     try {
       const answers = await Promise.all(
@@ -59,6 +64,11 @@ describe("cache.l2.coalesce", () => {
       );
       expect(new Set(answers.map((r) => r.text)).size).toBe(1);
       expect(mocks.anthropic.requests).toHaveLength(1);
+      // One claim per container (its own callers coalesce in-process first): one led, one served.
+      expect(outcomes.sort()).toEqual(["led", "served"]);
+      const flights = [a, b].map((c) => c.get(TOKENS.CacheMiddleware)?.stats().flights);
+      expect(flights.map((f) => f?.led).sort()).toEqual([0, 1]);
+      expect(flights.map((f) => f?.served).sort()).toEqual([0, 1]);
     } finally {
       mocks.anthropic.setLatency(undefined);
     }

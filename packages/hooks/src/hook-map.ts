@@ -81,6 +81,21 @@ export interface CacheCorruptPayload {
   reason: string;
 }
 
+/**
+ * How one cross-process single-flight claim ended in this process (a cache
+ * with a flight coordinator, `cache.l2.coalesce`): it `led` (made the one
+ * upstream call), was `served` by another process, took a failed leader's
+ * call over (`handed-over`), or made its own call (`fell-back`, with the
+ * `reason`). `waitMs`: how long it followed another process, when it did.
+ * Once per coordinated miss, never per stream event.
+ */
+export interface CacheFlightPayload {
+  key: string;
+  outcome: "led" | "served" | "handed-over" | "fell-back";
+  reason?: "unavailable" | "timeout" | "corrupt" | "not-stored";
+  waitMs?: number;
+}
+
 export interface ConfigChangePayload {
   changes: ReadonlyArray<{ path: string }>;
 }
@@ -125,6 +140,7 @@ export interface HookMap {
   onCacheHit: (payload: CacheHitPayload) => MaybePromise<void>;
   onCacheMiss: (payload: CacheMissPayload) => MaybePromise<void>;
   onCacheCorrupt: (payload: CacheCorruptPayload) => MaybePromise<void>;
+  onCacheFlight: (payload: CacheFlightPayload) => MaybePromise<void>;
   onConfigChange: (payload: ConfigChangePayload) => MaybePromise<void>;
   onCacheStoreState: (payload: CacheStoreStatePayload) => MaybePromise<void>;
 }

@@ -3,6 +3,7 @@ export type {
   AfterResponsePayload,
   BeforeRequestPayload,
   CacheCorruptPayload,
+  CacheFlightPayload,
   CacheHitPayload,
   CacheMissPayload,
   CacheStoreStatePayload,

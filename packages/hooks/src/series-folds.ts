@@ -22,6 +22,7 @@ const folds: Record<string, Fold> = {
   onCacheHit: (payload) => payload,
   onCacheMiss: (payload) => payload,
   onCacheCorrupt: (payload) => payload,
+  onCacheFlight: (payload) => payload,
   onConfigChange: (payload) => payload,
 };
 

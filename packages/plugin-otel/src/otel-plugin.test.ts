@@ -206,6 +206,29 @@ describe("@llm/plugin-otel", () => {
     });
   });
 
+  it("counts cross-process flights by outcome and records how long followers waited", async () => {
+    await start();
+    await hooks.callHook("onCacheFlight", { key: "k", outcome: "led" });
+    await hooks.callHook("onCacheFlight", { key: "k", outcome: "served", waitMs: 250 });
+    await hooks.callHook("onCacheFlight", {
+      key: "j",
+      outcome: "fell-back",
+      reason: "timeout",
+      waitMs: 1_000,
+    });
+    const flights = await metric("llm.cache.flights");
+    const byOutcome = Object.fromEntries(
+      flights!.dataPoints.map((p) => [
+        `${p.attributes["llm.cache.flight.outcome"]}/${p.attributes["llm.cache.flight.reason"] ?? ""}`,
+        p.value,
+      ]),
+    );
+    expect(byOutcome).toEqual({ "led/": 1, "served/": 1, "fell-back/timeout": 1 });
+    const wait = await metric("llm.cache.flight.wait");
+    const sums = wait!.dataPoints.map((p) => (p as DataPoint<Histogram>).value.sum).sort();
+    expect(sums).toEqual([0.25, 1]);
+  });
+
   it("rejects an invalid config with the key that is wrong", async () => {
     const errors: string[] = [];
     const manager = new PluginManager({

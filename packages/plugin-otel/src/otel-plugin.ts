@@ -62,6 +62,13 @@ export function createOtelPlugin(
       const cacheLookups = meter.createCounter("llm.cache.lookups", {
         description: "Cache lookups by result (hit / miss) and level",
       });
+      const cacheFlights = meter.createCounter("llm.cache.flights", {
+        description: "Cross-process single-flight claims by outcome (and fall-back reason)",
+      });
+      const flightWait = meter.createHistogram("llm.cache.flight.wait", {
+        unit: "s",
+        description: "How long a process followed another one's upstream call",
+      });
       const retries = meter.createCounter("llm.client.retries", { description: "Retries taken" });
       const { captureContent } = ctx.config;
 
@@ -151,6 +158,18 @@ export function createOtelPlugin(
       ctx.hooks.hook("onCacheMiss", () => cacheLookups.add(1, { "llm.cache.result": "miss" }), {
         name: "otel:cache-miss",
       });
+      ctx.hooks.hook(
+        "onCacheFlight",
+        ({ outcome, reason, waitMs }) => {
+          const attributes =
+            reason === undefined
+              ? { "llm.cache.flight.outcome": outcome }
+              : { "llm.cache.flight.outcome": outcome, "llm.cache.flight.reason": reason };
+          cacheFlights.add(1, attributes);
+          if (waitMs !== undefined) flightWait.record(waitMs / 1_000, attributes);
+        },
+        { name: "otel:cache-flight" },
+      );
       ctx.hooks.hook("onRetry", ({ client, error }) =>
         retries.add(1, {
           "error.type": error.code,

@@ -25,6 +25,7 @@ import {
   type ToolDefinition,
   type Transport,
   unsupportedSettings,
+  wireShapeError,
   withResponseWarnings,
   withStreamWarnings,
 } from "@llm/core";
@@ -141,10 +142,13 @@ export class AnthropicChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    return withResponseWarnings(
-      parseMessage(result.value, result.headers, body.model, usesJsonTool(request)),
-      warningsFor(request),
-    );
+    let response: ChatResponse;
+    try {
+      response = parseMessage(result.value, result.headers, body.model, usesJsonTool(request));
+    } catch (error) {
+      throw wireShapeError(error, PROVIDER, "response body");
+    }
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(

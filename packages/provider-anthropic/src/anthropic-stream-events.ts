@@ -5,6 +5,7 @@ import {
   ParseError,
   readRateLimitHeaders,
   type StreamEvent,
+  wireShapeError,
 } from "@llm/core";
 import {
   type AnthropicStreamEvent,
@@ -63,6 +64,15 @@ export class AnthropicStreamEvents {
   }
 
   push(data: string, out: StreamEvent[]): void {
+    try {
+      this.#read(data, out);
+    } catch (error) {
+      // A field not of the documented shape (null, a number for an array) is the body's fault.
+      throw wireShapeError(error, PROVIDER, `stream event ${this.#index}`);
+    }
+  }
+
+  #read(data: string, out: StreamEvent[]): void {
     this.#index++;
     // Payloads after message_stop are ignored; the caller still reads the body to its end (socket reuse).
     if (this.#stopped) return;

@@ -24,6 +24,7 @@ import {
   type ToolDefinition,
   type Transport,
   unsupportedSettings,
+  wireShapeError,
   withResponseWarnings,
   withStreamWarnings,
 } from "@llm/core";
@@ -137,10 +138,18 @@ export class BedrockChatClient implements LLMClient {
     const { modelId, body } = this.buildRequestBody(request);
     const send = this.#send(modelId, "converse", body, this.#config.headers);
     const result = await callJSON(this.#config.transport, send, options);
-    return withResponseWarnings(
-      parseConverseResponse(result.value, result.headers, modelId, usesJsonTool(request)),
-      warningsFor(request),
-    );
+    let response: ChatResponse;
+    try {
+      response = parseConverseResponse(
+        result.value,
+        result.headers,
+        modelId,
+        usesJsonTool(request),
+      );
+    } catch (error) {
+      throw wireShapeError(error, PROVIDER, "response body");
+    }
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(

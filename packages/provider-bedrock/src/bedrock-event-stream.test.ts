@@ -1,9 +1,10 @@
-import { LimitExceededError, ParseError } from "@llm/core";
+import { collectStream, LimitExceededError, ParseError } from "@llm/core";
 import { EventStreamCodec } from "@smithy/core/event-streams";
 import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EventStreamFrameDecoder } from "./bedrock-event-stream.js";
+import { createBedrock } from "./bedrock-provider.js";
 
 const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const LIMITS = { maxLineBytes: 1024 * 1024, maxEventBytes: 8 * 1024 * 1024 };
@@ -154,5 +155,30 @@ describe("EventStreamFrameDecoder", () => {
     const decoder = new EventStreamFrameDecoder(LIMITS);
     decoder.feed(body.subarray(0, body.length - 3));
     expect(() => decoder.end()).toThrow(/ended inside a message \(\d+ bytes left\)/);
+  });
+});
+
+describe("bedrock bodies of an unexpected shape", () => {
+  it("fails a contentBlockDelta whose delta is null with a ParseError, not a TypeError", async () => {
+    const body = new Blob([
+      event("messageStart", { role: "assistant" }),
+      event("contentBlockDelta", { contentBlockIndex: 0, delta: null }),
+    ]);
+    const client = createBedrock({
+      region: "us-east-1",
+      apiKey: "bedrock-test-key",
+      model: "anthropic.claude-3-5-haiku-20241022-v1:0",
+      env: {},
+      fetch: async () =>
+        new Response(body, {
+          status: 200,
+          headers: { "content-type": "application/vnd.amazon.eventstream" },
+        }),
+    });
+    const error = await collectStream(
+      client.stream({ messages: [{ role: "user", content: "hi" }] }),
+    ).catch((e) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ provider: "bedrock", where: "stream event 2" });
   });
 });

@@ -6,6 +6,7 @@ import {
   parseToolArguments,
   type StreamEvent,
   type StreamHandler,
+  wireShapeError,
 } from "@llm/core";
 import type {
   BedrockContentBlockDelta,
@@ -59,6 +60,15 @@ export class BedrockStreamEvents implements StreamHandler<BedrockEventFrame> {
   }
 
   push(frame: BedrockEventFrame, out: StreamEvent[]): void {
+    try {
+      this.#read(frame, out);
+    } catch (error) {
+      // A field not of the documented shape (null, a number for an array) is the body's fault.
+      throw wireShapeError(error, PROVIDER, `stream event ${this.#index}`);
+    }
+  }
+
+  #read(frame: BedrockEventFrame, out: StreamEvent[]): void {
     this.#index++;
     if (frame.messageType !== "event") {
       throw bedrockStreamException(frame.type, frame.payload, this.#headers);

@@ -52,6 +52,25 @@ describe("GeminiChatClient request mapping", () => {
     expect(request?.stream).toBe(true);
   });
 
+  it("keeps a query in the base URL on every call, before ?alt=sse when streaming", async () => {
+    const proxied = createGemini({
+      baseURL: `${mock.baseURL}?tenant=t1`,
+      apiKey: KEY,
+      model: "gemini-2.5-flash",
+    });
+    mock.enqueue({ text: "a" }, { text: "b" }, { text: "c" }, { text: "d" });
+    for (let round = 0; round < 2; round++) {
+      await proxied.generate(hello);
+      expect(mock.requests.at(-1)?.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
+      expect(mock.requests.at(-1)?.query).toEqual({ tenant: "t1" });
+      await collectEvents(proxied.stream(hello));
+      expect(mock.requests.at(-1)?.path).toBe(
+        "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
+      );
+      expect(mock.requests.at(-1)?.query).toEqual({ tenant: "t1", alt: "sse" });
+    }
+  });
+
   it("uses the request's model over the default, and keeps a path-style model as it is", async () => {
     mock.enqueue({ text: "a" }, { text: "b" });
     await gemini.generate({ ...hello, model: "gemini-2.5-pro" });

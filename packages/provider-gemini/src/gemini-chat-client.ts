@@ -7,7 +7,6 @@ import {
   driveStream,
   isRecord,
   type JsonValue,
-  joinURL,
   type LLMClient,
   providerCacheScope,
   type RequestDefaults,
@@ -17,6 +16,7 @@ import {
   type SendOptions,
   type StreamEvent,
   type Transport,
+  wireShapeError,
 } from "@llm/core";
 import { convertToGeminiMessages } from "./convert-to-gemini-messages.js";
 import { convertToGeminiSchema } from "./convert-to-gemini-schema.js";
@@ -26,8 +26,8 @@ import {
   type GeminiRequestBody,
   isGeminiErrorBody,
 } from "./gemini-api.js";
-import { geminiModelPath } from "./gemini-connection.js";
 import { mapGeminiError, mapGeminiStreamError } from "./gemini-error.js";
+import { GeminiModelURLs } from "./gemini-model-urls.js";
 import { toChatResponse } from "./gemini-response.js";
 import { GeminiStreamEvents } from "./gemini-stream-events.js";
 import { prepareGeminiTools } from "./prepare-gemini-tools.js";
@@ -88,9 +88,11 @@ export class GeminiChatClient implements LLMClient {
   /** Who answers (endpoint, account headers, defaults), for response caches; no secret in it. */
   readonly cacheScope: CacheScope;
   readonly #config: GeminiChatClientConfig;
+  readonly #urls: GeminiModelURLs;
 
   constructor(config: GeminiChatClientConfig) {
     this.#config = config;
+    this.#urls = new GeminiModelURLs(config.baseURL);
     this.cacheScope = providerCacheScope({
       provider: this.provider,
       baseURL: config.baseURL,
@@ -149,15 +151,19 @@ export class GeminiChatClient implements LLMClient {
     const body = this.buildRequestBody(request);
     const result = await callJSON(
       this.#config.transport,
-      this.#send(this.#modelURL(model, ":generateContent"), body),
+      this.#send(this.#urls.url(model, ":generateContent"), body),
       options,
     );
     // A 200 that carries only `{ "error": … }` (seen behind proxies) is still a failure.
     if (isGeminiErrorBody(result.value)) throw mapGeminiStreamError(result.value, result.headers);
-    return toChatResponse(asGeminiResponse(result.value, "response body"), {
-      model,
-      requestId: result.headers["x-request-id"],
-    });
+    try {
+      return toChatResponse(asGeminiResponse(result.value, "response body"), {
+        model,
+        requestId: result.headers["x-request-id"],
+      });
+    } catch (error) {
+      throw wireShapeError(error, "gemini", "response body");
+    }
   }
 
   stream(
@@ -168,14 +174,10 @@ export class GeminiChatClient implements LLMClient {
       const model = this.modelOf(request);
       const body = this.buildRequestBody(request);
       return {
-        send: this.#send(this.#modelURL(model, ":streamGenerateContent?alt=sse"), body),
+        send: this.#send(this.#urls.url(model, ":streamGenerateContent?alt=sse"), body),
         open: (headers) => new GeminiStreamEvents(model, headers),
       };
     });
-  }
-
-  #modelURL(model: string, method: string): string {
-    return joinURL(this.#config.baseURL, `${geminiModelPath(model)}${method}`);
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

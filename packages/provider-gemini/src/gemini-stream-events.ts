@@ -1,4 +1,10 @@
-import { NetworkError, ParseError, type StreamEvent, type StreamHandler } from "@llm/core";
+import {
+  NetworkError,
+  ParseError,
+  type StreamEvent,
+  type StreamHandler,
+  wireShapeError,
+} from "@llm/core";
 import { asGeminiResponse, isGeminiErrorBody } from "./gemini-api.js";
 import { mapGeminiStreamError } from "./gemini-error.js";
 import { GeminiStreamState } from "./gemini-stream.js";
@@ -22,6 +28,15 @@ export class GeminiStreamEvents implements StreamHandler<string> {
   }
 
   push(data: string, out: StreamEvent[]): void {
+    try {
+      this.#read(data, out);
+    } catch (error) {
+      // A field not of the documented shape (null, a number for an array) is the body's fault.
+      throw wireShapeError(error, "gemini", `stream event ${this.#index}`);
+    }
+  }
+
+  #read(data: string, out: StreamEvent[]): void {
     this.#index++;
     const where = `stream event ${this.#index}`;
     let value: unknown;

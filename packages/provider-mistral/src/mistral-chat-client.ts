@@ -27,6 +27,7 @@ import {
   toFunctionToolParams,
   toResponseFormatParam,
   unsupportedSettings,
+  wireShapeError,
   withResponseWarnings,
   withStreamWarnings,
 } from "@llm/core";
@@ -128,10 +129,13 @@ export class MistralChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    return withResponseWarnings(
-      parseResponse(result.value, result.headers, body.model),
-      warningsFor(request),
-    );
+    let response: ChatResponse;
+    try {
+      response = parseResponse(result.value, result.headers, body.model);
+    } catch (error) {
+      throw wireShapeError(error, this.provider, "response body");
+    }
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(

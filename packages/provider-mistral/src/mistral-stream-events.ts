@@ -6,6 +6,7 @@ import {
   type StreamHandler,
   ToolCallAssembler,
   type Usage,
+  wireShapeError,
 } from "@llm/core";
 import { convertMistralUsage } from "./convert-mistral-usage.js";
 import { mapMistralFinishReason } from "./map-mistral-finish-reason.js";
@@ -46,6 +47,15 @@ export class MistralStreamEvents implements StreamHandler<string> {
   }
 
   push(data: string, out: StreamEvent[]): void {
+    try {
+      this.#read(data, out);
+    } catch (error) {
+      // A field not of the documented shape (null, a number for an array) is the body's fault.
+      throw wireShapeError(error, this.#provider, `stream event ${this.#index}`);
+    }
+  }
+
+  #read(data: string, out: StreamEvent[]): void {
     this.#index++;
     // Payloads after [DONE] are ignored; the driver still reads the body to its end.
     if (this.#done) return;

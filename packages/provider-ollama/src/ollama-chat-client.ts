@@ -11,6 +11,7 @@ import {
   isRecord,
   type JsonValue,
   type LLMClient,
+  ParseError,
   providerCacheScope,
   type RequestDefaults,
   type ResponseLimits,
@@ -20,6 +21,7 @@ import {
   type StreamEvent,
   type ToolCall,
   type Transport,
+  wireShapeError,
   withResponseWarnings,
   withStreamWarnings,
 } from "@llm/core";
@@ -140,10 +142,17 @@ export class OllamaChatClient implements LLMClient {
     // Ollama can answer 200 with an error body (e.g. a model that fails to load).
     if (isOllamaErrorBody(value))
       throw mapOllamaStreamError(value.error, result.headers, body.model);
-    return withResponseWarnings(
-      toChatResponse(asOllamaResponse(value, "response body"), body.model, result.headers),
-      warningsFor(request),
-    );
+    let response: ChatResponse;
+    try {
+      response = toChatResponse(
+        asOllamaResponse(value, "response body"),
+        body.model,
+        result.headers,
+      );
+    } catch (error) {
+      throw wireShapeError(error, "ollama", "response body");
+    }
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(
@@ -198,6 +207,12 @@ function toChatResponse(
 ): ChatResponse {
   const message = value.message;
   const text = message?.content ?? "";
+  if (typeof text !== "string") {
+    throw new ParseError("ollama returned message content that is not text", {
+      where: "response body .message.content",
+      provider: "ollama",
+    });
+  }
   const reasoning = message?.thinking ?? "";
   const toolCalls: ToolCall[] = message?.tool_calls
     ? message.tool_calls.map(convertOllamaToolCall)

@@ -6,6 +6,7 @@ import {
   type StreamEvent,
   type StreamHandler,
   type Usage,
+  wireShapeError,
 } from "@llm/core";
 import { convertOllamaToolCall } from "./convert-ollama-tool-call.js";
 import { convertOllamaUsage } from "./convert-ollama-usage.js";
@@ -36,6 +37,15 @@ export class OllamaStreamEvents implements StreamHandler<JsonValue> {
   }
 
   push(value: JsonValue, out: StreamEvent[]): void {
+    try {
+      this.#read(value, out);
+    } catch (error) {
+      // A field not of the documented shape (null, a number for an array) is the body's fault.
+      throw wireShapeError(error, "ollama", `stream line ${this.#line}`);
+    }
+  }
+
+  #read(value: JsonValue, out: StreamEvent[]): void {
     this.#line++;
     if (isOllamaErrorBody(value))
       throw mapOllamaStreamError(value.error, this.#headers, this.#model);

@@ -28,6 +28,7 @@ import {
   toFunctionToolParams,
   toResponseFormatParam,
   unsupportedSettings,
+  wireShapeError,
   withResponseWarnings,
   withStreamWarnings,
 } from "@llm/core";
@@ -150,10 +151,13 @@ export class OpenAIChatClient implements LLMClient {
   async generate(request: ChatRequest, options?: CallOptions): Promise<ChatResponse> {
     const body = this.buildRequestBody(request, false);
     const result = await callJSON(this.#config.transport, this.#send(body), options);
-    return withResponseWarnings(
-      this.#parseResponse(result.value, result.headers, body.model),
-      warningsFor(request),
-    );
+    let response: ChatResponse;
+    try {
+      response = this.#parseResponse(result.value, result.headers, body.model);
+    } catch (error) {
+      throw wireShapeError(error, this.provider, "response body");
+    }
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(
@@ -202,6 +206,12 @@ export class OpenAIChatClient implements LLMClient {
     const reasoning = message.reasoning_content ?? message.reasoning;
     if (reasoning) content.push({ type: "reasoning", text: reasoning });
     const text = message.content ?? "";
+    if (typeof text !== "string") {
+      throw new ParseError(`${this.provider} returned message content that is not text`, {
+        where: "response body .choices[0].message.content",
+        provider: this.provider,
+      });
+    }
     if (text) content.push({ type: "text", text });
     const toolCalls: ToolCall[] = [];
     const wireCalls = message.tool_calls;

@@ -6,6 +6,7 @@ import {
   type StreamEvent,
   ToolCallAssembler,
   type Usage,
+  wireShapeError,
 } from "@llm/core";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
@@ -40,6 +41,15 @@ export class OpenAIStreamEvents {
   }
 
   push(data: string, out: StreamEvent[]): void {
+    try {
+      this.#read(data, out);
+    } catch (error) {
+      // A field not of the documented shape (null, a number for an array) is the body's fault.
+      throw wireShapeError(error, this.#provider, `stream event ${this.#index}`);
+    }
+  }
+
+  #read(data: string, out: StreamEvent[]): void {
     this.#index++;
     // Payloads after [DONE] are ignored; the caller still reads the body to its end (socket reuse).
     if (this.#done) return;

@@ -2,8 +2,12 @@ import type { Parameters } from "fast-check";
 
 /**
  * Fixed seed: CI runs the same cases every time (FUZZ_SEED explores others
- * locally; fast-check prints the seed and path of any counter-example).
+ * locally, FUZZ_RUNS more of them; fast-check prints the seed and path of any
+ * counter-example).
  */
 export function fuzzParams<T>(numRuns: number): Parameters<T> {
-  return { numRuns, seed: Number(process.env.FUZZ_SEED ?? 20_261_125) };
+  return {
+    numRuns: Number(process.env.FUZZ_RUNS ?? numRuns),
+    seed: Number(process.env.FUZZ_SEED ?? 20_261_125),
+  };
 }

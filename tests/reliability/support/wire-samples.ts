@@ -1,14 +1,28 @@
 import { type ProviderName, startMockProvider } from "@llm/testkit";
+import { splitMessages } from "./event-stream.js";
+
+/** A stream body as its provider frames it: text events with a separator, or binary messages. */
+export type StreamSample =
+  | {
+      kind: "text";
+      text: string;
+      /** What separates two frames of the stream. */
+      separator: string;
+    }
+  | {
+      kind: "binary";
+      /** One `application/vnd.amazon.eventstream` message each. */
+      messages: Uint8Array[];
+    };
 
 export interface WireSample {
   json: string;
-  stream: string;
+  stream: StreamSample;
   streamType: string;
-  /** What separates two frames of the stream. */
-  separator: string;
 }
 
-const MESSAGES = [{ role: "user", content: "Tell me about caching" }];
+const PROMPT = "Tell me about caching";
+const MESSAGES = [{ role: "user", content: PROMPT }];
 
 interface SampleRequest {
   url: string;
@@ -16,14 +30,18 @@ interface SampleRequest {
   body: unknown;
 }
 
-/**
- * The providers the reliability suite feeds raw, mutated or oversized wire bodies. Newer
- * providers (Azure OpenAI, Mistral, Bedrock) get malformed bodies and response limits from
- * `describeProvider()`.
- */
-export type SampledProvider = Extract<ProviderName, "openai" | "anthropic" | "gemini" | "ollama">;
+/** Every provider the reliability suite feeds raw, mutated or oversized wire bodies. */
+export const SAMPLED_PROVIDERS: ProviderName[] = [
+  "openai",
+  "anthropic",
+  "gemini",
+  "ollama",
+  "azure-openai",
+  "mistral",
+  "bedrock",
+];
 
-function requestFor(provider: SampledProvider, origin: string, stream: boolean): SampleRequest {
+function requestFor(provider: ProviderName, origin: string, stream: boolean): SampleRequest {
   switch (provider) {
     case "openai":
       return {
@@ -36,6 +54,22 @@ function requestFor(provider: SampledProvider, origin: string, stream: boolean):
           stream_options: stream ? { include_usage: true } : undefined,
         },
       };
+    case "azure-openai":
+      return {
+        url: `${origin}/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21`,
+        headers: { "api-key": "azure-test-key" },
+        body: {
+          messages: MESSAGES,
+          stream,
+          stream_options: stream ? { include_usage: true } : undefined,
+        },
+      };
+    case "mistral":
+      return {
+        url: `${origin}/v1/chat/completions`,
+        headers: { authorization: "Bearer mistral-test-key" },
+        body: { model: "mistral-small-latest", messages: MESSAGES, stream },
+      };
     case "anthropic":
       return {
         url: `${origin}/v1/messages`,
@@ -46,7 +80,7 @@ function requestFor(provider: SampledProvider, origin: string, stream: boolean):
       return {
         url: `${origin}/v1beta/models/gemini-2.0-flash:${stream ? "streamGenerateContent?alt=sse" : "generateContent"}`,
         headers: { "x-goog-api-key": "AIza-test" },
-        body: { contents: [{ role: "user", parts: [{ text: MESSAGES[0]?.content }] }] },
+        body: { contents: [{ role: "user", parts: [{ text: PROMPT }] }] },
       };
     case "ollama":
       return {
@@ -54,30 +88,46 @@ function requestFor(provider: SampledProvider, origin: string, stream: boolean):
         headers: {},
         body: { model: "llama3.2", messages: MESSAGES, stream },
       };
+    case "bedrock":
+      return {
+        url: `${origin}/model/anthropic.claude-3-5-haiku-20241022-v1:0/${stream ? "converse-stream" : "converse"}`,
+        // A Bedrock API key: testkit checks SigV4 only when the request is signed.
+        headers: { authorization: "Bearer bedrock-test-key" },
+        body: { messages: [{ role: "user", content: [{ text: PROMPT }] }] },
+      };
   }
 }
 
+function streamSample(provider: ProviderName, body: Uint8Array): StreamSample {
+  if (provider === "bedrock") return { kind: "binary", messages: splitMessages(body) };
+  const text = new TextDecoder().decode(body);
+  const separator = provider === "ollama" ? "\n" : text.includes("\r\n\r\n") ? "\r\n\r\n" : "\n\n";
+  return { kind: "text", text, separator };
+}
+
 /** Real bodies in each provider's wire format, taken from a testkit server: the seeds the fuzzer damages. */
-export async function wireSample(provider: SampledProvider): Promise<WireSample> {
+export async function wireSample(provider: ProviderName): Promise<WireSample> {
   const mock = await startMockProvider({ provider });
   try {
-    const fetchText = async (stream: boolean) => {
+    const fetchBody = async (stream: boolean) => {
       const { url, headers, body } = requestFor(provider, mock.origin, stream);
       const response = await fetch(url, {
         method: "POST",
         headers: { "content-type": "application/json", ...headers },
         body: JSON.stringify(body),
       });
-      return { text: await response.text(), type: response.headers.get("content-type") ?? "" };
+      if (!response.ok) throw new Error(`${provider} sample: HTTP ${response.status} from testkit`);
+      const bytes = new Uint8Array(await response.arrayBuffer());
+      return { bytes, type: response.headers.get("content-type") ?? "" };
     };
-    const json = await fetchText(false);
-    const stream = await fetchText(true);
-    const separator =
-      provider === "ollama" ? "\n" : stream.text.includes("\r\n\r\n") ? "\r\n\r\n" : "\n\n";
-    return { json: json.text, stream: stream.text, streamType: stream.type, separator };
+    const json = await fetchBody(false);
+    const stream = await fetchBody(true);
+    return {
+      json: new TextDecoder().decode(json.bytes),
+      stream: streamSample(provider, stream.bytes),
+      streamType: stream.type,
+    };
   } finally {
     await mock.close();
   }
 }
-
-export const SAMPLED_PROVIDERS: SampledProvider[] = ["openai", "anthropic", "gemini", "ollama"];

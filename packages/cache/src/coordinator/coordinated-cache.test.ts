@@ -7,7 +7,11 @@ import {
 } from "@llm/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { drain, FakeClient } from "../../test/fake-client.js";
-import { type CacheMiddleware, cacheMiddleware } from "../middleware/cache-middleware.js";
+import {
+  type CacheFlightEvent,
+  type CacheMiddleware,
+  cacheMiddleware,
+} from "../middleware/cache-middleware.js";
 import type { CachedAnswer } from "../middleware/cached-answer.js";
 import { SmartCache } from "../smart-cache/smart-cache.js";
 import { MemoryStore } from "../store/memory-store.js";
@@ -29,13 +33,23 @@ interface Process {
 let shared: MemoryStore;
 let coordinator: MemoryFlightCoordinator;
 
-function process(options: { coordinator?: FlightCoordinator; fake?: FakeClient } = {}): Process {
+function process(
+  options: {
+    coordinator?: FlightCoordinator;
+    fake?: FakeClient;
+    onFlight?: (event: CacheFlightEvent) => void;
+  } = {},
+): Process {
   const fake = options.fake ?? new FakeClient();
   const cache = new TieredCache<CachedAnswer>({
     l1: new SmartCache<CachedAnswer>({ maxEntries: 100 }),
     l2: shared,
   });
-  const mw = cacheMiddleware({ cache, coordinator: options.coordinator ?? coordinator });
+  const mw = cacheMiddleware({
+    cache,
+    coordinator: options.coordinator ?? coordinator,
+    ...(options.onFlight ? { onFlight: options.onFlight } : {}),
+  });
   return { fake, mw, client: compose(fake, mw) };
 }
 
@@ -200,5 +214,87 @@ describe("cacheMiddleware with a flight coordinator", () => {
     await Promise.all([a.client.generate(ask("long")), b.client.generate(ask("long"))]);
     expect(a.fake.calls).toBe(1);
     expect(b.fake.calls).toBe(1);
+  });
+});
+
+describe("cross-process flight statistics", () => {
+  const NO_FALL_BACK = { unavailable: 0, timeout: 0, corrupt: 0, notStored: 0 };
+
+  it("counts the leader, and the follower it served with how long it waited", async () => {
+    const events: CacheFlightEvent[] = [];
+    const a = process({ onFlight: (event) => events.push(event) });
+    const b = process({ onFlight: (event) => events.push(event) });
+    a.fake.behaviour = { delayMs: 30 };
+    await Promise.all([a.client.generate(ask("q")), b.client.generate(ask("q"))]);
+    expect(a.mw.stats().flights).toMatchObject({ claims: 1, led: 1, followed: 0, served: 0 });
+    const follower = b.mw.stats().flights;
+    expect(follower).toMatchObject({ claims: 1, led: 0, followed: 1, served: 1, handedOver: 0 });
+    expect(follower.fellBack).toEqual(NO_FALL_BACK);
+    expect(follower.followWaitMs.count).toBe(1);
+    expect(follower.followWaitMs.max).toBe(follower.followWaitMs.total);
+    const key = a.mw.keyOf(ask("q"), a.fake);
+    expect(events.map(({ outcome, key: k }) => [outcome, k])).toEqual(
+      expect.arrayContaining([
+        ["led", key],
+        ["served", key],
+      ]),
+    );
+    expect(events.find((e) => e.outcome === "served")?.waitMs).toBe(follower.followWaitMs.total);
+    expect(events.find((e) => e.outcome === "led")?.waitMs).toBeUndefined();
+  });
+
+  it("counts a hand-over when the leader fails and the follower takes its lease", async () => {
+    const a = process();
+    const b = process();
+    a.fake.behaviour = { delayMs: 5, fail: true, afterEvents: 3 };
+    b.fake.behaviour = { delayMs: 5 };
+    const leader = drain(a.client.stream(ask("hand over"))).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 8));
+    await drain(b.client.stream(ask("hand over")));
+    await leader;
+    expect(b.mw.stats().flights).toMatchObject({ followed: 1, handedOver: 1, served: 0 });
+    expect(b.mw.stats().flights.followWaitMs.count).toBe(1);
+  });
+
+  it("counts own calls by reason: unreachable, timed out, nothing stored", async () => {
+    const events: CacheFlightEvent[] = [];
+    const down = process({
+      coordinator: { name: "down", claim: () => Promise.reject(new Error("refused")) },
+      onFlight: (event) => events.push(event),
+    });
+    await down.client.generate(ask("alone"));
+    expect(down.mw.stats().flights.fellBack).toEqual({ ...NO_FALL_BACK, unavailable: 1 });
+    expect(events).toEqual([
+      { key: down.mw.keyOf(ask("alone"), down.fake), outcome: "fell-back", reason: "unavailable" },
+    ]);
+
+    const empty = process({
+      coordinator: { name: "empty", claim: async () => ({ role: "done" }) },
+    });
+    await empty.client.generate(ask("gone"));
+    expect(empty.mw.stats().flights.fellBack).toEqual({ ...NO_FALL_BACK, notStored: 1 });
+
+    const impatient = new MemoryFlightCoordinator({ maxWaitMs: 5 });
+    const a = process({ coordinator: impatient });
+    const b = process({ coordinator: impatient });
+    a.fake.behaviour = { delayMs: 60 };
+    await Promise.all([a.client.generate(ask("slow")), b.client.generate(ask("slow"))]);
+    expect(b.mw.stats().flights).toMatchObject({ followed: 1, served: 0 });
+    expect(b.mw.stats().flights.fellBack).toEqual({ ...NO_FALL_BACK, timeout: 1 });
+  });
+
+  it("counts nothing without a coordinator", async () => {
+    const fake = new FakeClient();
+    const mw = cacheMiddleware({ cache: new SmartCache<CachedAnswer>({ maxEntries: 10 }) });
+    await compose(fake, mw).generate(ask("plain"));
+    expect(mw.stats().flights).toEqual({
+      claims: 0,
+      led: 0,
+      followed: 0,
+      served: 0,
+      handedOver: 0,
+      fellBack: NO_FALL_BACK,
+      followWaitMs: { count: 0, total: 0, max: 0 },
+    });
   });
 });

@@ -10,6 +10,7 @@ import {
   type StreamEvent,
 } from "@llm/core";
 import type { FlightCoordinator, FlightLease } from "../coordinator/flight-coordinator.js";
+import type { FlightFallBackReason, FlightOutcome } from "../coordinator/flight-stats.js";
 import { followFlight } from "../coordinator/follow-flight.js";
 import { PrefixReconciler } from "../coordinator/prefix-reconciler.js";
 import { type KeyScopeOptions, keyScope } from "../key/key-scope.js";
@@ -58,6 +59,8 @@ export interface CacheMiddlewareOptions extends CacheClientOptions {
   pricing?: PricingTable;
   onHit?(event: CacheHitEvent): void;
   onMiss?(event: CacheMissEvent): void;
+  /** Each coordinated miss's end (with a `coordinator`); counted in `stats().flights` too. */
+  onFlight?(event: CacheFlightEvent): void;
   /**
    * Told once about each entry read back unusable by the middleware's own
    * check (a `TieredCache` reports what it refuses from L2 through its own
@@ -90,6 +93,16 @@ export interface CacheMissEvent {
   request: ChatRequest;
   /** True when the request joined an identical call already in flight. */
   coalesced: boolean;
+}
+
+/** How one coordinated miss ended for this process (`coordinator` set); see `FlightStats`. */
+export interface CacheFlightEvent {
+  key: string;
+  outcome: FlightOutcome;
+  /** Why this process made its own call (`outcome: "fell-back"` only). */
+  reason?: FlightFallBackReason;
+  /** How long it followed another process, ms (when it did). */
+  waitMs?: number;
 }
 
 /** The middleware value, plus its statistics. */
@@ -319,6 +332,22 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
   /** Another process's answer, read back from the shared store and validated. */
   const readStored = async (key: string) => (await lookupRemote(key))?.answer;
 
+  /** How a coordinated miss ended: counters always, the event only when someone listens. */
+  function recordFlight(
+    key: string,
+    outcome: FlightOutcome,
+    reason: FlightFallBackReason | undefined,
+    waitMs: number | undefined,
+  ): void {
+    stats.flights.record(outcome, reason, waitMs);
+    const onFlight = options.onFlight;
+    if (onFlight === undefined) return;
+    const event: CacheFlightEvent = { key, outcome };
+    if (outcome === "fell-back" && reason !== undefined) event.reason = reason;
+    if (waitMs !== undefined) event.waitMs = waitMs;
+    onFlight(event);
+  }
+
   /** A flight another process answered: counted as joined, nothing stored again. */
   function served(key: string, flight: Flight): void {
     flights.delete(key);
@@ -355,6 +384,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
       signal: flight.controller.signal,
       reconciler: new PrefixReconciler([], () => {}),
       readStored: () => readStored(key),
+      record: (outcome, reason, waitMs) => recordFlight(key, outcome, reason, waitMs),
+      now,
     }).then(
       (outcome) => {
         if (outcome.type === "call") {
@@ -424,6 +455,8 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
             signal: flight.controller.signal,
             reconciler,
             readStored: () => readStored(key),
+            record: (outcome, reason, waitMs) => recordFlight(key, outcome, reason, waitMs),
+            now,
           });
           if (outcome.type === "served") {
             flight.succeed();
@@ -591,6 +624,7 @@ export function cacheMiddleware(options: CacheMiddlewareOptions): CacheMiddlewar
     pricing: _pricing,
     onHit: _onHit,
     onMiss: _onMiss,
+    onFlight: _onFlight,
     onCorrupt: _onCorrupt,
     limits: _limits,
     coordinator: _coordinator,

@@ -1,4 +1,5 @@
 import type { Usage } from "@llm/core";
+import { type FlightStats, FlightStatsRecorder } from "../coordinator/flight-stats.js";
 import { Ewma } from "./ewma.js";
 import { costOf, type PricingTable } from "./pricing.js";
 
@@ -31,6 +32,8 @@ export interface LLMCacheStats {
   tokensSaved: { input: number; output: number; total: number };
   /** From the `pricing` table; 0 for models without a price. */
   costSaved: number;
+  /** Cross-process single-flight (with a `coordinator`): how each coordinated miss ended. */
+  flights: FlightStats;
 }
 
 /** Mutable counters behind `LLMCacheStats`. */
@@ -47,6 +50,7 @@ export class LLMCacheStatsRecorder {
   latencySavedMs = 0;
   readonly tokensSaved = { input: 0, output: 0, total: 0 };
   costSaved = 0;
+  readonly flights = new FlightStatsRecorder();
   readonly #latency = new Map<string, Ewma>();
 
   constructor(private readonly pricing?: PricingTable) {}
@@ -97,6 +101,7 @@ export class LLMCacheStatsRecorder {
       latencySavedMs: this.latencySavedMs,
       tokensSaved: { ...this.tokensSaved },
       costSaved: this.costSaved,
+      flights: this.flights.snapshot(),
     };
   }
 }

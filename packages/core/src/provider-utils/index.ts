@@ -56,3 +56,4 @@ export {
 } from "./send.js";
 export { combineSignals, type LinkedSignal, linkSignals } from "./signals.js";
 export { ToolCallAssembler } from "./tool-call-assembler.js";
+export { wireShapeError } from "./wire-shape-error.js";

@@ -114,6 +114,8 @@ export function cacheModule(
             hooks.notify("onCacheHit", { key, level, ageMs, request }),
           onMiss: ({ key, request }) => hooks.notify("onCacheMiss", { key, request }),
           onCorrupt: reportCorrupt(hooks),
+          // Once per coordinated miss (never per event): counted in stats().flights either way.
+          ...(coordinator ? { onFlight: (event) => hooks.notify("onCacheFlight", event) } : {}),
           // After its in-process single-flight: one upstream call per key across processes.
           ...(coordinator ? { coordinator } : {}),
         });
