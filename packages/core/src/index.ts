@@ -60,6 +60,7 @@ export {
 } from "./response.js";
 export { asksForVariety, leavesTemperatureUnset, replaysIdentically } from "./sampling.js";
 export { isSecret, revealSecret, Secret } from "./secret.js";
+export { isSecretURL, revealURL, SecretURL } from "./secret-url.js";
 export {
   chatResponseProblem,
   describeValue,
@@ -70,7 +71,6 @@ export {
   type ShapeProblem,
   streamEventProblem,
 } from "./shape/index.js";
-export { isSecretURL, revealURL, SecretURL } from "./secret-url.js";
 export type {
   ErrorEvent,
   FinishEvent,

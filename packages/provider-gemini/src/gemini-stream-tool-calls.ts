@@ -1,8 +1,8 @@
 import {
   generateId,
   type JsonObject,
-  readNullableString,
   type JsonValue,
+  readNullableString,
   type StreamEvent,
   type ToolCall,
 } from "@llm/core";

@@ -2,11 +2,10 @@ import {
   generateId,
   NetworkError,
   ParseError,
-  parseToolArguments,
-  readNullableString,
   readOptionalString,
   type StreamEvent,
   type StreamHandler,
+  ToolCallAssembler,
   type Usage,
   wireShapeError,
 } from "@llm/core";
@@ -20,13 +19,6 @@ import {
 } from "./mistral-api.js";
 import { mistralStreamError } from "./mistral-error.js";
 import { readMistralRateLimitHeaders } from "./read-mistral-rate-limit-headers.js";
-
-interface StreamingToolCall {
-  id: string;
-  name: string;
-  args: string;
-  emitted: boolean;
-}
 
 /**
  * Mistral SSE payloads → stream events, as the synchronous state machine
@@ -42,7 +34,7 @@ export class MistralStreamEvents implements StreamHandler<string> {
   readonly #provider: string;
   readonly #model: string;
   readonly #headers: Record<string, string>;
-  readonly #calls: StreamingToolCall[] = [];
+  #toolCalls: ToolCallAssembler | undefined;
   #started = false;
   #done = false;
   #rawFinish: string | undefined;
@@ -99,11 +91,10 @@ export class MistralStreamEvents implements StreamHandler<string> {
         for (const call of delta.tool_calls) this.#pushToolCall(call, out);
       }
     }
-    const finishReason = choice.finish_reason;
-    if (finishReason) {
-      // A finish reason that is not a string still finishes the choice; "" keeps no raw value.
-      this.#rawFinish = readOptionalString(finishReason) ?? "";
-      this.#flushToolCalls(out);
+    if (choice.finish_reason) {
+      // Any finish reason finishes the choice; one that is not a string keeps no raw value ("").
+      this.#rawFinish = readOptionalString(choice.finish_reason) ?? "";
+      this.#toolCalls?.flush(out);
     }
   }
 
@@ -122,7 +113,7 @@ export class MistralStreamEvents implements StreamHandler<string> {
         { provider },
       );
     }
-    this.#flushToolCalls(out);
+    this.#toolCalls?.flush(out);
     const usage = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     out.push({ type: "usage", usage });
     const finish: StreamEvent = {
@@ -134,48 +125,14 @@ export class MistralStreamEvents implements StreamHandler<string> {
     out.push(finish);
   }
 
+  /** Mistral's `index` is not reliable across parallel calls: the id says which call a delta is. */
   #pushToolCall(wire: MistralToolCall, out: StreamEvent[]): void {
-    const calls = this.#calls;
-    let at = calls.length - 1;
-    let call = calls[at];
-    const id = readNullableString(wire.id, this.#provider, "choices[0].delta.tool_calls[].id");
-    if (call === undefined || call.emitted || (id !== undefined && id !== call.id)) {
-      call = { id: id ?? generateId("call"), name: "", args: "", emitted: false };
-      at = calls.push(call) - 1;
-    }
+    this.#toolCalls ??= new ToolCallAssembler(this.#provider);
+    const toolCalls = this.#toolCalls;
     const fn = wire.function;
-    const name = readNullableString(
-      fn?.name,
-      this.#provider,
-      "choices[0].delta.tool_calls[].function.name",
-    );
-    if (name && call.name === "") call.name = name;
     const raw = fn?.arguments;
-    const argsDelta = typeof raw === "string" ? raw : raw === undefined ? "" : JSON.stringify(raw);
-    if (argsDelta === "") return;
-    call.args += argsDelta;
-    out.push({
-      type: "tool-call-delta",
-      index: at,
-      toolCallId: call.id,
-      toolName: call.name,
-      argsDelta,
-    });
-  }
-
-  /** Tool calls are complete when the choice finishes (or the stream ends): emit each once, parsed. */
-  #flushToolCalls(out: StreamEvent[]): void {
-    const calls = this.#calls;
-    for (let i = 0; i < calls.length; i++) {
-      const call = calls[i] as StreamingToolCall;
-      if (call.emitted) continue;
-      call.emitted = true;
-      out.push({
-        type: "tool-call",
-        index: i,
-        toolCall: { id: call.id, name: call.name, input: parseToolArguments(call.args) },
-      });
-    }
+    const argsDelta = typeof raw === "string" || raw === undefined ? raw : JSON.stringify(raw);
+    toolCalls.append(toolCalls.indexFor(wire.id), wire.id, fn?.name, argsDelta, out);
   }
 
   #parse(data: string): MistralChatChunk {

@@ -2,12 +2,11 @@ import {
   generateId,
   NetworkError,
   ParseError,
-  parseToolArguments,
-  readCount,
   readNullableString,
   readOptionalString,
   readRateLimitHeaders,
   type StreamEvent,
+  ToolCallAssembler,
   type Usage,
   wireShapeError,
 } from "@llm/core";
@@ -15,13 +14,6 @@ import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { isOpenAIChatChunk, type OpenAIChatChunk } from "./openai-api.js";
 import { openAIStreamError } from "./openai-error.js";
-
-interface StreamingToolCall {
-  id: string;
-  name: string;
-  args: string;
-  emitted: boolean;
-}
 
 /**
  * Chat Completions SSE payloads → stream events, as a synchronous state
@@ -36,7 +28,7 @@ export class OpenAIStreamEvents {
   readonly #provider: string;
   readonly #model: string;
   readonly #headers: Record<string, string>;
-  readonly #calls: StreamingToolCall[] = [];
+  #toolCalls: ToolCallAssembler | undefined;
   #started = false;
   #done = false;
   #rawFinish: string | undefined;
@@ -106,50 +98,21 @@ export class OpenAIStreamEvents {
       if (delta.refusal) this.#refused = true;
       const toolDeltas = delta.tool_calls;
       if (toolDeltas) {
+        this.#toolCalls ??= new ToolCallAssembler(provider);
+        const toolCalls = this.#toolCalls;
         for (let i = 0; i < toolDeltas.length; i++) {
           const toolDelta = toolDeltas[i];
           if (toolDelta === undefined) continue;
-          const at = toolCallIndex(toolDelta.index, i, provider);
-          let call = this.#calls[at];
-          if (call === undefined) {
-            const id = readNullableString(
-              toolDelta.id,
-              provider,
-              "choices[0].delta.tool_calls[].id",
-            );
-            call = { id: id ?? generateId("call"), name: "", args: "", emitted: false };
-            this.#calls[at] = call;
-          }
+          const at = toolCalls.indexAt(toolDelta.index, i);
           const fn = toolDelta.function;
-          const name = readNullableString(
-            fn?.name,
-            provider,
-            "choices[0].delta.tool_calls[].function.name",
-          );
-          if (name && call.name === "") call.name = name;
-          const argsDelta = readNullableString(
-            fn?.arguments,
-            provider,
-            "choices[0].delta.tool_calls[].function.arguments",
-          );
-          if (argsDelta) {
-            call.args += argsDelta;
-            out.push({
-              type: "tool-call-delta",
-              index: at,
-              toolCallId: call.id,
-              toolName: call.name,
-              argsDelta,
-            });
-          }
+          toolCalls.append(at, toolDelta.id, fn?.name, fn?.arguments, out);
         }
       }
     }
-    const finishReason = choice.finish_reason;
-    if (finishReason) {
-      // A finish reason that is not a string still finishes the choice; "" keeps no raw value.
-      this.#rawFinish = readOptionalString(finishReason) ?? "";
-      this.#flushToolCalls(out);
+    if (choice.finish_reason) {
+      // Any finish reason finishes the choice; one that is not a string keeps no raw value ("").
+      this.#rawFinish = readOptionalString(choice.finish_reason) ?? "";
+      this.#toolCalls?.flush(out);
     }
   }
 
@@ -171,7 +134,7 @@ export class OpenAIStreamEvents {
         },
       );
     }
-    this.#flushToolCalls(out);
+    this.#toolCalls?.flush(out);
     const usage = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     out.push({ type: "usage", usage });
     const finish: StreamEvent = {
@@ -181,21 +144,6 @@ export class OpenAIStreamEvents {
     };
     if (this.#rawFinish) finish.rawFinishReason = this.#rawFinish;
     out.push(finish);
-  }
-
-  /** Tool calls are complete when their choice finishes (or the stream ends): emit each once, parsed. */
-  #flushToolCalls(out: StreamEvent[]): void {
-    const calls = this.#calls;
-    for (let i = 0; i < calls.length; i++) {
-      const call = calls[i];
-      if (call === undefined || call.emitted) continue;
-      call.emitted = true;
-      out.push({
-        type: "tool-call",
-        index: i,
-        toolCall: { id: call.id, name: call.name, input: parseToolArguments(call.args) },
-      });
-    }
   }
 
   #parse(data: string): OpenAIChatChunk {
@@ -217,17 +165,4 @@ export class OpenAIStreamEvents {
     }
     return value;
   }
-}
-
-/** Tool calls one stream may hold: a real answer has a handful; an index past this is a damaged body. */
-const MAX_TOOL_CALLS = 1_000;
-
-/** A tool delta's `index` (its position when absent or not a count), bounded: the calls are an array. */
-function toolCallIndex(index: unknown, position: number, provider: string): number {
-  const at = readCount(index) ?? position;
-  if (at < MAX_TOOL_CALLS) return at;
-  throw new ParseError(`${provider} sent a tool call index past ${MAX_TOOL_CALLS}`, {
-    where: "choices[0].delta.tool_calls[].index",
-    provider,
-  });
 }

@@ -59,7 +59,9 @@ describe("answerProblem", () => {
       ...fullResponse(),
       usage: { inputTokens: -1, outputTokens: 0, totalTokens: 0 },
     });
-    expect(answerProblem(bad)).toBe("answer.response.usage.inputTokens: expected a non-negative integer, got -1");
+    expect(answerProblem(bad)).toBe(
+      "answer.response.usage.inputTokens: expected a non-negative integer, got -1",
+    );
   });
 
   it("rejects absurd counts and depths against the limits", () => {

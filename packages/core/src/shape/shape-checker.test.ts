@@ -70,7 +70,7 @@ describe("chatResponseProblem", () => {
   it.each([
     [
       { usage: { inputTokens: "3", outputTokens: 0, totalTokens: 0 } },
-      "response.usage.inputTokens: expected a non-negative integer, got \"3\"",
+      'response.usage.inputTokens: expected a non-negative integer, got "3"',
     ],
     [
       { usage: { inputTokens: 1.5, outputTokens: 0, totalTokens: 0 } },
@@ -180,7 +180,7 @@ describe("embeddingResponseProblem", () => {
       "embedding.usage.inputTokens: expected a non-negative integer, got -2",
     ],
     [{ usage: null }, "embedding.usage: expected object, got null"],
-    [{ cached: "1" }, "embedding.cached: expected a non-negative integer, got \"1\""],
+    [{ cached: "1" }, 'embedding.cached: expected a non-negative integer, got "1"'],
     [{ model: 1 }, "embedding.model: expected string, got number"],
     [{ embeddings: {} }, "embedding.embeddings: expected array, got object"],
   ])("names the first bad path of %j", (overrides, problem) => {
