@@ -39,16 +39,21 @@ describe("mistral bodies of an unexpected shape", () => {
     expect(error).toMatchObject({ provider: "mistral", where: "stream event 1" });
   });
 
-  it("fails message content that is neither text nor chunks with a ParseError naming its path", async () => {
-    const body = JSON.stringify({
-      choices: [{ index: 0, message: { role: "assistant", content: 5 }, finish_reason: "stop" }],
-    });
-    const error = await clientAnswering(body, "application/json")
-      .generate(ask)
-      .catch((e) => e);
-    expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ provider: "mistral", where: "choices[0].message.content" });
-  });
+  it.each([5, true, { text: "hi" }])(
+    "fails message content %j, neither text nor chunks, with a ParseError naming its path",
+    async (content) => {
+      const message = { role: "assistant", content };
+      const completion = JSON.stringify({ choices: [{ index: 0, message }] });
+      const failure = await clientAnswering(completion, "application/json")
+        .generate(ask)
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(failure).toBeInstanceOf(ParseError);
+      expect(failure).toMatchObject({ provider: "mistral", where: "choices[0].message.content" });
+    },
+  );
 
   it("fails a streamed tool call whose id is not a string", async () => {
     const delta = { tool_calls: [{ id: 9, function: { name: "f", arguments: "{}" } }] };
