@@ -13,6 +13,7 @@ import {
   joinURL,
   ParseError,
   type ResponseLimits,
+  readCount,
   type Transport,
 } from "@llm/core";
 import { mapBedrockError } from "./bedrock-error.js";
@@ -102,7 +103,7 @@ export class BedrockEmbeddingClient implements EmbeddingClient {
       provider: PROVIDER,
       model,
       embeddings,
-      usage: { inputTokens: typeof tokens === "number" ? tokens : 0 },
+      usage: { inputTokens: readCount(tokens) ?? 0 },
     };
     const requestId = result.headers["x-amzn-requestid"];
     if (requestId !== undefined) response.requestId = requestId;

@@ -16,6 +16,8 @@ import {
   ParseError,
   providerCacheScope,
   type ResponseLimits,
+  readCount,
+  readOptionalString,
   type Transport,
 } from "@llm/core";
 import { PROVIDER } from "./mistral-connection.js";
@@ -150,9 +152,9 @@ export class MistralEmbeddingClient implements EmbeddingClient {
     const usage = isRecord(value.usage) ? value.usage.prompt_tokens : undefined;
     return {
       provider: PROVIDER,
-      model: typeof value.model === "string" ? value.model : body.model,
+      model: readOptionalString(value.model) ?? body.model,
       embeddings,
-      usage: { inputTokens: typeof usage === "number" ? usage : 0 },
+      usage: { inputTokens: readCount(usage) ?? 0 },
     };
   }
 }

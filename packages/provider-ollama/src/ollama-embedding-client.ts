@@ -13,6 +13,8 @@ import {
   ParseError,
   providerCacheScope,
   type ResponseLimits,
+  readCount,
+  readOptionalString,
   type Transport,
 } from "@llm/core";
 import { mapOllamaError } from "./ollama-error.js";
@@ -104,9 +106,9 @@ export class OllamaEmbeddingClient implements EmbeddingClient {
     const tokens = value.prompt_eval_count;
     return {
       provider: this.provider,
-      model: typeof value.model === "string" ? value.model : body.model,
+      model: readOptionalString(value.model) ?? body.model,
       embeddings,
-      usage: { inputTokens: typeof tokens === "number" ? tokens : 0 },
+      usage: { inputTokens: readCount(tokens) ?? 0 },
     };
   }
 }

@@ -3,6 +3,7 @@ import {
   AuthenticationError,
   ConfigError,
   embed,
+  embeddingResponseProblem,
   embedMany,
   InvalidRequestError,
   LimitExceededError,
@@ -122,6 +123,16 @@ describe("OpenAI embeddings: answers read as they come", () => {
     const response = await client().embedBatch({ inputs: ["a"] });
     expect(Array.from(response.embeddings[0] ?? [])).toEqual([0.5, -0.25]);
     expect(response.model).toBe("compat");
+  });
+
+  it("drops a usage count and a model of the wrong type, keeping the answer valid", async () => {
+    mock.enqueue({
+      status: 200,
+      body: { data: [{ index: 0, embedding: [1, 2] }], model: ["m"], usage: { prompt_tokens: -4 } },
+    });
+    const response = await client().embedBatch({ inputs: ["a"] });
+    expect(embeddingResponseProblem(response)).toBeUndefined();
+    expect(response).toMatchObject({ model: "text-embedding-3-small", usage: { inputTokens: 0 } });
   });
 
   it("puts vectors back in input order by their index", async () => {
