@@ -38,15 +38,15 @@ export const GROW_GAIN = 2;
  * reach, minus evicted keys coming back — lets recency lead at once instead of after
  * LED_THRESHOLD confirmations; when the shadow LRU's wins since the alarm are at least even
  * (`recencyAhead`), the pressure is also charged to LED_THRESHOLD, so the lead outlasts the
- * alarm until evicted keys wear it down. A hot-set shift gives 40+ net confirmations over the
- * alarm (llm-1 @ 1000) and the first two arrive within a few dozen misses; the noise drops
- * of the same workload give 0–7 net.
+ * alarm until evicted keys wear it down. A hot-set shift gave 40 net confirmations over its
+ * alarm (llm-1 @ 1000); the 16 noise drops of the same run gave −24 to +5, mostly below 0
+ * (evicted keys coming back: frequency was right), so they rarely lead.
  *
  * Tuning set (LIRS + llm-1…4), after-shift rows vs LRU, worst / mean: without the alarm
  * −2.35 / −1.04; ALARM_EVIDENCE 1 / 2 / 3: −1.15 / −0.52, −1.10 / −0.50, −1.15 / −0.56
  * (multi2@1000 55.03 / 55.22 / 55.17, floor 55); 4 and 6 broke multi2@1000's floor (54.88,
  * 53.35) — the floor, not the shifts, bounds it. Counting confirmations without subtracting
- * evicted-ghost hits broke it at 4–12; an alarm-only lead (no charge) broke it at 2–8.
+ * evicted-ghost hits broke it at 2–12; an alarm-only lead (no charge) broke it at 2–8.
  */
 export const ALARM_EVIDENCE = 2;
 
