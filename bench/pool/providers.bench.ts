@@ -172,7 +172,7 @@ async function drain(client: LLMClient): Promise<void> {
 }
 
 /** CPU µs per call over sequential awaited calls for `ms` of wall time. */
-async function slice(op: () => Promise<unknown>, ms: number): Promise<number> {
+export async function slice(op: () => Promise<unknown>, ms: number): Promise<number> {
   gc?.();
   const start = process.cpuUsage();
   const until = performance.now() + ms;
@@ -191,7 +191,7 @@ const median = (values: number[]): number => {
 };
 
 /** Medians of interleaved slices, the order rotated every slice. */
-async function interleaved(
+export async function interleaved(
   ops: Record<string, () => Promise<unknown>>,
   slices: number,
   sliceMs: number,

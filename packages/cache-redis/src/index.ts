@@ -1,3 +1,4 @@
+export type { RedisSentinelOptions } from "@llm/redis-connection";
 export type { StoreState, StoreStateChange } from "./connection-state.js";
 export { FlightEntryCorruptError } from "./flight-error.js";
 export {
@@ -7,4 +8,3 @@ export {
 } from "./redis-flight-coordinator.js";
 export { namespaceKeyPrefix, RedisStore, type RedisStoreOptions } from "./redis-store.js";
 export { RedisStoreError } from "./redis-store-error.js";
-export type { RedisSentinelOptions } from "./sentinel-options.js";

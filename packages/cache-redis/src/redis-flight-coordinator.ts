@@ -7,13 +7,16 @@ import type {
   FollowSignal,
 } from "@llm/cache";
 import { AbortError, ConfigError, onAbort, type StreamEvent } from "@llm/core";
+import {
+  type RedisSentinelOptions,
+  reviveOnUnexpectedEnd,
+  sentinelConnectionOptions,
+} from "@llm/redis-connection";
 import { Cluster, type ClusterNode, Redis, type RedisOptions } from "ioredis";
 import { decodeFlightEntry } from "./flight-entry.js";
 import { FlightEntryCorruptError } from "./flight-error.js";
 import { CLAIM_SCRIPT, FINISH_SCRIPT, PUBLISH_SCRIPT, RENEW_SCRIPT } from "./flight-scripts.js";
 import { namespaceKeyPrefix } from "./redis-store.js";
-import { reviveOnUnexpectedEnd } from "./revive-connection.js";
-import { type RedisSentinelOptions, sentinelConnectionOptions } from "./sentinel-options.js";
 
 export interface RedisFlightCoordinatorOptions {
   /** `redis://[:password@]host:port/db`. One of `url` / `cluster` / `client` is required. */
@@ -173,8 +176,6 @@ export class RedisFlightCoordinator implements FlightCoordinator {
           ? new Redis({
               ...failFast,
               ...sentinelConnectionOptions(options.sentinel),
-              // A demoted master answers writes with READONLY until the connection moves.
-              reconnectOnError: (error) => error.message.startsWith("READONLY"),
               ...options.redisOptions,
             })
           : new Redis(options.url!, failFast));

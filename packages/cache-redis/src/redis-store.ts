@@ -7,6 +7,11 @@ import type {
   StoreSetOptions,
 } from "@llm/cache";
 import { ConfigError } from "@llm/core";
+import {
+  type RedisSentinelOptions,
+  reviveOnUnexpectedEnd,
+  sentinelConnectionOptions,
+} from "@llm/redis-connection";
 import { Cluster, type ClusterNode, type ClusterOptions, Redis, type RedisOptions } from "ioredis";
 import {
   type StoreState,
@@ -15,9 +20,7 @@ import {
 } from "./connection-state.js";
 import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
 import { toRedisStoreError } from "./redis-store-error.js";
-import { reviveOnUnexpectedEnd } from "./revive-connection.js";
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
-import { type RedisSentinelOptions, sentinelConnectionOptions } from "./sentinel-options.js";
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port/db`. One of `url` / `cluster` / `sentinel` / `client` is required. */
@@ -165,9 +168,6 @@ export class RedisStore implements CacheStore {
           ? new Redis({
               ...failFast,
               ...sentinelConnectionOptions(options.sentinel),
-              // A master demoted by a failover answers writes with READONLY until the
-              // connection moves: reconnect, and the sentinels name the new master.
-              reconnectOnError: (error) => error.message.startsWith("READONLY"),
               ...options.redisOptions,
             })
           : new Redis(options.url!, failFast));

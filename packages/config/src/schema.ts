@@ -92,6 +92,13 @@ const isRedisAddress = (text: string): boolean => {
 };
 
 /**
+ * TLS to the sentinels is not offered yet (no TLS Sentinel deployment to test it
+ * against): say so, rather than only that the address looks wrong.
+ */
+const isTLSAddress = (text: string): boolean =>
+  text.trimStart().toLowerCase().startsWith("rediss:");
+
+/**
  * A Redis Sentinel deployment, instead of a `url`: the connection asks the
  * sentinels for the current master of `name` and follows it through
  * failovers. Replication is asynchronous, so writes acknowledged just before
@@ -103,9 +110,14 @@ export const redisSentinelSchema = z.strictObject({
   /** Sentinels to ask (`redis://host:port`, port default 26379); several, so one down is no outage. */
   sentinels: z
     .array(
-      secretURL({ anyString: true }).refine((url) => isRedisAddress(url.reveal()), {
-        message: "must look like redis://host:port",
-      }),
+      secretURL({ anyString: true })
+        .refine((url) => !isTLSAddress(url.reveal()), {
+          message: "TLS sentinels (rediss://) are not supported yet: use redis://host:port",
+          abort: true,
+        })
+        .refine((url) => isRedisAddress(url.reveal()), {
+          message: "must look like redis://host:port",
+        }),
     )
     .min(1)
     .max(64),

@@ -69,6 +69,18 @@ describe("a Redis Sentinel deployment", () => {
     await expect(attempt).rejects.not.toThrow(/leaked-pw/);
   });
 
+  it("says that TLS sentinels (rediss://) are not supported yet, naming the entry", async () => {
+    const sentinels = ["redis://a:26379", "rediss://:tls-pw@b:26379"];
+    const attempt = loadConfig({
+      env: {},
+      overrides: { rateLimits: { store: { type: "redis", sentinel: { name: "m", sentinels } } } },
+    });
+    await expect(attempt).rejects.toThrow(
+      /rateLimits\.store\.sentinel\.sentinels\.1.*TLS sentinels \(rediss:\/\/\) are not supported yet/s,
+    );
+    await expect(attempt).rejects.not.toThrow(/tls-pw/);
+  });
+
   it("refuses an empty sentinel list, a missing name and unknown keys", async () => {
     for (const bad of [
       { name: "m", sentinels: [] },

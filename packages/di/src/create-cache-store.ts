@@ -4,6 +4,8 @@ import type { CacheStore } from "@llm/cache";
 import type { LLMConfig } from "@llm/config";
 import { ConfigError } from "@llm/core";
 import { type CacheStoreFactory, resolvePluginModule } from "@llm/plugins";
+import type { RedisSentinelOptions } from "@llm/redis-connection";
+import { revealSentinel } from "./reveal-sentinel.js";
 
 export interface CacheStoreContext {
   baseDir: string;
@@ -42,7 +44,7 @@ export async function createCacheStore(
         RedisStore: new (options: {
           url?: string;
           cluster?: string[];
-          sentinel?: { name: string; sentinels: string[]; password?: string };
+          sentinel?: RedisSentinelOptions;
           namespace: string;
           password?: string;
           onStateChange?: (change: { state: "up" | "down"; error?: Error }) => void;
@@ -56,13 +58,7 @@ export async function createCacheStore(
         ...(l2.sentinel === undefined
           ? {}
           : {
-              sentinel: {
-                name: l2.sentinel.name,
-                sentinels: l2.sentinel.sentinels.map((node) => node.reveal()),
-                ...(l2.sentinel.password === undefined
-                  ? {}
-                  : { password: l2.sentinel.password.reveal() }),
-              },
+              sentinel: revealSentinel(l2.sentinel),
             }),
         namespace: l2.namespace,
         ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),

@@ -1,11 +1,13 @@
 import type { FlightCoordinator } from "@llm/cache";
 import type { LLMConfig } from "@llm/config";
+import type { RedisSentinelOptions } from "@llm/redis-connection";
 import {
   type CacheStoreContext,
   importStorePackage,
   REDIS_READY_TIMEOUT_MS,
   readyWithin,
 } from "./create-cache-store.js";
+import { revealSentinel } from "./reveal-sentinel.js";
 
 type CacheConfig = Readonly<LLMConfig["cache"]>;
 
@@ -13,7 +15,7 @@ interface RedisFlightCoordinatorModule {
   RedisFlightCoordinator: new (options: {
     url?: string;
     cluster?: string[];
-    sentinel?: { name: string; sentinels: string[]; password?: string };
+    sentinel?: RedisSentinelOptions;
     namespace: string;
     leaseMs: number;
     maxWaitMs: number;
@@ -48,13 +50,7 @@ export async function createFlightCoordinator(
     ...(l2.sentinel === undefined
       ? {}
       : {
-          sentinel: {
-            name: l2.sentinel.name,
-            sentinels: l2.sentinel.sentinels.map((node) => node.reveal()),
-            ...(l2.sentinel.password === undefined
-              ? {}
-              : { password: l2.sentinel.password.reveal() }),
-          },
+          sentinel: revealSentinel(l2.sentinel),
         }),
     namespace: l2.namespace,
     leaseMs,

@@ -4,7 +4,8 @@ import { ConfigError } from "@llm/core";
 import { resolvePluginModule } from "@llm/plugins";
 import { MemoryRateLimitStore, type RateLimitStore } from "@llm/ratelimit";
 import { RedisRateLimitStore } from "@llm/ratelimit/redis";
-import { redisSentinelOptions, reviveOnUnexpectedEnd } from "./redis-sentinel-options.js";
+import { reviveOnUnexpectedEnd, sentinelConnectionOptions } from "@llm/redis-connection";
+import { revealSentinel } from "./reveal-sentinel.js";
 
 export interface RateLimitStoreHandle {
   store: RateLimitStore;
@@ -68,7 +69,7 @@ export async function createRateLimitStore(
   };
   // The schema allows exactly one of url / sentinel.
   const redis = store.sentinel
-    ? new Redis({ ...options, ...redisSentinelOptions(store.sentinel) })
+    ? new Redis({ ...options, ...sentinelConnectionOptions(revealSentinel(store.sentinel)) })
     : new Redis((store.url as NonNullable<typeof store.url>).reveal(), options);
   // Failed commands reach RateLimit's onStoreError; the connection's own errors would otherwise be "unhandled".
   redis.on("error", () => {});

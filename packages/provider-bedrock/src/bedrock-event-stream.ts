@@ -5,8 +5,7 @@ import {
   ParseError,
   type ResolvedResponseLimits,
 } from "@llm/core";
-import { EventStreamCodec } from "@smithy/core/event-streams";
-import { fromUtf8, toUtf8 } from "@smithy/util-utf8";
+import { decodeEventStreamMessage, type EventStreamMessage } from "./event-stream-message.js";
 
 /** One `application/vnd.amazon.eventstream` message, its headers read, its payload as text. */
 export interface BedrockEventFrame {
@@ -27,7 +26,7 @@ const PROVIDER = "bedrock";
 /**
  * ConverseStream's body framing for core's `driveStream`: the messages are
  * cut by their length prelude as bytes arrive and decoded (CRCs checked) by
- * smithy's `EventStreamCodec`, the AWS SDK's own codec. A message is this
+ * `decodeEventStreamMessage`. A message is this
  * stream's line and event at once, so it is bounded by the smaller of
  * `limits.maxLineBytes` and `limits.maxEventBytes` (the error names the one it
  * crossed), checked on its prelude before any of its body is buffered.
@@ -36,7 +35,6 @@ export const bedrockEventStream: BinaryFraming<BedrockEventFrame> = {
   open: (limits) => new EventStreamFrameDecoder(limits),
 };
 
-const codec = new EventStreamCodec(toUtf8, fromUtf8);
 const textDecoder = new TextDecoder();
 
 export class EventStreamFrameDecoder implements BinaryFrameDecoder<BedrockEventFrame> {
@@ -122,9 +120,9 @@ export class EventStreamFrameDecoder implements BinaryFrameDecoder<BedrockEventF
 
   #decode(bytes: Uint8Array): BedrockEventFrame {
     this.#count++;
-    let message: ReturnType<EventStreamCodec["decode"]>;
+    let message: EventStreamMessage;
     try {
-      message = codec.decode(bytes);
+      message = decodeEventStreamMessage(bytes);
     } catch (cause) {
       // Checksum mismatch or a malformed header block.
       throw new ParseError(`${PROVIDER} sent an event stream message that does not decode`, {
@@ -134,21 +132,17 @@ export class EventStreamFrameDecoder implements BinaryFrameDecoder<BedrockEventF
       });
     }
     const headers = message.headers;
-    const messageType = stringHeader(headers[":message-type"]) ?? "event";
+    const messageType = headers[":message-type"] ?? "event";
     const type =
       messageType === "exception"
-        ? stringHeader(headers[":exception-type"])
+        ? headers[":exception-type"]
         : messageType === "error"
-          ? stringHeader(headers[":error-code"])
-          : stringHeader(headers[":event-type"]);
+          ? headers[":error-code"]
+          : headers[":event-type"];
     const payload =
       messageType === "error"
-        ? JSON.stringify({ message: stringHeader(headers[":error-message"]) ?? "" })
+        ? JSON.stringify({ message: headers[":error-message"] ?? "" })
         : textDecoder.decode(message.body);
     return { messageType, type: type ?? "", payload };
   }
-}
-
-function stringHeader(header: { type: string; value: unknown } | undefined): string | undefined {
-  return header?.type === "string" && typeof header.value === "string" ? header.value : undefined;
 }

@@ -1,7 +1,7 @@
-import { Sha256 } from "@aws-crypto/sha256-js";
 import type { Transport, TransportRequest, TransportResponse } from "@llm/core";
 import { SignatureV4 } from "@smithy/signature-v4";
 import type { CredentialSource } from "./bedrock-credentials.js";
+import { NodeSha256 } from "./node-sha256.js";
 
 /** The service name Bedrock Runtime signs under (its endpoint is `bedrock-runtime`, its scope `bedrock`). */
 export const BEDROCK_SIGNING_SERVICE = "bedrock";
@@ -25,7 +25,7 @@ export class SigV4Transport implements Transport {
       service: BEDROCK_SIGNING_SERVICE,
       region,
       credentials: credentials.provide,
-      sha256: Sha256,
+      sha256: NodeSha256,
     });
   }
 

@@ -7,11 +7,11 @@ import {
   driveStream,
   isRecord,
   type JsonValue,
-  joinURL,
   type LLMClient,
   providerCacheScope,
   type RequestDefaults,
   type ResponseLimits,
+  requestFieldWriter,
   requireModel,
   type SendOptions,
   type StreamEvent,
@@ -26,8 +26,8 @@ import {
   type GeminiRequestBody,
   isGeminiErrorBody,
 } from "./gemini-api.js";
-import { geminiModelPath } from "./gemini-connection.js";
 import { mapGeminiError, mapGeminiStreamError } from "./gemini-error.js";
+import { GeminiModelURLs } from "./gemini-model-urls.js";
 import { toChatResponse } from "./gemini-response.js";
 import { GeminiStreamEvents } from "./gemini-stream-events.js";
 import { prepareGeminiTools } from "./prepare-gemini-tools.js";
@@ -47,6 +47,18 @@ export interface GeminiChatClientConfig {
   limits?: ResponseLimits;
   defaults?: GeminiRequestDefaults;
 }
+
+/** Sampling fields live in `generationConfig`, under Gemini's camelCase names. */
+const writeGenerationConfig = requestFieldWriter<GeminiGenerationConfig>({
+  temperature: "temperature",
+  topP: "topP",
+  topK: "topK",
+  maxTokens: "maxOutputTokens",
+  stop: "stopSequences",
+  seed: "seed",
+  frequencyPenalty: "frequencyPenalty",
+  presencePenalty: "presencePenalty",
+});
 
 /**
  * `providerOptions.gemini` keys that belong inside `generationConfig`; any
@@ -76,9 +88,11 @@ export class GeminiChatClient implements LLMClient {
   /** Who answers (endpoint, account headers, defaults), for response caches; no secret in it. */
   readonly cacheScope: CacheScope;
   readonly #config: GeminiChatClientConfig;
+  readonly #urls: GeminiModelURLs;
 
   constructor(config: GeminiChatClientConfig) {
     this.#config = config;
+    this.#urls = new GeminiModelURLs(config.baseURL);
     this.cacheScope = providerCacheScope({
       provider: this.provider,
       baseURL: config.baseURL,
@@ -121,24 +135,8 @@ export class GeminiChatClient implements LLMClient {
   }
 
   #generationConfig(request: ChatRequest): GeminiGenerationConfig {
-    const d = this.#config.defaults;
     const config: GeminiGenerationConfig = {};
-    const temperature = request.temperature ?? d?.temperature;
-    if (temperature !== undefined) config.temperature = temperature;
-    const topP = request.topP ?? d?.topP;
-    if (topP !== undefined) config.topP = topP;
-    const topK = request.topK ?? d?.topK;
-    if (topK !== undefined) config.topK = topK;
-    const maxTokens = request.maxTokens ?? d?.maxTokens;
-    if (maxTokens !== undefined) config.maxOutputTokens = maxTokens;
-    const stop = request.stop ?? d?.stop;
-    if (stop !== undefined && stop.length > 0) config.stopSequences = stop;
-    const seed = request.seed ?? d?.seed;
-    if (seed !== undefined) config.seed = seed;
-    const frequencyPenalty = request.frequencyPenalty ?? d?.frequencyPenalty;
-    if (frequencyPenalty !== undefined) config.frequencyPenalty = frequencyPenalty;
-    const presencePenalty = request.presencePenalty ?? d?.presencePenalty;
-    if (presencePenalty !== undefined) config.presencePenalty = presencePenalty;
+    writeGenerationConfig(config, request, this.#config.defaults);
     const format = request.responseFormat;
     if (format?.type === "json") config.responseMimeType = "application/json";
     else if (format?.type === "json_schema") {
@@ -153,7 +151,7 @@ export class GeminiChatClient implements LLMClient {
     const body = this.buildRequestBody(request);
     const result = await callJSON(
       this.#config.transport,
-      this.#send(this.#modelURL(model, ":generateContent"), body),
+      this.#send(this.#urls.url(model, ":generateContent"), body),
       options,
     );
     // A 200 that carries only `{ "error": … }` (seen behind proxies) is still a failure.
@@ -176,14 +174,10 @@ export class GeminiChatClient implements LLMClient {
       const model = this.modelOf(request);
       const body = this.buildRequestBody(request);
       return {
-        send: this.#send(this.#modelURL(model, ":streamGenerateContent?alt=sse"), body),
+        send: this.#send(this.#urls.url(model, ":streamGenerateContent?alt=sse"), body),
         open: (headers) => new GeminiStreamEvents(model, headers),
       };
     });
-  }
-
-  #modelURL(model: string, method: string): string {
-    return joinURL(this.#config.baseURL, `${geminiModelPath(model)}${method}`);
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

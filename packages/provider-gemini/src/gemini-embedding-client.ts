@@ -10,7 +10,6 @@ import {
   float32FromNumbers,
   isRecord,
   type JsonValue,
-  joinURL,
   ParseError,
   providerCacheScope,
   type ResponseLimits,
@@ -18,6 +17,7 @@ import {
 } from "@llm/core";
 import { geminiModelPath } from "./gemini-connection.js";
 import { mapGeminiError } from "./gemini-error.js";
+import { GeminiModelURLs } from "./gemini-model-urls.js";
 
 /** Gemini's limit on `requests` in one `batchEmbedContents`. */
 export const GEMINI_MAX_INPUTS_PER_CALL = 100;
@@ -55,9 +55,11 @@ export class GeminiEmbeddingClient implements EmbeddingClient {
   readonly maxInputsPerCall: number;
   readonly maxParallelCalls?: number;
   readonly #config: GeminiEmbeddingClientConfig;
+  readonly #urls: GeminiModelURLs;
 
   constructor(config: GeminiEmbeddingClientConfig) {
     this.#config = config;
+    this.#urls = new GeminiModelURLs(config.baseURL);
     if (config.model !== undefined) this.model = config.model;
     this.maxInputsPerCall = config.maxInputsPerCall;
     if (config.maxParallelCalls !== undefined) this.maxParallelCalls = config.maxParallelCalls;
@@ -88,14 +90,14 @@ export class GeminiEmbeddingClient implements EmbeddingClient {
     if (inputs.length === 1) {
       return {
         model,
-        url: joinURL(this.#config.baseURL, `${path}:embedContent`),
+        url: this.#urls.url(model, ":embedContent"),
         body: contentRequest(inputs[0] as string, false) as JsonValue,
         batch: false,
       };
     }
     return {
       model,
-      url: joinURL(this.#config.baseURL, `${path}:batchEmbedContents`),
+      url: this.#urls.url(model, ":batchEmbedContents"),
       body: { requests: inputs.map((text) => contentRequest(text, true) as JsonValue) },
       batch: true,
     };

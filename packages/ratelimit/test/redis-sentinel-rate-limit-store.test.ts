@@ -1,4 +1,5 @@
 import { type PrivateRedisSentinel, startPrivateRedisSentinel } from "@llm/cache-redis/testing";
+import { reviveOnUnexpectedEnd, sentinelConnectionOptions } from "@llm/redis-connection";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { RateLimit } from "../src/rate-limit.js";
@@ -28,21 +29,13 @@ afterAll(async () => {
 /** Connected the way @llm/di connects a Sentinel store: fail fast, follow failovers. */
 async function connect(): Promise<Redis> {
   const redis = new Redis({
-    sentinels: deployment.sentinels,
-    name: deployment.name,
+    ...sentinelConnectionOptions({ name: deployment.name, sentinels: deployment.sentinels }),
     enableOfflineQueue: false,
     maxRetriesPerRequest: 1,
     commandTimeout: 1_000,
-    failoverDetector: true,
-    reconnectOnError: (error) => error.message.startsWith("READONLY"),
   });
   redis.on("error", () => {});
-  // ioredis ends a Sentinel connection for good when +switch-master arrives mid-reconnect: connect again.
-  redis.on("end", () => {
-    setTimeout(() => {
-      if (!closing && redis.status === "end") redis.connect().catch(() => {});
-    }, 500).unref();
-  });
+  reviveOnUnexpectedEnd(redis, () => closing, 500);
   connections.push(redis);
   if (redis.status !== "ready") await new Promise((resolve) => redis.once("ready", resolve));
   return redis;

@@ -1,5 +1,4 @@
 import { ConfigError } from "@llm/core";
-import type { RedisOptions } from "ioredis";
 
 /** A Redis Sentinel deployment: the sentinels to ask, and the name of the master group they watch. */
 export interface RedisSentinelOptions {
@@ -9,10 +8,25 @@ export interface RedisSentinelOptions {
   sentinels: readonly (string | { host: string; port: number })[];
   /**
    * The sentinels' own password (their `requirepass`), if they have one. The
-   * master's password is the store's `password`. A password in a sentinel URL
-   * is used when this is unset.
+   * master's password is the connection's `password`. A password in a sentinel
+   * URL is used when this is unset.
    */
   password?: string;
+}
+
+/**
+ * The ioredis options that connect through Sentinel, spread into `new Redis({ … })`.
+ * A plain object type (no ioredis import), so this package needs no ioredis of its own;
+ * it is assignable to ioredis's `RedisOptions`.
+ */
+export interface SentinelConnectionOptions {
+  name: string;
+  sentinels: { host: string; port: number }[];
+  sentinelPassword?: string;
+  /** Move at the sentinels' `+switch-master`, not only when the demoted master drops the connection. */
+  failoverDetector: true;
+  /** A demoted master answers writes with READONLY until the connection moves: reconnect then. */
+  reconnectOnError: (error: Error) => boolean;
 }
 
 const DEFAULT_SENTINEL_PORT = 26379;
@@ -22,11 +36,14 @@ const DEFAULT_SENTINEL_PORT = 26379;
  * for the master of `name`, verifies its role, and asks again after every
  * reconnection; `failoverDetector` also listens for the sentinels'
  * `+switch-master` so a graceful failover moves the connection at once
- * instead of when the demoted master drops it.
+ * instead of when the demoted master drops it. Secrets are read here, at the
+ * edge, and never echoed in an error.
  */
-export function sentinelConnectionOptions(sentinel: RedisSentinelOptions): RedisOptions {
+export function sentinelConnectionOptions(
+  sentinel: RedisSentinelOptions,
+): SentinelConnectionOptions {
   if (!sentinel.name || sentinel.sentinels.length === 0) {
-    throw new ConfigError("RedisStore's sentinel needs a `name` and at least one sentinel", {
+    throw new ConfigError("A Redis sentinel connection needs a `name` and at least one sentinel", {
       issues: [
         {
           path: sentinel.name ? "sentinel.sentinels" : "sentinel.name",
@@ -46,22 +63,31 @@ export function sentinelConnectionOptions(sentinel: RedisSentinelOptions): Redis
   return {
     name: sentinel.name,
     sentinels,
-    failoverDetector: true,
     ...(sentinelPassword === undefined ? {} : { sentinelPassword }),
+    failoverDetector: true,
+    reconnectOnError: isReadOnlyError,
   };
+}
+
+function isReadOnlyError(error: Error): boolean {
+  return error.message.startsWith("READONLY");
 }
 
 function parseSentinelURL(
   text: string,
   index: number,
 ): { host: string; port: number; password?: string } {
-  let url: URL;
-  try {
-    url = new URL(text.includes("://") ? text : `redis://${text}`);
-  } catch {
-    url = new URL("invalid://");
+  const url = URL.parse(text.includes("://") ? text : `redis://${text}`);
+  if (url?.protocol === "rediss:") {
+    // Not offered yet: no TLS Sentinel deployment to test ioredis's sentinelTLS against.
+    throw new ConfigError(
+      "TLS sentinels (rediss://) are not supported yet: use redis://host:port",
+      {
+        issues: [{ path: `sentinel.sentinels.${index}`, message: "rediss:// is not supported" }],
+      },
+    );
   }
-  if (url.protocol !== "redis:" || !url.hostname) {
+  if (url?.protocol !== "redis:" || !url.hostname) {
     // The entry is not echoed: it may carry a password.
     throw new ConfigError("A sentinel address must look like redis://host:port", {
       issues: [{ path: `sentinel.sentinels.${index}`, message: "not a redis://host:port address" }],
