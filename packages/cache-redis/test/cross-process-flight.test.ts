@@ -72,12 +72,15 @@ describe("single-flight across real processes", () => {
     }
   });
 
-  it("answers every follower once, without repeats, when the leader is killed mid-stream", async () => {
+  // Child processes, a lease to expire and slow frames: generous on a loaded machine.
+  it("answers every follower once, without repeats, when the leader is killed mid-stream", {
+    timeout: 60_000,
+  }, async () => {
     const namespace = freshNamespace("sf-kill");
     // Slow frames: the leader is still streaming when it is killed.
     mock.setLatency({ chunkMs: 60 });
     const [leader, ...followers] = await Promise.all(
-      Array.from({ length: 4 }, (_, i) => startChild(namespace, i === 0 ? 5 : 10, "stream", 600)),
+      Array.from({ length: 4 }, (_, i) => startChild(namespace, i === 0 ? 5 : 10, "stream", 1_500)),
     );
     leader!.go();
     await leader!.first;
@@ -88,9 +91,12 @@ describe("single-flight across real processes", () => {
     const reports = await Promise.all(followers.map((follower) => follower.report));
     mock.setLatency(undefined);
 
-    // The leader's call, and one call by the follower that took its lease over.
-    expect(mock.requests.length).toBe(2);
-    expect(reports.reduce((sum, r) => sum + r.flights.tookOver, 0)).toBe(1);
+    // The leader's call, and one call per lease take-over: normally one, but a new leader
+    // starved of CPU past its lease (a loaded CI machine) is rightly replaced in turn. Every
+    // upstream call must be accounted for by a take-over, never by a follower calling on its own.
+    const tookOver = reports.reduce((sum, r) => sum + r.flights.tookOver, 0);
+    expect(tookOver).toBeGreaterThanOrEqual(1);
+    expect(mock.requests.length).toBe(1 + tookOver);
     for (const report of reports) {
       for (const result of report.results) {
         expect(result.error).toBeUndefined();

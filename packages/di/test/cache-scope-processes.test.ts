@@ -79,7 +79,8 @@ async function askInChild(client: string, question: string): Promise<Answer> {
   return JSON.parse(stdout.trim().split("\n").at(-1)!) as Answer;
 }
 
-describe("cache scope across processes sharing Redis", () => {
+// Each test spawns Node processes that load the container from source: slow on a loaded machine.
+describe("cache scope across processes sharing Redis", { timeout: 90_000 }, () => {
   it("answers the same client config in a second process from Redis", async () => {
     const first = await askInChild("tenantA", "What is in the contract?");
     const second = await askInChild("tenantA", "What is in the contract?");

@@ -12,7 +12,8 @@ afterEach(async () => {
 
 const listeners = (signal: AbortSignal) => getEventListeners(signal, "abort").length;
 
-describe("abort listeners on a caller's shared signal", () => {
+// 10,000 real requests: ~17 s alone, more beside other suites; the bound is for hangs, not speed.
+describe("abort listeners on a caller's shared signal", { timeout: 120_000 }, () => {
   it("adds none over 10,000 requests that queue and run on one signal, holding at most one at a time", async () => {
     server = await startServer(jsonHandler);
     pool = new ConnectionPool({ connections: 4 });

@@ -1,14 +1,10 @@
-import { type ChatRequest, ConfigError, collectStream, type StreamEvent } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ChatRequest, ConfigError, collectStream } from "@llm/core";
+import { collectEvents } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { type AnthropicProviderSettings, createAnthropic, DEFAULT_MAX_TOKENS } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "anthropic" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "anthropic" });
 
 const client = (settings: AnthropicProviderSettings = {}) =>
   createAnthropic({
@@ -19,16 +15,6 @@ const client = (settings: AnthropicProviderSettings = {}) =>
   });
 const lastBody = () => mock.requests.at(-1)?.body as Record<string, unknown>;
 const hi: ChatRequest = { messages: [{ role: "user", content: "Hi" }] };
-
-async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-async function _until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-}
 
 const weatherTool = {
   name: "weather",
@@ -92,7 +78,7 @@ describe("request mapping (the body the server received)", () => {
       { type: "unsupported-setting", setting: "seed", details },
       { type: "unsupported-setting", setting: "presencePenalty", details },
     ]);
-    const events = await drain(client().stream({ ...hi, frequencyPenalty: 0.5 }));
+    const events = await collectEvents(client().stream({ ...hi, frequencyPenalty: 0.5 }));
     expect(events.at(-1)).toMatchObject({
       type: "finish",
       warnings: [{ type: "unsupported-setting", setting: "frequencyPenalty", details }],
@@ -280,7 +266,7 @@ describe("request mapping (the body the server received)", () => {
       name: "ConfigError",
       issues: [{ path: "model" }],
     });
-    await expect(drain(noModel.stream(hi))).rejects.toBeInstanceOf(ConfigError);
+    await expect(collectEvents(noModel.stream(hi))).rejects.toBeInstanceOf(ConfigError);
   });
 });
 
@@ -365,7 +351,7 @@ describe("stream", () => {
       toolCalls: [{ id: "toolu_s", name: "weather", arguments: { city: "San Francisco" } }],
       usage: { input: 30, output: 20, cached: 10 },
     });
-    const events = await drain(client().stream({ ...hi, tools: [weatherTool] }));
+    const events = await collectEvents(client().stream({ ...hi, tools: [weatherTool] }));
     expect(events[0]).toMatchObject({
       type: "start",
       model: "claude-sonnet-4-5",

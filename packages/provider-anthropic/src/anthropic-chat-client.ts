@@ -16,6 +16,7 @@ import {
   type ResponseFormat,
   type ResponseLimits,
   readRateLimitHeaders,
+  requestFieldWriter,
   requireModel,
   type SendOptions,
   type StreamEvent,
@@ -25,7 +26,8 @@ import {
   type Transport,
   unsupportedSettings,
   wireShapeError,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import {
   type AnthropicMessage,
@@ -69,6 +71,17 @@ export interface AnthropicChatClientConfig {
 
 const PROVIDER = "anthropic";
 
+/** The Messages API's names; `seed` and the penalties have none (see `warningsFor`). */
+const writeFields = requestFieldWriter<AnthropicMessagesRequestBody>({
+  maxTokens: "max_tokens",
+  temperature: "temperature",
+  topP: "top_p",
+  topK: "top_k",
+  stop: "stop_sequences",
+  tools: { key: "tools", convert: (tools) => tools.map(convertTool) },
+  toolChoice: { key: "tool_choice", convert: convertToolChoice },
+});
+
 function mapError(info: HttpErrorInfo) {
   return anthropicErrorFromResponse(info.status, info.headers, info.bodyText);
 }
@@ -103,25 +116,16 @@ export class AnthropicChatClient implements LLMClient {
   buildRequestBody(request: ChatRequest, stream: boolean): AnthropicMessagesRequestBody {
     const config = this.#config;
     const model = requireModel(PROVIDER, request.model, config.model);
-    const d = config.defaults;
     const prompt = convertToAnthropicMessages(request.messages);
+    // `max_tokens` is required: seeded here (its place in the key order), overwritten when set.
     const body: AnthropicMessagesRequestBody = {
       model,
-      max_tokens: request.maxTokens ?? d?.maxTokens ?? DEFAULT_MAX_TOKENS,
+      max_tokens: DEFAULT_MAX_TOKENS,
       messages: prompt.messages,
     };
     if (prompt.system !== undefined) body.system = prompt.system;
-    const temperature = request.temperature ?? d?.temperature;
-    if (temperature !== undefined) body.temperature = temperature;
-    const topP = request.topP ?? d?.topP;
-    if (topP !== undefined) body.top_p = topP;
-    const topK = request.topK ?? d?.topK;
-    if (topK !== undefined) body.top_k = topK;
-    const stop = request.stop ?? d?.stop;
-    if (stop !== undefined && stop.length > 0) body.stop_sequences = stop;
-    const hasTools = request.tools !== undefined && request.tools.length > 0;
-    if (hasTools) body.tools = (request.tools as ToolDefinition[]).map(convertTool);
-    if (request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
+    writeFields(body, request, config.defaults);
+    const hasTools = body.tools !== undefined;
     const jsonTool = jsonToolFor(request.responseFormat);
     if (jsonTool !== undefined) {
       if (body.tools === undefined) body.tools = [jsonTool];
@@ -144,9 +148,7 @@ export class AnthropicChatClient implements LLMClient {
     } catch (error) {
       throw wireShapeError(error, PROVIDER, "response body");
     }
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(
@@ -160,8 +162,7 @@ export class AnthropicChatClient implements LLMClient {
         open: (headers) => new AnthropicStreamEvents(body.model, headers, usesJsonTool(request)),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

@@ -6,20 +6,15 @@ import {
   ParseError,
   ProviderError,
   RateLimitError,
-  type StreamEvent,
 } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { collectEvents } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { anthropicStreamError } from "./anthropic-error.js";
 import { createAnthropic } from "./index.js";
 
 const API_KEY = "sk-ant-api03-secretvalue0123456789";
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "anthropic" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "anthropic" });
 
 const client = () =>
   createAnthropic({ baseURL: mock.baseURL, apiKey: API_KEY, model: "claude-sonnet-4-5" });
@@ -34,12 +29,6 @@ async function failure(promise: Promise<unknown>): Promise<LLMError> {
     return error as LLMError;
   }
   throw new Error("expected a failure");
-}
-
-async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
 }
 
 describe("HTTP errors", () => {
@@ -122,7 +111,7 @@ describe("broken streams", () => {
 
   it("throws ParseError naming the stream event for a payload that is not JSON", async () => {
     mock.enqueue({ fault: "malformed-json", afterChunks: 3 });
-    const error = await failure(drain(client().stream(hi)));
+    const error = await failure(collectEvents(client().stream(hi)));
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).where).toBe("stream event 4");
   });

@@ -1,6 +1,6 @@
 import { AuthenticationError, ConfigError, ProviderRegistry, Secret } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import {
   ANTHROPIC_DEFAULT_BASE_URL,
   ANTHROPIC_VERSION,
@@ -8,12 +8,7 @@ import {
   provider,
 } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "anthropic" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "anthropic" });
 
 const hi = { messages: [{ role: "user" as const, content: "Hi" }] };
 

@@ -1,7 +1,8 @@
 import { AbortError, AuthenticationError, collectStream } from "@llm/core";
 import { ConnectionPool } from "@llm/pool";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { startMockProvider } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import {
   type AzureADTokenProvider,
   createAzureOpenAI,
@@ -10,12 +11,7 @@ import {
 } from "./index.js";
 
 const TOKEN = "eyJ0eXAiOiJKV1QiLCJhbGciOiJSUzI1NiJ9.entra-token-one.signature";
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "azure-openai" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "azure-openai" });
 
 const hi = { messages: [{ role: "user" as const, content: "Hi" }] };
 const client = (azureADTokenProvider: AzureADTokenProvider, pool?: ConnectionPool) =>

@@ -5,8 +5,9 @@ import {
   LLMError,
   RateLimitError,
 } from "@llm/core";
-import { azureContentFilterReply, type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { azureContentFilterReply } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import {
   AzureContentFilterError,
   azureOpenAIErrorFromResponse,
@@ -14,12 +15,7 @@ import {
 } from "./index.js";
 
 const KEY = "azure-error-key-0123456789";
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "azure-openai", apiKey: KEY });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "azure-openai", apiKey: KEY });
 
 const hi = { messages: [{ role: "user" as const, content: "Hi" }] };
 const client = () => createAzureOpenAI({ baseURL: mock.baseURL, apiKey: KEY, model: "gpt-4o" });

@@ -1,6 +1,6 @@
 import { AuthenticationError, ConfigError, ProviderRegistry, Secret } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import {
   AZURE_OPENAI_DEFAULT_API_VERSION,
   createAzureOpenAI,
@@ -9,12 +9,7 @@ import {
 } from "./index.js";
 
 const KEY = "azure-provider-key-0123456789";
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "azure-openai", apiKey: KEY });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "azure-openai", apiKey: KEY });
 
 const hi = { messages: [{ role: "user" as const, content: "Hi" }] };
 

@@ -15,6 +15,7 @@ import {
   ParseError,
   type ResponseFormat,
   type ResponseLimits,
+  requestFieldWriter,
   requireModel,
   type SendOptions,
   type StreamEvent,
@@ -24,10 +25,12 @@ import {
   type Transport,
   unsupportedSettings,
   wireShapeError,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import {
   type BedrockConverseRequestBody,
+  type BedrockInferenceConfig,
   type BedrockToolChoice,
   type BedrockToolSpec,
   isBedrockConverseResponse,
@@ -64,6 +67,14 @@ export interface BedrockChatClientConfig {
 }
 
 const PROVIDER = "bedrock";
+
+/** Converse's `inferenceConfig` fields; the rest have no place in Converse (see `warningsFor`). */
+const writeInferenceConfig = requestFieldWriter<BedrockInferenceConfig>({
+  maxTokens: "maxTokens",
+  temperature: "temperature",
+  topP: "topP",
+  stop: "stopSequences",
+});
 const EVENT_STREAM_ACCEPT = "application/vnd.amazon.eventstream";
 
 /**
@@ -96,27 +107,11 @@ export class BedrockChatClient implements LLMClient {
   buildRequestBody(request: ChatRequest): { modelId: string; body: BedrockConverseRequestBody } {
     const config = this.#config;
     const modelId = requireModel(PROVIDER, request.model, config.model);
-    const d = config.defaults;
     const prompt = convertToBedrockMessages(request.messages);
     const body: BedrockConverseRequestBody = { messages: prompt.messages };
     if (prompt.system !== undefined) body.system = prompt.system;
-    const maxTokens = request.maxTokens ?? d?.maxTokens;
-    const temperature = request.temperature ?? d?.temperature;
-    const topP = request.topP ?? d?.topP;
-    const stop = request.stop ?? d?.stop;
-    if (
-      maxTokens !== undefined ||
-      temperature !== undefined ||
-      topP !== undefined ||
-      (stop !== undefined && stop.length > 0)
-    ) {
-      const inference: NonNullable<BedrockConverseRequestBody["inferenceConfig"]> = {};
-      if (maxTokens !== undefined) inference.maxTokens = maxTokens;
-      if (temperature !== undefined) inference.temperature = temperature;
-      if (topP !== undefined) inference.topP = topP;
-      if (stop !== undefined && stop.length > 0) inference.stopSequences = stop;
-      body.inferenceConfig = inference;
-    }
+    const inference: BedrockInferenceConfig = {};
+    if (writeInferenceConfig(inference, request, config.defaults)) body.inferenceConfig = inference;
     // Converse has no "none": a call that must not use tools is sent without them.
     const tools =
       request.toolChoice === "none" || request.tools === undefined || request.tools.length === 0
@@ -154,9 +149,7 @@ export class BedrockChatClient implements LLMClient {
     } catch (error) {
       throw wireShapeError(error, PROVIDER, "response body");
     }
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(
@@ -170,8 +163,7 @@ export class BedrockChatClient implements LLMClient {
         open: (headers) => new BedrockStreamEvents(modelId, headers, usesJsonTool(request)),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

@@ -3,10 +3,9 @@ import {
   ConfigError,
   collectStream,
   ParseError,
-  type StreamEvent,
   type ToolDefinition,
 } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
+import { collectEvents, type MockProvider, startMockProvider } from "@llm/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createGemini } from "./gemini-provider.js";
 
@@ -32,12 +31,6 @@ function lastBody(): Record<string, unknown> {
   return mock.requests.at(-1)?.body as Record<string, unknown>;
 }
 
-async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
 describe("GeminiChatClient request mapping", () => {
   it("posts to models/{model}:generateContent with the key in x-goog-api-key, never in the URL", async () => {
     mock.enqueue({ text: "Hi" });
@@ -52,7 +45,7 @@ describe("GeminiChatClient request mapping", () => {
 
   it("streams from :streamGenerateContent?alt=sse", async () => {
     mock.enqueue({ text: "Hi" });
-    await drain(gemini.stream(hello));
+    await collectEvents(gemini.stream(hello));
     const request = mock.requests.at(-1);
     expect(request?.path).toBe("/v1beta/models/gemini-2.5-flash:streamGenerateContent");
     expect(request?.query).toEqual({ alt: "sse" });
@@ -70,7 +63,7 @@ describe("GeminiChatClient request mapping", () => {
       await proxied.generate(hello);
       expect(mock.requests.at(-1)?.path).toBe("/v1beta/models/gemini-2.5-flash:generateContent");
       expect(mock.requests.at(-1)?.query).toEqual({ tenant: "t1" });
-      await drain(proxied.stream(hello));
+      await collectEvents(proxied.stream(hello));
       expect(mock.requests.at(-1)?.path).toBe(
         "/v1beta/models/gemini-2.5-flash:streamGenerateContent",
       );
@@ -324,7 +317,9 @@ describe("GeminiChatClient request mapping", () => {
   it("throws a ConfigError before any request when no model is set", async () => {
     const client = createGemini({ baseURL: mock.baseURL, apiKey: KEY });
     await expect(client.generate(hello)).rejects.toBeInstanceOf(ConfigError);
-    await expect(drain(client.stream(hello))).rejects.toThrow(/request\.model or settings\.model/);
+    await expect(collectEvents(client.stream(hello))).rejects.toThrow(
+      /request\.model or settings\.model/,
+    );
     expect(mock.requests).toHaveLength(0);
   });
 });
@@ -421,7 +416,7 @@ describe("GeminiChatClient responses", () => {
 
   it("streams start, text deltas, usage and finish, in that order", async () => {
     mock.enqueue({ text: "one two three", usage: { input: 3, output: 3 } });
-    const events = await drain(gemini.stream(hello));
+    const events = await collectEvents(gemini.stream(hello));
     expect(events[0]).toMatchObject({
       type: "start",
       provider: "gemini",
@@ -471,14 +466,14 @@ describe("GeminiChatClient responses", () => {
 
   it("rejects a stream answered with plain JSON instead of SSE with a ParseError", async () => {
     mock.when((r) => r.stream, { status: 200, body: { candidates: [] } }, { times: 1 });
-    await expect(drain(gemini.stream(hello))).rejects.toThrow(/without sending a chunk/);
+    await expect(collectEvents(gemini.stream(hello))).rejects.toThrow(/without sending a chunk/);
   });
 });
 
 describe("GeminiChatClient failures and abort", () => {
   it("turns a malformed stream chunk into a ParseError naming the event", async () => {
     mock.enqueue({ fault: "malformed-json", afterChunks: 1 });
-    const error = await drain(gemini.stream(hello)).catch((e: unknown) => e);
+    const error = await collectEvents(gemini.stream(hello)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).where).toBe("stream event 2");
   });

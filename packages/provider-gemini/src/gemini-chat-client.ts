@@ -11,6 +11,7 @@ import {
   providerCacheScope,
   type RequestDefaults,
   type ResponseLimits,
+  requestFieldWriter,
   requireModel,
   type SendOptions,
   type StreamEvent,
@@ -46,6 +47,18 @@ export interface GeminiChatClientConfig {
   limits?: ResponseLimits;
   defaults?: GeminiRequestDefaults;
 }
+
+/** Sampling fields live in `generationConfig`, under Gemini's camelCase names. */
+const writeGenerationConfig = requestFieldWriter<GeminiGenerationConfig>({
+  temperature: "temperature",
+  topP: "topP",
+  topK: "topK",
+  maxTokens: "maxOutputTokens",
+  stop: "stopSequences",
+  seed: "seed",
+  frequencyPenalty: "frequencyPenalty",
+  presencePenalty: "presencePenalty",
+});
 
 /**
  * `providerOptions.gemini` keys that belong inside `generationConfig`; any
@@ -122,24 +135,8 @@ export class GeminiChatClient implements LLMClient {
   }
 
   #generationConfig(request: ChatRequest): GeminiGenerationConfig {
-    const d = this.#config.defaults;
     const config: GeminiGenerationConfig = {};
-    const temperature = request.temperature ?? d?.temperature;
-    if (temperature !== undefined) config.temperature = temperature;
-    const topP = request.topP ?? d?.topP;
-    if (topP !== undefined) config.topP = topP;
-    const topK = request.topK ?? d?.topK;
-    if (topK !== undefined) config.topK = topK;
-    const maxTokens = request.maxTokens ?? d?.maxTokens;
-    if (maxTokens !== undefined) config.maxOutputTokens = maxTokens;
-    const stop = request.stop ?? d?.stop;
-    if (stop !== undefined && stop.length > 0) config.stopSequences = stop;
-    const seed = request.seed ?? d?.seed;
-    if (seed !== undefined) config.seed = seed;
-    const frequencyPenalty = request.frequencyPenalty ?? d?.frequencyPenalty;
-    if (frequencyPenalty !== undefined) config.frequencyPenalty = frequencyPenalty;
-    const presencePenalty = request.presencePenalty ?? d?.presencePenalty;
-    if (presencePenalty !== undefined) config.presencePenalty = presencePenalty;
+    writeGenerationConfig(config, request, this.#config.defaults);
     const format = request.responseFormat;
     if (format?.type === "json") config.responseMimeType = "application/json";
     else if (format?.type === "json_schema") {

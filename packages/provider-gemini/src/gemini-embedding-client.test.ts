@@ -9,16 +9,12 @@ import {
   RateLimitError,
   TimeoutError,
 } from "@llm/core";
-import { type MockProvider, seededVector, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { seededVector } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { createGeminiEmbeddings, provider } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "gemini" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "gemini" });
 
 const KEY = "AIza-embed-0123456789";
 const client = (extra: Parameters<typeof createGeminiEmbeddings>[0] = {}) =>

@@ -7,7 +7,7 @@
  * then the guards below check only what the client relies on and everything
  * deeper is read defensively.
  */
-import { isRecord, type JsonSchema } from "@llm/core";
+import { type FunctionToolParam, isRecord, type ResponseFormatParam } from "@llm/core";
 
 // ── request ─────────────────────────────────────────────────────────────────
 
@@ -28,10 +28,8 @@ export type MistralMessageParam =
   | { role: "assistant"; content: string; tool_calls?: MistralToolCallParam[] }
   | { role: "tool"; name: string; tool_call_id: string; content: string };
 
-export interface MistralToolParam {
-  type: "function";
-  function: { name: string; description?: string; parameters: JsonSchema; strict?: boolean };
-}
+/** Mistral takes the Chat Completions tool shape as it is. */
+export type MistralToolParam = FunctionToolParam;
 
 /** `any` forces a tool call (Mistral's word for OpenAI's `required`, which it also takes). */
 export type MistralToolChoiceParam =
@@ -41,13 +39,7 @@ export type MistralToolChoiceParam =
   | "required"
   | { type: "function"; function: { name: string } };
 
-export type MistralResponseFormatParam =
-  | { type: "text" }
-  | { type: "json_object" }
-  | {
-      type: "json_schema";
-      json_schema: { name: string; schema: JsonSchema; description?: string; strict?: boolean };
-    };
+export type MistralResponseFormatParam = ResponseFormatParam;
 
 /** The body we POST to `/v1/chat/completions`. Optional keys are absent, never `undefined`. */
 export interface MistralChatRequestBody {

@@ -1,14 +1,10 @@
-import { type ChatRequest, ConfigError, collectStream, type StreamEvent } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ChatRequest, ConfigError, collectStream } from "@llm/core";
+import { collectEvents } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { createMistral, type MistralProviderSettings } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "mistral" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "mistral" });
 
 const client = (settings: MistralProviderSettings = {}) =>
   createMistral({
@@ -19,12 +15,6 @@ const client = (settings: MistralProviderSettings = {}) =>
   });
 const lastBody = () => mock.requests.at(-1)?.body as Record<string, unknown>;
 const hi: ChatRequest = { messages: [{ role: "user", content: "Hi" }] };
-
-async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
 
 const weatherTool = {
   name: "weather",
@@ -83,7 +73,7 @@ describe("request mapping (the body the server received)", () => {
 
   it("streams with stream: true and no stream_options (Mistral rejects it)", async () => {
     mock.enqueue({ text: "ok" });
-    await drain(client().stream(hi));
+    await collectEvents(client().stream(hi));
     expect(lastBody()).toEqual({
       model: "mistral-small-latest",
       messages: [{ role: "user", content: "Hi" }],
@@ -99,7 +89,7 @@ describe("request mapping (the body the server received)", () => {
       details: "Mistral's chat completions have no top_k",
     };
     expect((await client().generate({ ...hi, topK: 40 })).warnings).toEqual([warning]);
-    const events = await drain(client().stream({ ...hi, topK: 40 }));
+    const events = await collectEvents(client().stream({ ...hi, topK: 40 }));
     expect(events.at(-1)).toMatchObject({ type: "finish", warnings: [warning] });
     expect(lastBody()).not.toHaveProperty("top_k");
   });
@@ -404,7 +394,7 @@ describe("responses", () => {
     };
     mock.enqueue(reply, reply);
     const generated = await client().generate({ ...hi, tools: [weatherTool] });
-    const events = await drain(client().stream({ ...hi, tools: [weatherTool] }));
+    const events = await collectEvents(client().stream({ ...hi, tools: [weatherTool] }));
     expect(events[0]).toMatchObject({
       type: "start",
       provider: "mistral",

@@ -1,6 +1,5 @@
 import {
   type AssistantContentPart,
-  allowsStrictMode,
   type CacheScope,
   type CallOptions,
   type CallWarning,
@@ -16,18 +15,21 @@ import {
   parseToolArguments,
   providerCacheScope,
   type RequestDefaults,
-  type ResponseFormat,
   type ResponseLimits,
+  requestFieldWriter,
   requireModel,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
   type ToolChoice,
-  type ToolDefinition,
   type Transport,
+  toFunctionToolChoiceParam,
+  toFunctionToolParams,
+  toResponseFormatParam,
   unsupportedSettings,
   wireShapeError,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import { convertMistralUsage } from "./convert-mistral-usage.js";
 import { convertToMistralMessages } from "./convert-to-mistral-messages.js";
@@ -36,10 +38,8 @@ import {
   isMistralChatResponse,
   type MistralChatRequestBody,
   type MistralContent,
-  type MistralResponseFormatParam,
   type MistralToolCall,
   type MistralToolChoiceParam,
-  type MistralToolParam,
 } from "./mistral-api.js";
 import { PROVIDER } from "./mistral-connection.js";
 import { mistralErrorFromResponse } from "./mistral-error.js";
@@ -48,6 +48,20 @@ import { readMistralRateLimitHeaders } from "./read-mistral-rate-limit-headers.j
 
 /** Request fields that `settings.defaults` may fill when a request leaves them undefined. */
 export type MistralRequestDefaults = Omit<RequestDefaults, "topK">;
+
+/** Mistral's wire names, in the order its SDK writes them (`seed` is `random_seed`). */
+const writeFields = requestFieldWriter<MistralChatRequestBody>({
+  temperature: "temperature",
+  topP: "top_p",
+  maxTokens: "max_tokens",
+  stop: "stop",
+  seed: "random_seed",
+  presencePenalty: "presence_penalty",
+  frequencyPenalty: "frequency_penalty",
+  tools: { key: "tools", convert: toFunctionToolParams },
+  toolChoice: { key: "tool_choice", convert: convertToolChoice },
+  responseFormat: { key: "response_format", convert: toResponseFormatParam },
+});
 
 /** Everything a client needs, resolved once by `createMistral`. */
 export interface MistralChatClientConfig {
@@ -103,28 +117,7 @@ export class MistralChatClient implements LLMClient {
       model,
       messages: convertToMistralMessages(request.messages),
     };
-    const d = config.defaults;
-    const temperature = request.temperature ?? d?.temperature;
-    if (temperature !== undefined) body.temperature = temperature;
-    const topP = request.topP ?? d?.topP;
-    if (topP !== undefined) body.top_p = topP;
-    const maxTokens = request.maxTokens ?? d?.maxTokens;
-    if (maxTokens !== undefined) body.max_tokens = maxTokens;
-    const stop = request.stop ?? d?.stop;
-    if (stop !== undefined && stop.length > 0) body.stop = stop;
-    const seed = request.seed ?? d?.seed;
-    if (seed !== undefined) body.random_seed = seed;
-    const presencePenalty = request.presencePenalty ?? d?.presencePenalty;
-    if (presencePenalty !== undefined) body.presence_penalty = presencePenalty;
-    const frequencyPenalty = request.frequencyPenalty ?? d?.frequencyPenalty;
-    if (frequencyPenalty !== undefined) body.frequency_penalty = frequencyPenalty;
-    if (request.tools !== undefined && request.tools.length > 0) {
-      body.tools = request.tools.map(convertTool);
-    }
-    if (request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
-    if (request.responseFormat !== undefined) {
-      body.response_format = convertResponseFormat(request.responseFormat);
-    }
+    writeFields(body, request, config.defaults);
     if (config.safePrompt !== undefined) body.safe_prompt = config.safePrompt;
     // Mistral always ends a stream with usage: it has (and accepts) no `stream_options`.
     if (stream) body.stream = true;
@@ -142,9 +135,7 @@ export class MistralChatClient implements LLMClient {
     } catch (error) {
       throw wireShapeError(error, this.provider, "response body");
     }
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(
@@ -159,8 +150,7 @@ export class MistralChatClient implements LLMClient {
         open: (headers) => new MistralStreamEvents(PROVIDER, body.model, headers),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
@@ -265,40 +255,7 @@ function toToolCall(call: MistralToolCall): ToolCall {
   };
 }
 
-function convertTool(tool: ToolDefinition): MistralToolParam {
-  const fn: MistralToolParam["function"] =
-    tool.description === undefined
-      ? { name: tool.name, parameters: tool.parameters }
-      : { name: tool.name, description: tool.description, parameters: tool.parameters };
-  if (tool.strict !== undefined) fn.strict = tool.strict;
-  return { type: "function", function: fn };
-}
-
 /** `required` is sent as `any`, Mistral's documented value for "must call a tool". */
 function convertToolChoice(choice: ToolChoice): MistralToolChoiceParam {
-  if (choice === "required") return "any";
-  return typeof choice === "string"
-    ? choice
-    : { type: "function", function: { name: choice.name } };
-}
-
-function convertResponseFormat(format: ResponseFormat): MistralResponseFormatParam {
-  switch (format.type) {
-    case "text":
-      return { type: "text" };
-    case "json":
-      return { type: "json_object" };
-    case "json_schema": {
-      const jsonSchema: Extract<
-        MistralResponseFormatParam,
-        { type: "json_schema" }
-      >["json_schema"] = {
-        name: format.name,
-        schema: format.schema,
-        strict: format.strict ?? allowsStrictMode(format.schema),
-      };
-      if (format.description !== undefined) jsonSchema.description = format.description;
-      return { type: "json_schema", json_schema: jsonSchema };
-    }
-  }
+  return choice === "required" ? "any" : toFunctionToolChoiceParam(choice);
 }

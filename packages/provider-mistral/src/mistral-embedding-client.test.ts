@@ -1,14 +1,9 @@
 import { embedMany, InvalidRequestError, ParseError } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { createMistralEmbeddings, type MistralProviderSettings } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "mistral" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "mistral" });
 
 const embeddings = (settings: MistralProviderSettings = {}) =>
   createMistralEmbeddings({

@@ -9,18 +9,14 @@ import {
   RateLimitError,
   type StreamEvent,
 } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { collectEvents } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { createMistral, mistralErrorFromResponse } from "./index.js";
 import { mistralStreamError } from "./mistral-error.js";
 
 const API_KEY = "mistral-secret-key-0123456789";
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "mistral", apiKey: API_KEY });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "mistral", apiKey: API_KEY });
 
 const client = (apiKey = API_KEY) =>
   createMistral({ baseURL: mock.baseURL, apiKey, model: "mistral-small-latest" });
@@ -35,12 +31,6 @@ async function failure(promise: Promise<unknown>): Promise<LLMError> {
     return error as LLMError;
   }
   throw new Error("expected a failure");
-}
-
-async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
 }
 
 describe("HTTP errors", () => {
@@ -181,14 +171,14 @@ describe("stream errors", () => {
 
   it("names the stream event that is not JSON", async () => {
     mock.enqueue({ text: "Hello there", fault: "malformed-json", afterChunks: 1 });
-    const error = await failure(drain(client().stream(hi)));
+    const error = await failure(collectEvents(client().stream(hi)));
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ where: "stream event 2" });
   });
 
   it("rejects a stream that ends before a finish_reason or [DONE]", async () => {
     mock.enqueue({ text: "Hello there friend", fault: "reset", afterChunks: 2 });
-    const error = await failure(drain(client().stream(hi)));
+    const error = await failure(collectEvents(client().stream(hi)));
     expect(error).toBeInstanceOf(NetworkError);
   });
 });

@@ -1,6 +1,6 @@
 import { AuthenticationError, ConfigError, ProviderRegistry, Secret } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import {
   createMistral,
   createMistralEmbeddings,
@@ -9,12 +9,7 @@ import {
   readMistralRateLimitHeaders,
 } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "mistral" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "mistral" });
 
 const hi = { messages: [{ role: "user" as const, content: "Hi" }] };
 

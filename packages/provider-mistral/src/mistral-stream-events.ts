@@ -2,9 +2,9 @@ import {
   generateId,
   NetworkError,
   ParseError,
-  parseToolArguments,
   type StreamEvent,
   type StreamHandler,
+  ToolCallAssembler,
   type Usage,
   wireShapeError,
 } from "@llm/core";
@@ -18,13 +18,6 @@ import {
 } from "./mistral-api.js";
 import { mistralStreamError } from "./mistral-error.js";
 import { readMistralRateLimitHeaders } from "./read-mistral-rate-limit-headers.js";
-
-interface StreamingToolCall {
-  id: string;
-  name: string;
-  args: string;
-  emitted: boolean;
-}
 
 /**
  * Mistral SSE payloads → stream events, as the synchronous state machine
@@ -40,7 +33,7 @@ export class MistralStreamEvents implements StreamHandler<string> {
   readonly #provider: string;
   readonly #model: string;
   readonly #headers: Record<string, string>;
-  readonly #calls: StreamingToolCall[] = [];
+  #toolCalls: ToolCallAssembler | undefined;
   #started = false;
   #done = false;
   #rawFinish: string | undefined;
@@ -99,7 +92,7 @@ export class MistralStreamEvents implements StreamHandler<string> {
     }
     if (choice.finish_reason) {
       this.#rawFinish = choice.finish_reason;
-      this.#flushToolCalls(out);
+      this.#toolCalls?.flush(out);
     }
   }
 
@@ -118,7 +111,7 @@ export class MistralStreamEvents implements StreamHandler<string> {
         { provider },
       );
     }
-    this.#flushToolCalls(out);
+    this.#toolCalls?.flush(out);
     const usage = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     out.push({ type: "usage", usage });
     const finish: StreamEvent = {
@@ -130,42 +123,14 @@ export class MistralStreamEvents implements StreamHandler<string> {
     out.push(finish);
   }
 
+  /** Mistral's `index` is not reliable across parallel calls: the id says which call a delta is. */
   #pushToolCall(wire: MistralToolCall, out: StreamEvent[]): void {
-    const calls = this.#calls;
-    let at = calls.length - 1;
-    let call = calls[at];
-    if (call === undefined || call.emitted || (wire.id !== undefined && wire.id !== call.id)) {
-      call = { id: wire.id ?? generateId("call"), name: "", args: "", emitted: false };
-      at = calls.push(call) - 1;
-    }
+    this.#toolCalls ??= new ToolCallAssembler();
+    const toolCalls = this.#toolCalls;
     const fn = wire.function;
-    if (fn?.name && call.name === "") call.name = fn.name;
     const raw = fn?.arguments;
-    const argsDelta = typeof raw === "string" ? raw : raw === undefined ? "" : JSON.stringify(raw);
-    if (argsDelta === "") return;
-    call.args += argsDelta;
-    out.push({
-      type: "tool-call-delta",
-      index: at,
-      toolCallId: call.id,
-      toolName: call.name,
-      argsDelta,
-    });
-  }
-
-  /** Tool calls are complete when the choice finishes (or the stream ends): emit each once, parsed. */
-  #flushToolCalls(out: StreamEvent[]): void {
-    const calls = this.#calls;
-    for (let i = 0; i < calls.length; i++) {
-      const call = calls[i] as StreamingToolCall;
-      if (call.emitted) continue;
-      call.emitted = true;
-      out.push({
-        type: "tool-call",
-        index: i,
-        toolCall: { id: call.id, name: call.name, input: parseToolArguments(call.args) },
-      });
-    }
+    const argsDelta = typeof raw === "string" || raw === undefined ? raw : JSON.stringify(raw);
+    toolCalls.append(toolCalls.indexFor(wire.id), wire.id, fn?.name, argsDelta, out);
   }
 
   #parse(data: string): MistralChatChunk {

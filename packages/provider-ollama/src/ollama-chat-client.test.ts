@@ -4,10 +4,9 @@ import {
   collectStream,
   InvalidRequestError,
   ParseError,
-  type StreamEvent,
   type ToolDefinition,
 } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
+import { collectEvents, type MockProvider, startMockProvider } from "@llm/testkit";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { createOllama } from "./ollama-provider.js";
 
@@ -29,12 +28,6 @@ const hello: ChatRequest = { messages: [{ role: "user", content: "Hello" }] };
 
 function lastBody(): Record<string, unknown> {
   return mock.requests.at(-1)?.body as Record<string, unknown>;
-}
-
-async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
 }
 
 const weather: ToolDefinition = {
@@ -60,7 +53,7 @@ describe("OllamaChatClient request mapping", () => {
 
   it("asks for an NDJSON stream with stream: true", async () => {
     mock.enqueue({ text: "Hi" });
-    await drain(ollama.stream(hello));
+    await collectEvents(ollama.stream(hello));
     expect(lastBody().stream).toBe(true);
     expect(mock.requests.at(-1)?.stream).toBe(true);
   });
@@ -132,7 +125,7 @@ describe("OllamaChatClient request mapping", () => {
     };
     const forced = await ollama.generate({ ...hello, tools: [weather], toolChoice: "required" });
     expect(forced.warnings).toEqual([warning]);
-    const events = await drain(
+    const events = await collectEvents(
       ollama.stream({ ...hello, tools: [weather], toolChoice: { type: "tool", name: "weather" } }),
     );
     expect(events.at(-1)).toMatchObject({ type: "finish", warnings: [warning] });
@@ -233,7 +226,9 @@ describe("OllamaChatClient request mapping", () => {
   it("throws a ConfigError before any request when no model is set", async () => {
     const client = createOllama({ baseURL: mock.baseURL, env: {} });
     await expect(client.generate(hello)).rejects.toBeInstanceOf(ConfigError);
-    await expect(drain(client.stream(hello))).rejects.toThrow(/request\.model or settings\.model/);
+    await expect(collectEvents(client.stream(hello))).rejects.toThrow(
+      /request\.model or settings\.model/,
+    );
     expect(mock.requests).toHaveLength(0);
   });
 });
@@ -319,7 +314,7 @@ describe("OllamaChatClient responses", () => {
 
   it("streams start, deltas, usage and finish, in that order", async () => {
     mock.enqueue({ text: "one two three", reasoning: "hmm", usage: { input: 3, output: 3 } });
-    const events = await drain(ollama.stream(hello));
+    const events = await collectEvents(ollama.stream(hello));
     expect(events[0]).toMatchObject({ type: "start", provider: "ollama", model: "llama3.2" });
     const text = events
       .filter((e) => e.type === "text-delta")
@@ -349,7 +344,7 @@ describe("OllamaChatClient responses", () => {
       usage: { input: 4, output: 6 },
     };
     mock.enqueue(reply, reply);
-    const events = await drain(ollama.stream({ ...hello, tools: [weather] }));
+    const events = await collectEvents(ollama.stream({ ...hello, tools: [weather] }));
     expect(
       events
         .filter((e) => e.type === "tool-call-delta")
@@ -373,7 +368,7 @@ describe("OllamaChatClient responses", () => {
 
   it("rejects a stream line that is not a JSON object with a ParseError", async () => {
     mock.when((r) => r.stream, { status: 200, body: "" }, { times: 1 });
-    await expect(drain(ollama.stream(hello))).rejects.toBeInstanceOf(ParseError);
+    await expect(collectEvents(ollama.stream(hello))).rejects.toBeInstanceOf(ParseError);
   });
 
   it("fails a stream that ends without a done line with a NetworkError", async () => {
@@ -382,14 +377,14 @@ describe("OllamaChatClient responses", () => {
       { status: 200, body: { model: "llama3.2", message: { content: "x" }, done: false } },
       { times: 1 },
     );
-    await expect(drain(ollama.stream(hello))).rejects.toThrow(/before it finished/);
+    await expect(collectEvents(ollama.stream(hello))).rejects.toThrow(/before it finished/);
   });
 });
 
 describe("OllamaChatClient failures and abort", () => {
   it("turns a malformed NDJSON line into a ParseError naming the line", async () => {
     mock.enqueue({ fault: "malformed-json", afterChunks: 1 });
-    const error = await drain(ollama.stream(hello)).catch((e: unknown) => e);
+    const error = await collectEvents(ollama.stream(hello)).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).where).toMatch(/^line 2/);
   });

@@ -15,13 +15,15 @@ import {
   providerCacheScope,
   type RequestDefaults,
   type ResponseLimits,
+  requestFieldWriter,
   requireModel,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
   type Transport,
   wireShapeError,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import { convertOllamaToolCall } from "./convert-ollama-tool-call.js";
 import { convertOllamaUsage } from "./convert-ollama-usage.js";
@@ -51,6 +53,18 @@ export interface OllamaChatClientConfig {
   limits?: ResponseLimits;
   defaults?: OllamaRequestDefaults;
 }
+
+/** Sampling fields live in `options`, under Ollama's (llama.cpp's) names. */
+const writeOptions = requestFieldWriter<OllamaOptions>({
+  temperature: "temperature",
+  topP: "top_p",
+  topK: "top_k",
+  maxTokens: "num_predict",
+  stop: "stop",
+  seed: "seed",
+  frequencyPenalty: "frequency_penalty",
+  presencePenalty: "presence_penalty",
+});
 
 const UPSTREAM = Object.freeze({ type: "upstream" as const });
 
@@ -116,24 +130,8 @@ export class OllamaChatClient implements LLMClient {
   }
 
   #options(request: ChatRequest): OllamaOptions {
-    const d = this.#config.defaults;
     const options: OllamaOptions = {};
-    const temperature = request.temperature ?? d?.temperature;
-    if (temperature !== undefined) options.temperature = temperature;
-    const topP = request.topP ?? d?.topP;
-    if (topP !== undefined) options.top_p = topP;
-    const topK = request.topK ?? d?.topK;
-    if (topK !== undefined) options.top_k = topK;
-    const maxTokens = request.maxTokens ?? d?.maxTokens;
-    if (maxTokens !== undefined) options.num_predict = maxTokens;
-    const stop = request.stop ?? d?.stop;
-    if (stop !== undefined && stop.length > 0) options.stop = stop;
-    const seed = request.seed ?? d?.seed;
-    if (seed !== undefined) options.seed = seed;
-    const frequencyPenalty = request.frequencyPenalty ?? d?.frequencyPenalty;
-    if (frequencyPenalty !== undefined) options.frequency_penalty = frequencyPenalty;
-    const presencePenalty = request.presencePenalty ?? d?.presencePenalty;
-    if (presencePenalty !== undefined) options.presence_penalty = presencePenalty;
+    writeOptions(options, request, this.#config.defaults);
     return options;
   }
 
@@ -154,9 +152,7 @@ export class OllamaChatClient implements LLMClient {
     } catch (error) {
       throw wireShapeError(error, "ollama", "response body");
     }
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(
@@ -170,8 +166,7 @@ export class OllamaChatClient implements LLMClient {
         open: (headers) => new OllamaStreamEvents(body.model, headers),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */

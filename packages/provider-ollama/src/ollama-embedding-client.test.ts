@@ -8,16 +8,12 @@ import {
   ProviderRegistry,
   TimeoutError,
 } from "@llm/core";
-import { type MockProvider, seededVector, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { seededVector } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { createOllamaEmbeddings, provider } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "ollama" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "ollama" });
 
 const client = (extra: Parameters<typeof createOllamaEmbeddings>[0] = {}) =>
   createOllamaEmbeddings({ baseURL: mock.baseURL, model: "nomic-embed-text", env: {}, ...extra });

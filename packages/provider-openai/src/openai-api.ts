@@ -5,7 +5,7 @@
  * field by field; the guards below check only what the client relies on, so
  * validating a 300-chunk stream costs a few property reads per chunk.
  */
-import type { JsonSchema } from "@llm/core";
+import type { FunctionToolChoiceParam, FunctionToolParam, ResponseFormatParam } from "@llm/core";
 import { isRecord } from "@llm/core";
 
 // ── request ─────────────────────────────────────────────────────────────────
@@ -26,24 +26,10 @@ export type OpenAIMessageParam =
   | { role: "assistant"; content: string | null; tool_calls?: OpenAIToolCallParam[] }
   | { role: "tool"; tool_call_id: string; content: string };
 
-export interface OpenAIToolParam {
-  type: "function";
-  function: { name: string; description?: string; parameters: JsonSchema; strict?: boolean };
-}
-
-export type OpenAIToolChoiceParam =
-  | "auto"
-  | "none"
-  | "required"
-  | { type: "function"; function: { name: string } };
-
-export type OpenAIResponseFormatParam =
-  | { type: "text" }
-  | { type: "json_object" }
-  | {
-      type: "json_schema";
-      json_schema: { name: string; schema: JsonSchema; description?: string; strict?: boolean };
-    };
+// The Chat Completions shapes core's converters write (Mistral and compatible servers share them).
+export type OpenAIToolParam = FunctionToolParam;
+export type OpenAIToolChoiceParam = FunctionToolChoiceParam;
+export type OpenAIResponseFormatParam = ResponseFormatParam;
 
 /** The body we POST to `/chat/completions`. Optional keys are absent, never `undefined`. */
 export interface OpenAIChatRequestBody {

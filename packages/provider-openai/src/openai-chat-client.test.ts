@@ -1,14 +1,10 @@
-import { type ChatRequest, ConfigError, type StreamEvent } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { type ChatRequest, ConfigError } from "@llm/core";
+import { collectEvents } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { createOpenAI, type OpenAIProviderSettings } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "openai" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "openai" });
 
 const client = (settings: OpenAIProviderSettings = {}) =>
   createOpenAI({
@@ -19,16 +15,6 @@ const client = (settings: OpenAIProviderSettings = {}) =>
   });
 const lastBody = () => mock.requests.at(-1)?.body as Record<string, unknown>;
 const hi: ChatRequest = { messages: [{ role: "user", content: "Hi" }] };
-
-async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-async function _until(condition: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !condition(); i++) await new Promise((r) => setTimeout(r, 10));
-}
 
 const weatherTool = {
   name: "weather",
@@ -95,7 +81,7 @@ describe("request mapping (the body the server received)", () => {
     };
     const response = await client().generate({ ...hi, topK: 40 });
     expect(response.warnings).toEqual([warning]);
-    const events = await drain(client().stream({ ...hi, topK: 40 }));
+    const events = await collectEvents(client().stream({ ...hi, topK: 40 }));
     expect(events.at(-1)).toMatchObject({ type: "finish", warnings: [warning] });
     expect(lastBody()).not.toHaveProperty("top_k");
   });
@@ -103,7 +89,7 @@ describe("request mapping (the body the server received)", () => {
   it("has no warnings when every setting was sent", async () => {
     mock.enqueue({ text: "ok" }, { text: "ok" });
     expect((await client().generate({ ...hi, temperature: 0 })).warnings).toBeUndefined();
-    const events = await drain(client().stream(hi));
+    const events = await collectEvents(client().stream(hi));
     expect(events.at(-1)).not.toHaveProperty("warnings");
   });
 
@@ -205,9 +191,11 @@ describe("request mapping (the body the server received)", () => {
 
   it("asks streams for usage with stream_options, unless compatibility turns it off", async () => {
     mock.enqueue({ text: "a b" }, { text: "a b" });
-    await drain(client().stream(hi));
+    await collectEvents(client().stream(hi));
     expect(lastBody()).toMatchObject({ stream: true, stream_options: { include_usage: true } });
-    const events = await drain(client({ compatibility: { streamOptions: false } }).stream(hi));
+    const events = await collectEvents(
+      client({ compatibility: { streamOptions: false } }).stream(hi),
+    );
     expect(lastBody().stream).toBe(true);
     expect(lastBody().stream_options).toBeUndefined();
     // Without include_usage the server sends no usage: the stream still finishes, with zero usage.
@@ -281,7 +269,7 @@ describe("request mapping (the body the server received)", () => {
       name: "ConfigError",
       issues: [{ path: "model", message: "required" }],
     });
-    await expect(drain(noModel.stream(hi))).rejects.toBeInstanceOf(ConfigError);
+    await expect(collectEvents(noModel.stream(hi))).rejects.toBeInstanceOf(ConfigError);
   });
 });
 
@@ -380,7 +368,7 @@ describe("generate", () => {
 describe("stream", () => {
   it("yields start, text deltas, usage and finish in that order", async () => {
     mock.enqueue({ text: "Hello there friend", usage: { input: 5, output: 3 } });
-    const events = await drain(client().stream(hi));
+    const events = await collectEvents(client().stream(hi));
     expect(events.map((e) => e.type)).toEqual([
       "start",
       "text-delta",
@@ -424,7 +412,7 @@ describe("stream", () => {
         { id: "call_b", name: "weather", arguments: { city: "Oslo" } },
       ],
     });
-    const events = await drain(client().stream({ ...hi, tools: [weatherTool] }));
+    const events = await collectEvents(client().stream({ ...hi, tools: [weatherTool] }));
     const deltas = events.filter((e) => e.type === "tool-call-delta");
     expect(deltas.length).toBeGreaterThan(2);
     expect(deltas[0]).toMatchObject({ index: 0, toolCallId: "call_a", toolName: "weather" });

@@ -1,6 +1,5 @@
 import {
   type AssistantContentPart,
-  allowsStrictMode,
   type CacheScope,
   type CallOptions,
   type CallWarning,
@@ -16,19 +15,22 @@ import {
   ParseError,
   parseToolArguments,
   providerCacheScope,
-  type ResponseFormat,
+  type RequestFieldWriter,
   type ResponseLimits,
   readRateLimitHeaders,
+  requestFieldWriter,
   requireModel,
   type SendOptions,
   type StreamEvent,
   type ToolCall,
-  type ToolChoice,
-  type ToolDefinition,
   type Transport,
+  toFunctionToolChoiceParam,
+  toFunctionToolParams,
+  toResponseFormatParam,
   unsupportedSettings,
   wireShapeError,
-  withFinishWarnings,
+  withResponseWarnings,
+  withStreamWarnings,
 } from "@llm/core";
 import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { convertToOpenAIMessages } from "./convert-to-openai-messages.js";
@@ -37,10 +39,7 @@ import {
   isOpenAIChatResponse,
   type OpenAIChatRequestBody,
   type OpenAIChatResponse,
-  type OpenAIResponseFormatParam,
   type OpenAIToolCall,
-  type OpenAIToolChoiceParam,
-  type OpenAIToolParam,
 } from "./openai-api.js";
 import { openAIErrorFromResponse } from "./openai-error.js";
 import { OpenAIStreamEvents } from "./openai-stream-events.js";
@@ -96,9 +95,22 @@ export class OpenAIChatClient implements LLMClient {
   readonly cacheScope: CacheScope;
   readonly #config: OpenAIChatClientConfig;
   readonly #mapError: (info: HttpErrorInfo) => LLMError;
+  readonly #writeFields: RequestFieldWriter<OpenAIChatRequestBody>;
 
   constructor(config: OpenAIChatClientConfig) {
     this.#config = config;
+    this.#writeFields = requestFieldWriter<OpenAIChatRequestBody>({
+      temperature: "temperature",
+      topP: "top_p",
+      maxTokens: config.maxTokensField,
+      stop: "stop",
+      seed: "seed",
+      frequencyPenalty: "frequency_penalty",
+      presencePenalty: "presence_penalty",
+      tools: { key: "tools", convert: toFunctionToolParams },
+      toolChoice: { key: "tool_choice", convert: toFunctionToolChoiceParam },
+      responseFormat: { key: "response_format", convert: toResponseFormatParam },
+    });
     this.cacheScope = providerCacheScope({
       provider: config.provider,
       baseURL: config.url,
@@ -121,28 +133,7 @@ export class OpenAIChatClient implements LLMClient {
       model,
       messages: convertToOpenAIMessages(request.messages),
     };
-    const d = config.defaults;
-    const temperature = request.temperature ?? d?.temperature;
-    if (temperature !== undefined) body.temperature = temperature;
-    const topP = request.topP ?? d?.topP;
-    if (topP !== undefined) body.top_p = topP;
-    const maxTokens = request.maxTokens ?? d?.maxTokens;
-    if (maxTokens !== undefined) body[config.maxTokensField] = maxTokens;
-    const stop = request.stop ?? d?.stop;
-    if (stop !== undefined && stop.length > 0) body.stop = stop;
-    const seed = request.seed ?? d?.seed;
-    if (seed !== undefined) body.seed = seed;
-    const frequencyPenalty = request.frequencyPenalty ?? d?.frequencyPenalty;
-    if (frequencyPenalty !== undefined) body.frequency_penalty = frequencyPenalty;
-    const presencePenalty = request.presencePenalty ?? d?.presencePenalty;
-    if (presencePenalty !== undefined) body.presence_penalty = presencePenalty;
-    if (request.tools !== undefined && request.tools.length > 0) {
-      body.tools = request.tools.map(convertTool);
-    }
-    if (request.toolChoice !== undefined) body.tool_choice = convertToolChoice(request.toolChoice);
-    if (request.responseFormat !== undefined) {
-      body.response_format = convertResponseFormat(request.responseFormat);
-    }
+    this.#writeFields(body, request, config.defaults);
     if (stream) {
       body.stream = true;
       if (config.streamOptions) body.stream_options = STREAM_OPTIONS;
@@ -166,9 +157,7 @@ export class OpenAIChatClient implements LLMClient {
     } catch (error) {
       throw wireShapeError(error, this.provider, "response body");
     }
-    const warnings = warningsFor(request);
-    if (warnings.length > 0) response.warnings = warnings;
-    return response;
+    return withResponseWarnings(response, warningsFor(request));
   }
 
   stream(
@@ -182,8 +171,7 @@ export class OpenAIChatClient implements LLMClient {
         open: (headers) => new OpenAIStreamEvents(this.provider, body.model, headers),
       };
     });
-    const warnings = warningsFor(request);
-    return warnings.length > 0 ? withFinishWarnings(events, warnings) : events;
+    return withStreamWarnings(events, warningsFor(request));
   }
 
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
@@ -275,40 +263,4 @@ function toToolCall(call: OpenAIToolCall): ToolCall {
     name: call.function?.name ?? "",
     input: parseToolArguments(call.function?.arguments ?? ""),
   };
-}
-
-function convertTool(tool: ToolDefinition): OpenAIToolParam {
-  // Key order as in OpenAI's docs (name, description, parameters, strict): same bytes as the SDK sends.
-  const fn: OpenAIToolParam["function"] =
-    tool.description === undefined
-      ? { name: tool.name, parameters: tool.parameters }
-      : { name: tool.name, description: tool.description, parameters: tool.parameters };
-  if (tool.strict !== undefined) fn.strict = tool.strict;
-  return { type: "function", function: fn };
-}
-
-function convertToolChoice(choice: ToolChoice): OpenAIToolChoiceParam {
-  return typeof choice === "string"
-    ? choice
-    : { type: "function", function: { name: choice.name } };
-}
-
-function convertResponseFormat(format: ResponseFormat): OpenAIResponseFormatParam {
-  switch (format.type) {
-    case "text":
-      return { type: "text" };
-    case "json":
-      return { type: "json_object" };
-    case "json_schema": {
-      const jsonSchema: Extract<OpenAIResponseFormatParam, { type: "json_schema" }>["json_schema"] =
-        {
-          name: format.name,
-          schema: format.schema,
-          // Strict where the schema allows it: a strict request with an open object is refused (400).
-          strict: format.strict ?? allowsStrictMode(format.schema),
-        };
-      if (format.description !== undefined) jsonSchema.description = format.description;
-      return { type: "json_schema", json_schema: jsonSchema };
-    }
-  }
 }

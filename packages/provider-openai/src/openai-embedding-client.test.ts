@@ -12,17 +12,13 @@ import {
   RateLimitError,
   TimeoutError,
 } from "@llm/core";
-import { type MockProvider, seededVector, startMockProvider } from "@llm/testkit";
+import { seededVector, startMockProvider } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
 import OpenAI from "openai";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createOpenAIEmbeddings, provider } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "openai" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "openai" });
 
 const KEY = "sk-embed-0123456789";
 const client = (extra: Parameters<typeof createOpenAIEmbeddings>[0] = {}) =>

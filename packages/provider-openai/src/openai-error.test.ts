@@ -7,20 +7,15 @@ import {
   ParseError,
   ProviderError,
   RateLimitError,
-  type StreamEvent,
 } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { collectEvents } from "@llm/testkit";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { createOpenAI } from "./index.js";
 import { openAIStreamError } from "./openai-error.js";
 
 const API_KEY = "sk-proj-secretvalue0123456789";
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "openai" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "openai" });
 
 const client = () => createOpenAI({ baseURL: mock.baseURL, apiKey: API_KEY, model: "gpt-4o-mini" });
 const hi = { messages: [{ role: "user" as const, content: "Hi" }] };
@@ -34,12 +29,6 @@ async function failure(promise: Promise<unknown>): Promise<LLMError> {
     return error as LLMError;
   }
   throw new Error("expected a failure");
-}
-
-async function drain(events: AsyncIterable<StreamEvent>): Promise<StreamEvent[]> {
-  const out: StreamEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
 }
 
 describe("HTTP errors", () => {
@@ -183,14 +172,14 @@ describe("broken answers", () => {
 
   it("throws ParseError naming the stream event for a chunk that is not JSON", async () => {
     mock.enqueue({ fault: "malformed-json", afterChunks: 2 });
-    const error = await failure(drain(client().stream(hi)));
+    const error = await failure(collectEvents(client().stream(hi)));
     expect(error).toBeInstanceOf(ParseError);
     expect((error as ParseError).where).toBe("stream event 3");
   });
 
   it("throws ParseError naming the content type when a stream request gets a plain JSON answer", async () => {
     mock.enqueue({ status: 200, body: { choices: [{ message: { content: "not streamed" } }] } });
-    const error = await failure(drain(client().stream(hi)));
+    const error = await failure(collectEvents(client().stream(hi)));
     expect(error).toBeInstanceOf(ParseError);
     expect(error.message).toContain(
       "ended the stream without sending a chunk (content-type: application/json",

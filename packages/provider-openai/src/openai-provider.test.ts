@@ -1,14 +1,9 @@
 import { AuthenticationError, ConfigError, ProviderRegistry, Secret } from "@llm/core";
-import { type MockProvider, startMockProvider } from "@llm/testkit";
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { useMockProvider } from "@llm/testkit/vitest";
+import { describe, expect, it } from "vitest";
 import { createOpenAI, OPENAI_DEFAULT_BASE_URL, provider } from "./index.js";
 
-let mock: MockProvider;
-beforeAll(async () => {
-  mock = await startMockProvider({ provider: "openai" });
-});
-afterAll(() => mock.close());
-beforeEach(() => mock.reset());
+const mock = useMockProvider({ provider: "openai" });
 
 const hi = { messages: [{ role: "user" as const, content: "Hi" }] };
 

@@ -2,9 +2,9 @@ import {
   generateId,
   NetworkError,
   ParseError,
-  parseToolArguments,
   readRateLimitHeaders,
   type StreamEvent,
+  ToolCallAssembler,
   type Usage,
   wireShapeError,
 } from "@llm/core";
@@ -12,13 +12,6 @@ import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { isOpenAIChatChunk, type OpenAIChatChunk } from "./openai-api.js";
 import { openAIStreamError } from "./openai-error.js";
-
-interface StreamingToolCall {
-  id: string;
-  name: string;
-  args: string;
-  emitted: boolean;
-}
 
 /**
  * Chat Completions SSE payloads → stream events, as a synchronous state
@@ -33,7 +26,7 @@ export class OpenAIStreamEvents {
   readonly #provider: string;
   readonly #model: string;
   readonly #headers: Record<string, string>;
-  readonly #calls: StreamingToolCall[] = [];
+  #toolCalls: ToolCallAssembler | undefined;
   #started = false;
   #done = false;
   #rawFinish: string | undefined;
@@ -96,34 +89,20 @@ export class OpenAIStreamEvents {
       if (delta.refusal) this.#refused = true;
       const toolDeltas = delta.tool_calls;
       if (toolDeltas) {
+        this.#toolCalls ??= new ToolCallAssembler();
+        const toolCalls = this.#toolCalls;
         for (let i = 0; i < toolDeltas.length; i++) {
           const toolDelta = toolDeltas[i];
           if (toolDelta === undefined) continue;
           const at = typeof toolDelta.index === "number" ? toolDelta.index : i;
-          let call = this.#calls[at];
-          if (call === undefined) {
-            call = { id: toolDelta.id ?? generateId("call"), name: "", args: "", emitted: false };
-            this.#calls[at] = call;
-          }
           const fn = toolDelta.function;
-          if (fn?.name && call.name === "") call.name = fn.name;
-          const argsDelta = fn?.arguments;
-          if (argsDelta) {
-            call.args += argsDelta;
-            out.push({
-              type: "tool-call-delta",
-              index: at,
-              toolCallId: call.id,
-              toolName: call.name,
-              argsDelta,
-            });
-          }
+          toolCalls.append(at, toolDelta.id, fn?.name, fn?.arguments, out);
         }
       }
     }
     if (choice.finish_reason) {
       this.#rawFinish = choice.finish_reason;
-      this.#flushToolCalls(out);
+      this.#toolCalls?.flush(out);
     }
   }
 
@@ -145,7 +124,7 @@ export class OpenAIStreamEvents {
         },
       );
     }
-    this.#flushToolCalls(out);
+    this.#toolCalls?.flush(out);
     const usage = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     out.push({ type: "usage", usage });
     const finish: StreamEvent = {
@@ -155,21 +134,6 @@ export class OpenAIStreamEvents {
     };
     if (this.#rawFinish !== undefined) finish.rawFinishReason = this.#rawFinish;
     out.push(finish);
-  }
-
-  /** Tool calls are complete when their choice finishes (or the stream ends): emit each once, parsed. */
-  #flushToolCalls(out: StreamEvent[]): void {
-    const calls = this.#calls;
-    for (let i = 0; i < calls.length; i++) {
-      const call = calls[i];
-      if (call === undefined || call.emitted) continue;
-      call.emitted = true;
-      out.push({
-        type: "tool-call",
-        index: i,
-        toolCall: { id: call.id, name: call.name, input: parseToolArguments(call.args) },
-      });
-    }
   }
 
   #parse(data: string): OpenAIChatChunk {

@@ -1,4 +1,5 @@
 export { CliUsageError, parseServeArgs, type ServeCommand } from "./cli-args.js";
+export { collectEvents } from "./collect-events.js";
 export { seededVector } from "./embeddings/seeded-vector.js";
 export { type Fixture, fixturesDir, listFixtures, readFixture } from "./fixtures.js";
 export { startMockProvider } from "./mock-provider.js";

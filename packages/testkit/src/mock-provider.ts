@@ -38,15 +38,25 @@ type Ending = "end" | "destroy";
  * real wire format. Always `close()` it: it holds sockets open for keep-alive.
  */
 export async function startMockProvider(options: MockProviderOptions): Promise<MockProvider> {
+  const mock = createMockProvider(options);
+  await mock.listen(options.host ?? "127.0.0.1", options.port ?? 0);
+  return mock;
+}
+
+/**
+ * The server of `startMockProvider`, not yet listening (its `baseURL` is "" until
+ * `listen()` resolves): for a test file's hooks, which start it later.
+ */
+export function createMockProvider(
+  options: MockProviderOptions,
+): MockProvider & { listen(host: string, port: number): Promise<void> } {
   const adapter = adapters[options.provider];
   if (adapter === undefined) {
     throw new Error(
       `startMockProvider: unknown provider "${String(options.provider)}"; expected one of ${Object.keys(adapters).join(", ")}`,
     );
   }
-  const mock = new MockProviderServer(adapter, options);
-  await mock.listen(options.host ?? "127.0.0.1", options.port ?? 0);
-  return mock;
+  return new MockProviderServer(adapter, options);
 }
 
 class MockProviderServer implements MockProvider {

@@ -10,3 +10,4 @@ export type {
   ProviderConformanceAdapter,
 } from "./conformance/adapter.js";
 export { describeProvider } from "./conformance/describe-provider.js";
+export { useMockProvider } from "./conformance/use-mock-provider.js";

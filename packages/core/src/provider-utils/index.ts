@@ -1,8 +1,18 @@
 export { onAbort } from "./abort-listeners.js";
 export { type ReadAPIKeyOptions, readAPIKey } from "./api-key.js";
+export { withResponseWarnings, withStreamWarnings } from "./attach-warnings.js";
 export { joinURL, normalizeBaseURL } from "./base-url.js";
 export { callJSON } from "./call-json.js";
 export { type CallSignal, openCallSignal } from "./call-signal.js";
+export {
+  type FunctionToolChoiceParam,
+  type FunctionToolParam,
+  type ResponseFormatParam,
+  toFunctionToolChoiceParam,
+  toFunctionToolParam,
+  toFunctionToolParams,
+  toResponseFormatParam,
+} from "./chat-completions-params.js";
 export {
   type BinaryFrameDecoder,
   type BinaryFraming,
@@ -23,6 +33,14 @@ export {
   type RequestDefaults,
   readRequestDefaults,
 } from "./request-defaults.js";
+export {
+  type RequestFieldName,
+  type RequestFieldValues,
+  type RequestFieldWriter,
+  requestFieldWriter,
+  type WireField,
+  type WireNames,
+} from "./request-fields.js";
 export { requireModel } from "./require-model.js";
 export { parseRetryAfter } from "./retry-after.js";
 export { type SafeParseResult, safeParseJSON } from "./safe-parse-json.js";
@@ -37,4 +55,5 @@ export {
   sendStream,
 } from "./send.js";
 export { combineSignals, type LinkedSignal, linkSignals } from "./signals.js";
+export { ToolCallAssembler } from "./tool-call-assembler.js";
 export { wireShapeError } from "./wire-shape-error.js";

@@ -11,12 +11,12 @@ import {
 import { type Prng, randomId } from "../prng.js";
 import {
   type ProviderAdapter,
-  type RequestShape,
   type ResolvedCompletion,
   retryAfterHeaders,
 } from "../provider-adapter.js";
 import { chunkText } from "../text-chunks.js";
 import type { MockErrorReply, RecordedRequest } from "../types.js";
+import { bearerToken, chatAndModelsRoutes } from "./adapter-scaffolding.js";
 
 const JSON_TYPE = "application/json";
 const SSE_TYPE = "text/event-stream; charset=utf-8";
@@ -66,19 +66,10 @@ export const anthropicAdapter: ProviderAdapter = {
   name: "anthropic",
   basePath: "",
 
-  shape(method, path, _query, body): RequestShape {
-    const model = isRecord(body) ? asString(body.model) : undefined;
-    if (method === "POST" && path === "/v1/messages") {
-      return { route: "chat", stream: isRecord(body) && body.stream === true, model };
-    }
-    if (method === "GET" && path === "/v1/models") return { route: "models", stream: false, model };
-    return { route: undefined, stream: false, model };
-  },
+  shape: chatAndModelsRoutes("/v1/messages", "/v1/models"),
 
   checkAuth(request, apiKey) {
-    const bearer = request.headers.authorization ?? "";
-    const key =
-      request.headers["x-api-key"] ?? (bearer.startsWith("Bearer ") ? bearer.slice(7).trim() : "");
+    const key = request.headers["x-api-key"] ?? bearerToken(request);
     if (key === "") {
       return {
         status: 401,

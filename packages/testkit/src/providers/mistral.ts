@@ -4,18 +4,23 @@ import {
   InvalidRequestError,
   identityOf,
   type NormalizedRequest,
-  type NormalizedTool,
-  type NormalizedToolChoice,
 } from "../normalized-request.js";
 import { type Prng, randomHex, randomId } from "../prng.js";
 import {
   type ProviderAdapter,
-  type RequestShape,
   type ResolvedCompletion,
   retryAfterHeaders,
 } from "../provider-adapter.js";
 import { chunkText } from "../text-chunks.js";
 import type { MockErrorReply, RecordedRequest } from "../types.js";
+import { bearerToken, chatAndModelsRoutes, summarizeMessages } from "./adapter-scaffolding.js";
+import { type ChatCompletionsErrorShape, errorShapeOf } from "./chat-completions-error.js";
+import {
+  readFunctionToolChoice,
+  readFunctionTools,
+  readResponseFormat,
+  sseDataFrames,
+} from "./chat-completions-request.js";
 
 /**
  * Mistral's chat completions (`POST /v1/chat/completions`), as api.mistral.ai sends them:
@@ -59,6 +64,9 @@ const REQUEST_FIELDS = new Set([
   "safe_prompt",
 ]);
 
+/** Mistral's word for "must call a tool" is `any`; it takes OpenAI's `required` too. */
+const MISTRAL_REQUIRED = ["any", "required"] as const;
+
 const RATE_LIMIT_HEADERS: Record<string, string> = {
   "x-ratelimit-limit-req-minute": "720",
   "x-ratelimit-remaining-req-minute": "719",
@@ -67,13 +75,7 @@ const RATE_LIMIT_HEADERS: Record<string, string> = {
   "x-ratelimit-tokens-query-cost": "89",
 };
 
-interface MistralErrorShape {
-  message: string;
-  type: string;
-  code: string | null;
-}
-
-const ERRORS: Record<number, MistralErrorShape> = {
+const ERRORS: Record<number, ChatCompletionsErrorShape> = {
   400: { message: "Invalid request.", type: "invalid_request_error", code: null },
   403: { message: "Forbidden", type: "invalid_request_error", code: null },
   404: { message: "Invalid model: unknown-model", type: "invalid_model", code: "1500" },
@@ -91,32 +93,16 @@ const ERRORS: Record<number, MistralErrorShape> = {
   504: { message: "Gateway timeout", type: "internal_server_error", code: null },
 };
 
-function errorShape(status: number): MistralErrorShape {
-  return (
-    ERRORS[status] ?? {
-      message: `HTTP ${status}`,
-      type: status >= 500 ? "internal_server_error" : "invalid_request_error",
-      code: null,
-    }
-  );
-}
+const errorShape = (status: number) => errorShapeOf(ERRORS, status, "internal_server_error");
 
 export const mistralAdapter: ProviderAdapter = {
   name: "mistral",
   basePath: "/v1",
 
-  shape(method, path, _query, body): RequestShape {
-    const model = isRecord(body) ? asString(body.model) : undefined;
-    if (method === "POST" && path === "/v1/chat/completions") {
-      return { route: "chat", stream: isRecord(body) && body.stream === true, model };
-    }
-    if (method === "GET" && path === "/v1/models") return { route: "models", stream: false, model };
-    return { route: undefined, stream: false, model };
-  },
+  shape: chatAndModelsRoutes("/v1/chat/completions", "/v1/models"),
 
   checkAuth(request, apiKey) {
-    const header = request.headers.authorization ?? "";
-    const key = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    const key = bearerToken(request);
     if (key === "" || (apiKey !== undefined && key !== apiKey)) return { status: 401 };
     return undefined;
   },
@@ -134,47 +120,14 @@ export const mistralAdapter: ProviderAdapter = {
     if (!Array.isArray(body.messages)) {
       throw new InvalidRequestError("body.messages: Field required");
     }
-    let promptChars = 0;
-    let lastRole: NormalizedRequest["lastRole"];
-    let lastUserText = "";
-    for (const message of body.messages) {
-      if (!isRecord(message)) continue;
-      const text = chunksText(message.content);
-      promptChars += text.length;
-      const role = message.role;
-      checkToolCallIds(message);
-      lastRole = role === "user" || role === "assistant" || role === "tool" ? role : "system";
-      lastUserText = role === "user" ? text : "";
-    }
-    const tools: NormalizedTool[] = [];
-    if (Array.isArray(body.tools)) {
-      for (const tool of body.tools) {
-        if (isRecord(tool) && isRecord(tool.function) && typeof tool.function.name === "string") {
-          tools.push({
-            name: tool.function.name,
-            parameters: isRecord(tool.function.parameters) ? tool.function.parameters : undefined,
-          });
-        }
-      }
-    }
-    const format = isRecord(body.response_format) ? body.response_format : undefined;
-    const schema =
-      format?.type === "json_schema" &&
-      isRecord(format.json_schema) &&
-      isRecord(format.json_schema.schema)
-        ? format.json_schema.schema
-        : undefined;
     const effort = body.reasoning_effort;
     return {
       model,
       stream: body.stream === true,
-      promptChars,
-      lastRole,
-      lastUserText,
-      tools,
-      toolChoice: toolChoiceOf(body.tool_choice),
-      json:
-        format?.type === "json_object" || format?.type === "json_schema" ? { schema } : undefined,
+      ...summarizeMessages(body.messages, chunksText, checkToolCallIds),
+      tools: readFunctionTools(body.tools),
+      toolChoice: readFunctionToolChoice(body.tool_choice, MISTRAL_REQUIRED),
+      json: readResponseFormat(body.response_format),
       reasoning:
         body.prompt_mode === "reasoning" || (typeof effort === "string" && effort !== "none"),
       sse: true,
@@ -259,11 +212,7 @@ export const mistralAdapter: ProviderAdapter = {
     return frames;
   },
 
-  frameFixture(lines) {
-    const frames = lines.map((line) => `data: ${line}\n\n`);
-    frames.push("data: [DONE]\n\n");
-    return frames;
-  },
+  frameFixture: sseDataFrames,
 
   errorBody(status, reply: MockErrorReply, requestId, message) {
     if (reply.body !== undefined) return reply.body;
@@ -369,15 +318,6 @@ function contentOf(c: ResolvedCompletion): unknown {
   const chunks: unknown[] = [{ type: "thinking", thinking: [{ type: "text", text: c.reasoning }] }];
   if (c.text !== "") chunks.push({ type: "text", text: c.text });
   return chunks;
-}
-
-function toolChoiceOf(choice: unknown): NormalizedToolChoice {
-  if (choice === "none") return { type: "none" };
-  if (choice === "any" || choice === "required") return { type: "required" };
-  if (isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === "string") {
-    return { type: "tool", name: choice.function.name };
-  }
-  return { type: "auto" };
 }
 
 function usageOf(c: ResolvedCompletion) {

@@ -5,17 +5,17 @@ import {
   InvalidRequestError,
   identityOf,
   type NormalizedRequest,
-  type NormalizedTool,
 } from "../normalized-request.js";
 import { type Prng, randomId } from "../prng.js";
 import {
   type ProviderAdapter,
-  type RequestShape,
   type ResolvedCompletion,
   retryAfterHeaders,
 } from "../provider-adapter.js";
 import { chunkText } from "../text-chunks.js";
 import type { MockErrorReply } from "../types.js";
+import { chatAndModelsRoutes, summarizeMessages } from "./adapter-scaffolding.js";
+import { readFunctionTools } from "./chat-completions-request.js";
 
 const NDJSON_TYPE = "application/x-ndjson";
 const JSON_TYPE = "application/json; charset=utf-8";
@@ -37,14 +37,8 @@ export const ollamaAdapter: ProviderAdapter = {
   name: "ollama",
   basePath: "",
 
-  shape(method, path, _query, body): RequestShape {
-    const model = isRecord(body) ? asString(body.model) : undefined;
-    if (method === "POST" && path === "/api/chat") {
-      return { route: "chat", stream: !(isRecord(body) && body.stream === false), model };
-    }
-    if (method === "GET" && path === "/api/tags") return { route: "models", stream: false, model };
-    return { route: undefined, stream: false, model };
-  },
+  // Ollama streams unless told `stream: false`.
+  shape: chatAndModelsRoutes("/api/chat", "/api/tags", true),
 
   // Local Ollama has no auth; with `apiKey` set the mock behaves like a protected proxy.
   checkAuth(request, apiKey) {
@@ -59,36 +53,12 @@ export const ollamaAdapter: ProviderAdapter = {
     if (!isRecord(body)) throw new InvalidRequestError("invalid character in request body");
     const model = asString(body.model);
     if (model === undefined || model === "") throw new InvalidRequestError("model is required");
-    let promptChars = 0;
-    let lastRole: NormalizedRequest["lastRole"];
-    let lastUserText = "";
-    for (const message of Array.isArray(body.messages) ? body.messages : []) {
-      if (!isRecord(message)) continue;
-      const text = contentText(message.content);
-      promptChars += text.length;
-      const role = message.role;
-      lastRole = role === "user" || role === "assistant" || role === "tool" ? role : "system";
-      lastUserText = role === "user" ? text : "";
-    }
-    const tools: NormalizedTool[] = [];
-    if (Array.isArray(body.tools)) {
-      for (const tool of body.tools) {
-        if (isRecord(tool) && isRecord(tool.function) && typeof tool.function.name === "string") {
-          tools.push({
-            name: tool.function.name,
-            parameters: isRecord(tool.function.parameters) ? tool.function.parameters : undefined,
-          });
-        }
-      }
-    }
     const format = body.format;
     return {
       model,
       stream: body.stream !== false,
-      promptChars,
-      lastRole,
-      lastUserText,
-      tools,
+      ...summarizeMessages(Array.isArray(body.messages) ? body.messages : [], contentText),
+      tools: readFunctionTools(body.tools),
       toolChoice: { type: "auto" },
       json:
         format === "json"

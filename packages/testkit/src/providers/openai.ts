@@ -5,18 +5,23 @@ import {
   InvalidRequestError,
   identityOf,
   type NormalizedRequest,
-  type NormalizedTool,
-  type NormalizedToolChoice,
 } from "../normalized-request.js";
 import { type Prng, randomHex, randomId } from "../prng.js";
 import {
   type ProviderAdapter,
-  type RequestShape,
   type ResolvedCompletion,
   retryAfterHeaders,
 } from "../provider-adapter.js";
 import { chunkText } from "../text-chunks.js";
 import type { MockErrorReply, RecordedRequest } from "../types.js";
+import { bearerToken, chatAndModelsRoutes, summarizeMessages } from "./adapter-scaffolding.js";
+import { type ChatCompletionsErrorShape, errorShapeOf } from "./chat-completions-error.js";
+import {
+  readFunctionToolChoice,
+  readFunctionTools,
+  readResponseFormat,
+  sseDataFrames,
+} from "./chat-completions-request.js";
 
 const SYSTEM_FINGERPRINT = "fp_mock5a1e7b";
 const JSON_TYPE = "application/json";
@@ -33,13 +38,7 @@ const RATE_LIMIT_HEADERS: Record<string, string> = {
   "x-ratelimit-reset-tokens": "30ms",
 };
 
-interface OpenAIErrorShape {
-  message: string;
-  type: string;
-  code: string | null;
-}
-
-const ERRORS: Record<number, OpenAIErrorShape> = {
+const ERRORS: Record<number, ChatCompletionsErrorShape> = {
   400: { message: "Invalid request.", type: "invalid_request_error", code: null },
   401: {
     message:
@@ -81,32 +80,16 @@ const ERRORS: Record<number, OpenAIErrorShape> = {
   504: { message: "Gateway timeout.", type: "server_error", code: null },
 };
 
-function errorShape(status: number): OpenAIErrorShape {
-  return (
-    ERRORS[status] ?? {
-      message: `HTTP ${status}`,
-      type: status >= 500 ? "server_error" : "invalid_request_error",
-      code: null,
-    }
-  );
-}
+const errorShape = (status: number) => errorShapeOf(ERRORS, status, "server_error");
 
 export const openaiAdapter: ProviderAdapter = {
   name: "openai",
   basePath: "/v1",
 
-  shape(method, path, _query, body): RequestShape {
-    const model = isRecord(body) ? asString(body.model) : undefined;
-    if (method === "POST" && path === "/v1/chat/completions") {
-      return { route: "chat", stream: isRecord(body) && body.stream === true, model };
-    }
-    if (method === "GET" && path === "/v1/models") return { route: "models", stream: false, model };
-    return { route: undefined, stream: false, model };
-  },
+  shape: chatAndModelsRoutes("/v1/chat/completions", "/v1/models"),
 
   checkAuth(request, apiKey) {
-    const header = request.headers.authorization ?? "";
-    const key = header.startsWith("Bearer ") ? header.slice(7).trim() : "";
+    const key = bearerToken(request);
     if (key === "") {
       return {
         status: 401,
@@ -133,45 +116,13 @@ export const openaiAdapter: ProviderAdapter = {
     if (!Array.isArray(body.messages)) {
       throw new InvalidRequestError("Missing required parameter: 'messages'.");
     }
-    let promptChars = 0;
-    let lastRole: NormalizedRequest["lastRole"];
-    let lastUserText = "";
-    for (const message of body.messages) {
-      if (!isRecord(message)) continue;
-      const text = contentText(message.content);
-      promptChars += text.length;
-      const role = message.role === "developer" ? "system" : message.role;
-      lastRole = role === "user" || role === "assistant" || role === "tool" ? role : "system";
-      lastUserText = role === "user" ? text : "";
-    }
-    const tools: NormalizedTool[] = [];
-    if (Array.isArray(body.tools)) {
-      for (const tool of body.tools) {
-        if (isRecord(tool) && isRecord(tool.function) && typeof tool.function.name === "string") {
-          tools.push({
-            name: tool.function.name,
-            parameters: isRecord(tool.function.parameters) ? tool.function.parameters : undefined,
-          });
-        }
-      }
-    }
-    const format = isRecord(body.response_format) ? body.response_format : undefined;
-    const schema =
-      format?.type === "json_schema" &&
-      isRecord(format.json_schema) &&
-      isRecord(format.json_schema.schema)
-        ? format.json_schema.schema
-        : undefined;
     return {
       model,
       stream: body.stream === true,
-      promptChars,
-      lastRole,
-      lastUserText,
-      tools,
-      toolChoice: toolChoiceOf(body.tool_choice),
-      json:
-        format?.type === "json_object" || format?.type === "json_schema" ? { schema } : undefined,
+      ...summarizeMessages(body.messages, contentText),
+      tools: readFunctionTools(body.tools),
+      toolChoice: readFunctionToolChoice(body.tool_choice),
+      json: readResponseFormat(body.response_format),
       reasoning: typeof body.reasoning_effort === "string" && body.reasoning_effort !== "none",
       sse: true,
       includeUsage: isRecord(body.stream_options) && body.stream_options.include_usage === true,
@@ -259,11 +210,7 @@ export const openaiAdapter: ProviderAdapter = {
     return frames;
   },
 
-  frameFixture(lines) {
-    const frames = lines.map((line) => `data: ${line}\n\n`);
-    frames.push("data: [DONE]\n\n");
-    return frames;
-  },
+  frameFixture: sseDataFrames,
 
   errorBody(status, reply: MockErrorReply, _requestId, message) {
     if (reply.body !== undefined) return reply.body;
@@ -314,15 +261,6 @@ export const openaiAdapter: ProviderAdapter = {
     };
   },
 };
-
-function toolChoiceOf(choice: unknown): NormalizedToolChoice {
-  if (choice === "none") return { type: "none" };
-  if (choice === "required") return { type: "required" };
-  if (isRecord(choice) && isRecord(choice.function) && typeof choice.function.name === "string") {
-    return { type: "tool", name: choice.function.name };
-  }
-  return { type: "auto" };
-}
 
 function usageOf(c: ResolvedCompletion) {
   return {
