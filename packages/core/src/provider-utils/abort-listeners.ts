@@ -17,7 +17,7 @@ interface Fanout {
 
 const fanouts = new WeakMap<AbortSignal, Fanout>();
 /** Shared: an options literal per registration is one more object on every call's path. */
-const ONCE: AddEventListenerOptions = Object.freeze({ once: true });
+const ONCE = Object.freeze({ once: true });
 
 /**
  * Calls `listener` once when `signal` aborts. Returns the function that
