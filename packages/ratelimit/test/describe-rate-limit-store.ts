@@ -2,14 +2,17 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { GcraOperation, Rate } from "../src/gcra.js";
 import type { RateLimitStore } from "../src/rate-limit-store.js";
 
-const perMinute: Rate = { limit: 60, periodMs: 60_000 };
-const tokensPerMinute: Rate = { limit: 6_000, periodMs: 60_000 };
+// Budgets per hour, so one emission interval is a minute: no test's sequence of calls lasts
+// long enough for a unit to come back, even on a loaded machine or through Sentinel.
+const perHour: Rate = { limit: 60, periodMs: 3_600_000 };
+const tokensPerHour: Rate = { limit: 6_000, periodMs: 3_600_000 };
+const INTERVAL_MS = 60_000;
 const take = (requests: number, tokens: number, maxWaitMs = 0): GcraOperation => ({
   kind: "take",
   maxWaitMs,
   dims: [
-    { rate: perMinute, units: requests },
-    { rate: tokensPerMinute, units: tokens },
+    { rate: perHour, units: requests },
+    { rate: tokensPerHour, units: tokens },
   ],
 });
 
@@ -43,9 +46,9 @@ export function describeRateLimitStore(
       const refused = await store.apply(k, take(1, 10));
       const elapsed = performance.now() - started;
       expect(refused.granted).toBe(false);
-      // One emission interval (1 000 ms) after the burst began, less the time the burst took.
-      expect(refused.waitMs).toBeGreaterThanOrEqual(1_000 - elapsed - 2);
-      expect(refused.waitMs).toBeLessThanOrEqual(1_000);
+      // One emission interval after the burst began, less the time the burst took.
+      expect(refused.waitMs).toBeGreaterThanOrEqual(INTERVAL_MS - elapsed - 2);
+      expect(refused.waitMs).toBeLessThanOrEqual(INTERVAL_MS);
     });
 
     it("reserves places within maxWaitMs, each one emission interval after the last", async () => {
@@ -53,13 +56,13 @@ export function describeRateLimitStore(
       const k = key("queue");
       await store.apply(k, take(60, 0));
       const started = performance.now();
-      const first = await store.apply(k, take(1, 0, 5_000));
-      const second = await store.apply(k, take(1, 0, 5_000));
+      const first = await store.apply(k, take(1, 0, 3 * INTERVAL_MS));
+      const second = await store.apply(k, take(1, 0, 3 * INTERVAL_MS));
       const elapsed = performance.now() - started;
       expect(first.granted && second.granted).toBe(true);
       // The second place is one interval after the first; the clock moved on by at most `elapsed`.
-      expect(second.waitMs - first.waitMs).toBeGreaterThanOrEqual(1_000 - elapsed - 2);
-      expect(second.waitMs - first.waitMs).toBeLessThanOrEqual(1_000 + 2);
+      expect(second.waitMs - first.waitMs).toBeGreaterThanOrEqual(INTERVAL_MS - elapsed - 2);
+      expect(second.waitMs - first.waitMs).toBeLessThanOrEqual(INTERVAL_MS + 2);
     });
 
     it("keeps budgets apart by key", async () => {
@@ -76,7 +79,7 @@ export function describeRateLimitStore(
       expect((await store.apply(k, take(1, 100))).granted).toBe(false);
       // 58 requests remain: the refused take spent none.
       for (let i = 0; i < 58; i++)
-        await store.apply(k, { kind: "adjust", dims: [{ rate: perMinute, units: 1 }] });
+        await store.apply(k, { kind: "adjust", dims: [{ rate: perHour, units: 1 }] });
       expect((await store.apply(k, take(1, 0))).granted).toBe(true);
       expect((await store.apply(k, take(1, 0))).granted).toBe(false);
     });
@@ -88,7 +91,7 @@ export function describeRateLimitStore(
       expect((await store.apply(k, take(0, 1_000))).granted).toBe(false);
       await store.apply(k, {
         kind: "adjust",
-        dims: [{ units: 0 }, { rate: tokensPerMinute, units: -2_000 }],
+        dims: [{ units: 0 }, { rate: tokensPerHour, units: -2_000 }],
       });
       expect((await store.apply(k, take(0, 1_000))).granted).toBe(true);
     });
@@ -99,7 +102,7 @@ export function describeRateLimitStore(
       await store.apply(k, {
         kind: "floor",
         afterMs: 0,
-        dims: [{ rate: perMinute, units: 3 }, { units: 0 }],
+        dims: [{ rate: perHour, units: 3 }, { units: 0 }],
       });
       for (let i = 0; i < 3; i++) expect((await store.apply(k, take(1, 0))).granted).toBe(true);
       expect((await store.apply(k, take(1, 0))).granted).toBe(false);
@@ -108,7 +111,7 @@ export function describeRateLimitStore(
       await store.apply(k2, {
         kind: "floor",
         afterMs: 30_000,
-        dims: [{ rate: perMinute, units: 1 }, { units: 0 }],
+        dims: [{ rate: perHour, units: 1 }, { units: 0 }],
       });
       const held = await store.apply(k2, take(1, 0));
       expect(held.granted).toBe(false);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GhostFeedback, GROW_GAIN, LED_THRESHOLD } from "./ghost-feedback.js";
+import { ALARM_EVIDENCE, GhostFeedback, GROW_GAIN, LED_THRESHOLD } from "./ghost-feedback.js";
 
 /** Rejects `count` keys from `from` on, then misses each again as LRU would have hit it. */
 function rejectAndReturn(ghosts: GhostFeedback, from: number, count: number): number[] {
@@ -75,5 +75,60 @@ describe("GhostFeedback", () => {
       rejectAndReturn(ghosts, 0, 2 * LED_THRESHOLD);
       expect(ghosts.recencyLeads).toBe(capacity >= LED_THRESHOLD);
     }
+  });
+});
+
+describe("GhostFeedback during a hit-rate-drop alarm", () => {
+  it("lets ALARM_EVIDENCE returns lead while the alarm lasts, and no longer once it is over", () => {
+    const ghosts = new GhostFeedback(1000);
+    ghosts.alarm();
+    rejectAndReturn(ghosts, 0, ALARM_EVIDENCE - 1);
+    expect(ghosts.recencyLeads).toBe(false);
+    rejectAndReturn(ghosts, 100, 1);
+    expect(ghosts.recencyLeads).toBe(true);
+    // The shadow's wins were not ahead: no charge, the lead was the alarm's alone.
+    ghosts.calm();
+    expect(ghosts.recencyLeads).toBe(false);
+  });
+
+  it("charges the pressure when the shadow's wins are ahead, so the lead outlasts the alarm", () => {
+    const ghosts = new GhostFeedback(1000);
+    ghosts.alarm();
+    for (let key = 0; key < ALARM_EVIDENCE; key++) ghosts.rejected(key);
+    for (let key = 0; key < ALARM_EVIDENCE; key++) ghosts.miss(key, true, true);
+    ghosts.calm();
+    expect(ghosts.recencyLeads).toBe(true);
+    // Evicted keys coming back wear the charged pressure down as usual.
+    ghosts.evicted(500);
+    ghosts.miss(500, true);
+    expect(ghosts.recencyLeads).toBe(false);
+  });
+
+  it("counts evicted keys coming back against the alarm's evidence", () => {
+    const ghosts = new GhostFeedback(1000);
+    ghosts.alarm();
+    ghosts.evicted(500);
+    ghosts.miss(500, true);
+    rejectAndReturn(ghosts, 0, ALARM_EVIDENCE);
+    expect(ghosts.recencyLeads).toBe(false);
+    rejectAndReturn(ghosts, 100, 1);
+    expect(ghosts.recencyLeads).toBe(true);
+  });
+
+  it("starts each alarm's evidence afresh", () => {
+    const ghosts = new GhostFeedback(1000);
+    ghosts.alarm();
+    rejectAndReturn(ghosts, 0, ALARM_EVIDENCE - 1);
+    ghosts.alarm();
+    rejectAndReturn(ghosts, 100, ALARM_EVIDENCE - 1);
+    expect(ghosts.recencyLeads).toBe(false);
+  });
+
+  it("ignores rejected keys beyond LRU's reach during an alarm too", () => {
+    const ghosts = new GhostFeedback(1000);
+    ghosts.alarm();
+    for (let key = 0; key < 10; key++) ghosts.rejected(key);
+    for (let key = 0; key < 10; key++) ghosts.miss(key, false, true);
+    expect(ghosts.recencyLeads).toBe(false);
   });
 });

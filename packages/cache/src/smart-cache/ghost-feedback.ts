@@ -32,11 +32,31 @@ export const LED_THRESHOLD = 24;
  * 0.578 / 0.577 / 0.574 / 0.569.)
  */
 export const GROW_GAIN = 2;
+/**
+ * After a significant fall of the hit rate (HitRateDropDetector: the *alarm*, which lasts
+ * `capacity` lookups), this much *net* evidence — rejected keys coming back within LRU's
+ * reach, minus evicted keys coming back — lets recency lead at once instead of after
+ * LED_THRESHOLD confirmations; when the shadow LRU's wins since the alarm are at least even
+ * (`recencyAhead`), the pressure is also charged to LED_THRESHOLD, so the lead outlasts the
+ * alarm until evicted keys wear it down. A hot-set shift gave 40 net confirmations over its
+ * alarm (llm-1 @ 1000); the 16 noise drops of the same run gave −24 to +5, mostly below 0
+ * (evicted keys coming back: frequency was right), so they rarely lead.
+ *
+ * Tuning set (LIRS + llm-1…4), after-shift rows vs LRU, worst / mean: without the alarm
+ * −2.35 / −1.04; ALARM_EVIDENCE 1 / 2 / 3: −1.15 / −0.52, −1.10 / −0.50, −1.15 / −0.56
+ * (multi2@1000 55.03 / 55.22 / 55.17, floor 55); 4 and 6 broke multi2@1000's floor (54.88,
+ * 53.35) — the floor, not the shifts, bounds it. Counting confirmations without subtracting
+ * evicted-ghost hits broke it at 2–12; an alarm-only lead (no charge) broke it at 2–8.
+ */
+export const ALARM_EVIDENCE = 2;
 
 export class GhostFeedback {
   readonly #rejected: ShadowLru;
   readonly #evicted: ShadowLru;
   #pressure = 0;
+  /** True during an alarm (see ALARM_EVIDENCE), with its net evidence so far. */
+  #alarmed = false;
+  #alarmEvidence = 0;
 
   constructor(capacity: number) {
     this.#rejected = new ShadowLru(capacity);
@@ -45,7 +65,20 @@ export class GhostFeedback {
 
   /** True while the ghosts' evidence says recency is beating frequency (see LED_THRESHOLD). */
   get recencyLeads(): boolean {
-    return this.#pressure >= LED_THRESHOLD;
+    return (
+      this.#pressure >= LED_THRESHOLD || (this.#alarmed && this.#alarmEvidence >= ALARM_EVIDENCE)
+    );
+  }
+
+  /** The hit rate just fell significantly: weigh the evidence from here on (ALARM_EVIDENCE). */
+  alarm(): void {
+    this.#alarmed = true;
+    this.#alarmEvidence = 0;
+  }
+
+  /** The alarm's span is over: back to LED_THRESHOLD alone. */
+  calm(): void {
+    this.#alarmed = false;
   }
 
   /** A key left the window without entering main. */
@@ -63,17 +96,29 @@ export class GhostFeedback {
   /**
    * A miss; `lruHit`: an LRU of the cache's capacity would have hit it. Returns how many
    * entries the window should grow by: while recency leads, ARC's step for a B1 hit —
-   * max(1, |evicted| ÷ |rejected|) — times GROW_GAIN; otherwise 0.
+   * max(1, |evicted| ÷ |rejected|) — times GROW_GAIN; otherwise 0. `recencyAhead`: the shadow
+   * LRU's wins since the alarm are at least even (only read during an alarm).
    */
-  miss(hash: number, lruHit: boolean): number {
+  miss(hash: number, lruHit: boolean, recencyAhead = false): number {
     const rejected = this.#rejected.size;
     if (this.#rejected.delete(hash)) {
       if (!lruHit) return 0;
       this.#pressure++;
+      if (
+        this.#alarmed &&
+        ++this.#alarmEvidence >= ALARM_EVIDENCE &&
+        recencyAhead &&
+        this.#pressure < LED_THRESHOLD
+      ) {
+        this.#pressure = LED_THRESHOLD;
+      }
       if (!this.recencyLeads) return 0;
       return GROW_GAIN * Math.max(1, this.#evicted.size / Math.max(1, rejected));
     }
-    if (this.#evicted.delete(hash) && this.#pressure > 0) this.#pressure--;
+    if (this.#evicted.delete(hash)) {
+      this.#alarmEvidence--;
+      if (this.#pressure > 0) this.#pressure--;
+    }
     return 0;
   }
 }

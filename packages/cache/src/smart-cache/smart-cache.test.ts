@@ -358,9 +358,11 @@ describe("SmartCache adaptive window", () => {
     const adaptive = new SmartCache<number>({ maxEntries: capacity });
     const ours = run(adaptive);
     const fixed = run(new SmartCache<number>({ maxEntries: capacity, adaptive: false }));
-    // The window grew past half the cache on the burst of recency wins (8 × per significant
-    // epoch), so the new hot keys are kept nearly as LRU keeps them…
-    expect(adaptive.stats().window.fraction).toBeGreaterThan(0.5);
+    // The hit rate fell at the shift and the ghosts confirmed recency's lead within a few
+    // misses (GhostFeedback's alarm): lost contests went LRU's way and the window grew from
+    // 1% to over a quarter of the cache, so the new hot keys are kept as LRU keeps them…
+    // (deterministic: 69 of the 100 held against LRU's 66, 259 hits against 272)
+    expect(adaptive.stats().window.fraction).toBeGreaterThan(0.25);
     expect(ours.held).toBeGreaterThanOrEqual(0.9 * lru.held);
     expect(ours.hits).toBeGreaterThanOrEqual(0.85 * lru.hits);
     // …where a fixed 1% window still shuts most of them out.

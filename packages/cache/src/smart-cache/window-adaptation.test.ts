@@ -1,8 +1,47 @@
 import { describe, expect, it } from "vitest";
 import { FrequencySketch } from "./frequency-sketch.js";
-import { GROW_GAIN, LED_THRESHOLD } from "./ghost-feedback.js";
+import { ALARM_EVIDENCE, GROW_GAIN, LED_THRESHOLD } from "./ghost-feedback.js";
 import { HASH_RANGE, hashKey } from "./hash-key.js";
 import { HillClimberAdaptation, ShadowLruAdaptation } from "./window-adaptation.js";
+
+describe("ShadowLruAdaptation after a sudden fall of the hit rate", () => {
+  /**
+   * A cache of 512 (blocks of 32 lookups): `warmHits` lookups of 16 keys, then keys that come
+   * back once after being rejected — each return a confirmation (LRU still holds it).
+   */
+  const run = (warmHits: boolean) => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(512), 512, 512);
+    const warm = Array.from({ length: 16 }, (_, i) => hashKey(`warm${i}`));
+    for (let i = 0; i < 256; i++) adaptation.record(warm[i % 16] as number, warmHits);
+    // One block of misses on new keys: after 100% hits, a drop.
+    const fresh = Array.from({ length: 32 }, (_, i) => hashKey(`new${i}`));
+    for (const hash of fresh) adaptation.record(hash, false);
+    for (let i = 0; i < ALARM_EVIDENCE; i++) {
+      adaptation.rejected(fresh[i] as number);
+      adaptation.record(fresh[i] as number, false);
+    }
+    return adaptation;
+  };
+
+  it("lets ALARM_EVIDENCE confirmations lead after a drop, instead of LED_THRESHOLD", () => {
+    const adaptation = run(true);
+    expect(adaptation.dropsDetected).toBe(1);
+    expect(adaptation.recencyLeads).toBe(true);
+  });
+
+  it("needs LED_THRESHOLD confirmations when the hit rate did not fall", () => {
+    const adaptation = run(false);
+    expect(adaptation.dropsDetected).toBe(0);
+    expect(adaptation.recencyLeads).toBe(false);
+  });
+
+  it("keeps the lead past the alarm when the shadow's wins were ahead", () => {
+    const adaptation = run(true);
+    // 512 more lookups (the alarm's span) of hits on keys LRU holds: no wins, no evidence.
+    for (let i = 0; i < 512; i++) adaptation.record(hashKey(`new${i % 32}`), true);
+    expect(adaptation.recencyLeads).toBe(true);
+  });
+});
 
 describe("ShadowLruAdaptation", () => {
   it("grows the window by 8 × the epoch's net recency wins when they lean one way beyond chance", () => {

@@ -2,6 +2,7 @@ import type { FrequencySketch } from "./frequency-sketch.js";
 import { GhostFeedback } from "./ghost-feedback.js";
 import { HASH_RANGE } from "./hash-key.js";
 import { HillClimber } from "./hill-climber.js";
+import { HitRateDropDetector } from "./hit-rate-drop.js";
 import { ABSENT, REUSED, ShadowLru } from "./shadow-lru.js";
 import { ShiftDetector } from "./shift-detector.js";
 
@@ -122,6 +123,12 @@ export class ShadowLruAdaptation implements WindowAdaptation {
   readonly #gain: number;
   #ghosts: GhostFeedback | undefined;
   readonly #ghostFeedback: boolean;
+  /** Sudden falls of our hit rate; each starts an alarm of `#entries` lookups (GhostFeedback). */
+  #drops!: HitRateDropDetector;
+  #alarmLeft = 0;
+  /** The shadow's recency and frequency wins since the last alarm began. */
+  #alarmRecencyWins = 0;
+  #alarmFrequencyWins = 0;
 
   /**
    * `entries`: the capacity (a byte-bounded cache starts small and calls `resize`);
@@ -167,17 +174,23 @@ export class ShadowLruAdaptation implements WindowAdaptation {
 
   record(hash: number, hit: boolean): number {
     let grow = 0;
+    const ghosts = this.#ghosts;
+    if (ghosts !== undefined) this.#watchForDrops(ghosts, hit);
     if (hash < this.#threshold) {
       const lruHit = this.#shadow.touch(hash);
       if (!hit) {
         // Ghost evidence moves the window at once, in sampled entries (see GhostFeedback).
-        const ghosts = this.#ghosts;
-        if (ghosts !== undefined) grow = ghosts.miss(hash, lruHit) / (this.#entries * this.#rate);
+        if (ghosts !== undefined) {
+          const recencyAhead = this.#alarmRecencyWins >= this.#alarmFrequencyWins;
+          grow = ghosts.miss(hash, lruHit, recencyAhead) / (this.#entries * this.#rate);
+        }
         if (lruHit) {
+          this.#alarmRecencyWins++;
           this.#recencyWins++;
           for (let i = 0; i < RECENCY_CREDIT; i++) this.#sketch.increment(hash);
         }
       } else if (!lruHit) {
+        this.#alarmFrequencyWins++;
         this.#frequencyWins++;
       }
     }
@@ -200,6 +213,21 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     this.#frequencyWins = 0;
     this.#epochLeft = this.#epochLength;
     return grow + net / this.#entries;
+  }
+
+  /** Starts an alarm on a sudden fall of the hit rate and ends it `#entries` lookups later. */
+  #watchForDrops(ghosts: GhostFeedback, hit: boolean): void {
+    if (this.#alarmLeft > 0 && --this.#alarmLeft === 0) ghosts.calm();
+    if (!this.#drops.record(hit)) return;
+    this.#alarmLeft = this.#entries;
+    this.#alarmRecencyWins = 0;
+    this.#alarmFrequencyWins = 0;
+    ghosts.alarm();
+  }
+
+  /** Sudden falls of the hit rate seen so far (each started an alarm, see GhostFeedback). */
+  get dropsDetected(): number {
+    return this.#drops.detected;
   }
 
   /**
@@ -263,6 +291,8 @@ export class ShadowLruAdaptation implements WindowAdaptation {
     this.#shadow = new ShadowLru(sampled);
     this.#ghosts = this.#ghostFeedback ? new GhostFeedback(sampled) : undefined;
     this.#epochLength = Math.max(MIN_EPOCH, Math.round(capacity * EPOCH_SHARE));
+    // Blocks of a quarter epoch: the first block after a shift already shows the fall.
+    this.#drops = new HitRateDropDetector(capacity / 16);
   }
 }
 

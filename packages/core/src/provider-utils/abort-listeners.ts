@@ -16,6 +16,8 @@ interface Fanout {
 }
 
 const fanouts = new WeakMap<AbortSignal, Fanout>();
+/** Shared: an options literal per registration is one more object on every call's path. */
+const ONCE = Object.freeze({ once: true });
 
 /**
  * Calls `listener` once when `signal` aborts. Returns the function that
@@ -43,7 +45,7 @@ export function onAbort(signal: AbortSignal, listener: () => void): () => void {
     };
     fanout = { listeners, dispatch };
     fanouts.set(signal, fanout);
-    signal.addEventListener("abort", dispatch, { once: true });
+    signal.addEventListener("abort", dispatch, ONCE);
   }
   const current = fanout;
   // A wrapper per registration, so one function registered twice is two registrations.

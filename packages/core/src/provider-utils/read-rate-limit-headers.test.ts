@@ -36,6 +36,15 @@ describe("readRateLimitHeaders", () => {
     });
   });
 
+  it("reads the clock itself when no time is given: a reset already past is 0 ms away", () => {
+    expect(
+      readRateLimitHeaders({
+        "anthropic-ratelimit-requests-remaining": "3",
+        "anthropic-ratelimit-requests-reset": "2000-01-01T00:00:00Z",
+      }),
+    ).toEqual({ requests: { remaining: 3, resetMs: 0 } });
+  });
+
   it("reads the IETF ratelimit-* fields as a requests window", () => {
     expect(
       readRateLimitHeaders({

@@ -13,10 +13,7 @@ type Headers = Readonly<Record<string, string | string[] | undefined>>;
  * Returns `undefined` when there are none, so the common case costs two lookups.
  * Values that do not parse are left out, never guessed.
  */
-export function readRateLimitHeaders(
-  headers: Headers,
-  now = Date.now(),
-): RateLimitInfo | undefined {
+export function readRateLimitHeaders(headers: Headers, now?: number): RateLimitInfo | undefined {
   if (
     headers["x-ratelimit-remaining-requests"] !== undefined ||
     headers["x-ratelimit-remaining-tokens"] !== undefined
@@ -42,7 +39,10 @@ export function readRateLimitHeaders(
     headers["anthropic-ratelimit-requests-remaining"] !== undefined ||
     headers["anthropic-ratelimit-tokens-remaining"] !== undefined
   ) {
-    const parseTime = (value: string) => parseResetTime(value, now);
+    // The clock is read only here: the OpenAI form and answers without these headers (most
+    // stream starts) never need it.
+    const at = now ?? Date.now();
+    const parseTime = (value: string) => parseResetTime(value, at);
     return build(
       window(
         headers,
