@@ -44,11 +44,12 @@ describe("single-flight across real processes", () => {
     const reports = await Promise.all(children.map((child) => child.report));
     mock.setLatency(undefined);
 
-    expect(mock.requests.length).toBe(1);
+    // One call; see `takeOvers` for the only other call allowed.
+    expect(mock.requests.length).toBe(1 + takeOvers(reports));
     const texts = reports.flatMap((r) => r.results.map((result) => result.text));
     expect(texts).toHaveLength(200);
     expect(new Set(texts)).toEqual(new Set([ANSWER]));
-    expect(reports.reduce((sum, r) => sum + r.stats.upstreamCalls, 0)).toBe(1);
+    expect(reports.reduce((sum, r) => sum + r.stats.upstreamCalls, 0)).toBe(mock.requests.length);
     expect(reports.reduce((sum, r) => sum + r.flights.led, 0)).toBe(1);
   });
 
@@ -62,7 +63,7 @@ describe("single-flight across real processes", () => {
     const reports = await Promise.all(children.map((child) => child.report));
     mock.setLatency(undefined);
 
-    expect(mock.requests.length).toBe(1);
+    expect(mock.requests.length).toBe(1 + takeOvers(reports));
     for (const report of reports) {
       for (const result of report.results) {
         expect(result.text).toBe(ANSWER);
@@ -94,9 +95,8 @@ describe("single-flight across real processes", () => {
     // The leader's call, and one call per lease take-over: normally one, but a new leader
     // starved of CPU past its lease (a loaded CI machine) is rightly replaced in turn. Every
     // upstream call must be accounted for by a take-over, never by a follower calling on its own.
-    const tookOver = reports.reduce((sum, r) => sum + r.flights.tookOver, 0);
-    expect(tookOver).toBeGreaterThanOrEqual(1);
-    expect(mock.requests.length).toBe(1 + tookOver);
+    expect(takeOvers(reports)).toBeGreaterThanOrEqual(1);
+    expect(mock.requests.length).toBe(1 + takeOvers(reports));
     for (const report of reports) {
       for (const result of report.results) {
         expect(result.error).toBeUndefined();
@@ -107,6 +107,16 @@ describe("single-flight across real processes", () => {
     }
   });
 });
+
+/**
+ * Lease take-overs across the children. On a quiet machine there are none (the killed-leader
+ * test has one): each is one more upstream call, by design, when a leader is starved of CPU past
+ * its lease — a loaded CI machine does that. What the tests pin is that no upstream call goes
+ * unaccounted for: never a follower calling on its own.
+ */
+function takeOvers(reports: ReadonlyArray<{ flights: { tookOver: number } }>): number {
+  return reports.reduce((sum, r) => sum + r.flights.tookOver, 0);
+}
 
 async function startChild(
   namespace: string,
