@@ -1,14 +1,12 @@
-import type { FaultKind, MockProviderOptions, MsRange, ProviderName } from "./types.js";
+import {
+  type FaultKind,
+  type MockProviderOptions,
+  type MsRange,
+  PROVIDER_NAMES,
+  type ProviderName,
+} from "./types.js";
 
-const PROVIDERS: readonly ProviderName[] = [
-  "openai",
-  "anthropic",
-  "gemini",
-  "ollama",
-  "azure-openai",
-  "mistral",
-  "bedrock",
-];
+const PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
 const FAULT_KINDS: readonly FaultKind[] = [
   "rate-limit",
   "server-error",

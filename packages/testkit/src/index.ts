@@ -25,3 +25,4 @@ export type {
   Responder,
   WhenOptions,
 } from "./types.js";
+export { PROVIDER_NAMES } from "./types.js";

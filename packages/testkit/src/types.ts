@@ -1,12 +1,16 @@
-/** The wire formats the mock servers speak. */
-export type ProviderName =
-  | "openai"
-  | "anthropic"
-  | "gemini"
-  | "ollama"
-  | "azure-openai"
-  | "mistral"
-  | "bedrock";
+/** The wire formats the mock servers speak, in one list for the CLI and for suites that visit each. */
+export const PROVIDER_NAMES = [
+  "openai",
+  "anthropic",
+  "gemini",
+  "ollama",
+  "azure-openai",
+  "mistral",
+  "bedrock",
+] as const;
+
+/** One of `PROVIDER_NAMES`. */
+export type ProviderName = (typeof PROVIDER_NAMES)[number];
 
 /** Faults that random injection (`faults.kinds`) can pick. */
 export type FaultKind =

@@ -1,4 +1,4 @@
-import { type ProviderName, startMockProvider } from "@llm/testkit";
+import { PROVIDER_NAMES, type ProviderName, startMockProvider } from "@llm/testkit";
 import { splitMessages } from "./event-stream.js";
 
 /** A stream body as its provider frames it: text events with a separator, or binary messages. */
@@ -31,15 +31,7 @@ interface SampleRequest {
 }
 
 /** Every provider the reliability suite feeds raw, mutated or oversized wire bodies. */
-export const SAMPLED_PROVIDERS: ProviderName[] = [
-  "openai",
-  "anthropic",
-  "gemini",
-  "ollama",
-  "azure-openai",
-  "mistral",
-  "bedrock",
-];
+export const SAMPLED_PROVIDERS: readonly ProviderName[] = PROVIDER_NAMES;
 
 function requestFor(provider: ProviderName, origin: string, stream: boolean): SampleRequest {
   switch (provider) {
