@@ -9,6 +9,7 @@
  *   transport-stream[-signal] @llm/pool body iterated + SSE/JSON parse (with a caller signal)
  *   driver                    core's driveStream over the pool with a parse-only handler
  *   stream | stream-batched   @llm/provider-openai stream() (batched: 10 frames per write)
+ *   stream-signal             the same over a transport without abort handles (own AbortController)
  *
  *   cd bench && node --expose-gc --conditions=@llm/source --import tsx \
  *     pool/profile-provider.ts <mode[,mode…]> [seconds] [concurrency]
@@ -67,6 +68,22 @@ const ops: Record<string, () => Promise<unknown>> = {
   },
 };
 ops["stream-batched"] = ops.stream as () => Promise<unknown>;
+/**
+ * The same provider over the pool seen through a plain `Transport` that does not say it
+ * honours abort handles: the stream then makes its own AbortController per call, so
+ * "stream,stream-signal" is an interleaved A/B of the abort handle.
+ */
+const signalProvider = createOpenAI({
+  transport: { request: (request) => pool.request(request) },
+  baseURL: `${origin}${prefix}/v1`,
+  apiKey: API_KEY,
+  model: MODEL,
+});
+ops["stream-signal"] = async () => {
+  let n = 0;
+  for await (const _event of signalProvider.stream({ messages })) n++;
+  return n;
+};
 const floorPool = new Pool(origin, { connections: 64, keepAliveTimeout: 60_000 });
 /** The bench's floor: `Pool.dispatch` with a minimal handler that consumes each chunk in `onData`. */
 const dispatchFloor = (path: string, payload: string, onChunk: (chunk: Buffer) => void) =>
@@ -142,6 +159,9 @@ ops.driver = async () => {
   return n;
 };
 ops["transport-stream-signal"] = () => transportStream(new AbortController().signal);
+/** One long-lived signal shared by every call: what the pool's listener costs without a new signal per call. */
+const sharedSignal = new AbortController().signal;
+ops["transport-stream-shared-signal"] = () => transportStream(sharedSignal);
 const modes = mode.split(",");
 for (const m of modes) if (!ops[m]) throw new Error(`unknown mode ${m}`);
 const gc = (globalThis as { gc?: () => void }).gc;

@@ -7,6 +7,7 @@
  *     macrotask that delivers it, no promise at all (as in undici's `onData`);
  *   - "parser": the same work over the body's async iterator (the "transport + parser" row);
  *   - "driver": core's `driveStream` with a handler that only parses (the driver's own cost);
+ *   - "driver-piped": the same over a response with `pipe()`;
  *   - "provider": `@llm/provider-openai` `stream()`, iterated with `for await`, the body iterated;
  *   - "provider-piped": the same over a response with `pipe()`, as `@llm/pool` answers.
  * The differences are what `stream()` adds per stream. `ONLY=<client>` runs one of them, for
@@ -138,9 +139,9 @@ async function pipedProviderStream(): Promise<number> {
 }
 
 /** `driveStream` with a handler that only parses and emits one text delta: the driver's own cost. */
-async function driverOnly(): Promise<number> {
+async function driverOnly(over: Transport = transport): Promise<number> {
   let n = 0;
-  const stream = driveStream(transport, undefined, "sse", () => ({
+  const stream = driveStream(over, undefined, "sse", () => ({
     send: { provider: "x", url: "http://127.0.0.1:1/v1/chat/completions", body: "{}" },
     open: () => ({
       push(data: string, out: StreamEvent[]) {
@@ -172,13 +173,14 @@ async function measure(op: () => Promise<number>): Promise<number> {
 const all: Array<[string, () => Promise<number>]> = [
   ["floor", floor],
   ["parser", parserOnly],
-  ["driver", driverOnly],
+  ["driver", () => driverOnly()],
+  ["driver-piped", () => driverOnly(pipedTransport)],
   ["provider", providerStream],
   ["provider-piped", pipedProviderStream],
 ];
-// ONLY=provider (say) runs one client, for a profile of it alone.
-const only = process.env.ONLY;
-const clients = only ? all.filter(([name]) => name === only) : all;
+// ONLY=provider (say) runs one client, for a profile of it alone; ONLY=floor,provider-piped a few.
+const only = process.env.ONLY?.split(",");
+const clients = only ? all.filter(([name]) => only.includes(name)) : all;
 const totals = new Map<string, number>();
 for (const [, op] of clients) await measure(op); // warm-up
 for (let round = 0; round < rounds; round++) {

@@ -104,6 +104,7 @@ export {
   defaultTransport,
   type FetchTransportOptions,
 } from "./transport/fetch-transport.js";
+export { type AbortTarget, RequestAborter } from "./transport/request-aborter.js";
 export type {
   BodySink,
   HttpMethod,

@@ -1,3 +1,5 @@
+import type { RequestAborter } from "./transport/request-aborter.js";
+
 export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE" | "HEAD";
 
 export interface TransportRequest {
@@ -7,6 +9,13 @@ export interface TransportRequest {
   headers: Record<string, string>;
   body?: string | Uint8Array;
   signal?: AbortSignal;
+  /**
+   * The caller's own abort, cheaper than a signal made per request; honoured
+   * only when the transport's `abortHandles` is `true` (others ignore it). It
+   * ends the request as an aborted `signal` would, queued, before the headers
+   * or mid-body, with the aborter's `reason` as the error.
+   */
+  aborter?: RequestAborter;
   /** Max wait for the response headers (the first token of a non-streamed call arrives with them). */
   headersTimeoutMs?: number;
   /** Max gap between two body chunks. */
@@ -57,5 +66,7 @@ export interface TransportResponse {
  */
 export interface Transport {
   request(request: TransportRequest): Promise<TransportResponse>;
+  /** `true`: this transport honours `TransportRequest.aborter`. */
+  readonly abortHandles?: boolean;
   close?(): Promise<void>;
 }

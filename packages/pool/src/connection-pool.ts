@@ -69,6 +69,8 @@ class PoolDispatcher extends Dispatcher {
  * a WHATWG `fetch` for the official SDKs.
  */
 export class ConnectionPool implements Transport {
+  /** Honours `TransportRequest.aborter`, queued, before the headers and mid-body. */
+  readonly abortHandles = true;
   readonly options: Readonly<ResolvedPoolOptions>;
   /** undici Dispatcher over the same pools (e.g. `undici.request(url, { dispatcher: pool.dispatcher })`). */
   readonly dispatcher: Dispatcher;
@@ -119,7 +121,9 @@ export class ConnectionPool implements Transport {
     const path = slash !== -1 ? url.slice(slash) : cut === -1 ? "/" : `/${url.slice(cut)}`;
     if (state.gate.tryAcquire()) return this.#send(state, request, path);
     const s = state;
-    return state.gate.enqueue(request.signal).then(() => this.#send(s, request, path));
+    return state.gate
+      .enqueue(request.signal, request.aborter)
+      .then(() => this.#send(s, request, path));
   }
 
   #send(state: OriginState, request: TransportRequest, path: string): Promise<TransportResponse> {

@@ -41,7 +41,7 @@ export function mapUndiciError(
   ctx: ErrorContext,
 ): LLMError {
   if (error instanceof LLMError) return error;
-  if (request.signal?.aborted) {
+  if (request.signal?.aborted || request.aborter?.aborted) {
     return new AbortError(`${describe(request, ctx.origin)} was aborted`, { cause: error });
   }
   const code = (error as { code?: unknown } | null)?.code;

@@ -1,4 +1,4 @@
-import { AbortError, onAbort } from "@llm/core";
+import { AbortError, onAbort, type RequestAborter } from "@llm/core";
 import { PoolQueueFullError, PoolTimeoutError } from "./errors.js";
 import type { WaitHistogram } from "./wait-histogram.js";
 
@@ -9,6 +9,8 @@ interface Waiter {
   timer: NodeJS.Timeout | undefined;
   /** Unregisters the waiter's abort listener. */
   offAbort: (() => void) | undefined;
+  /** The request's own abort handle, listened to while the waiter waits. */
+  aborter: RequestAborter | undefined;
   done: boolean;
 }
 
@@ -46,15 +48,15 @@ export class OriginGate {
   }
 
   /** Waits for a slot; throws `PoolQueueFullError` synchronously (as a rejection) when full. */
-  enqueue(signal: AbortSignal | undefined): Promise<void> {
+  enqueue(signal: AbortSignal | undefined, aborter?: RequestAborter): Promise<void> {
     if (this.queued >= this.maxQueue) {
       this.rejectedFull++;
       return Promise.reject(new PoolQueueFullError(this.origin, this.maxQueue, this.inFlight));
     }
-    if (signal?.aborted) {
+    if (signal?.aborted || aborter?.aborted) {
       return Promise.reject(
         new AbortError(`Request to ${this.origin} was aborted before it was sent`, {
-          cause: signal.reason,
+          cause: signal?.aborted ? signal.reason : aborter?.reason,
         }),
       );
     }
@@ -65,6 +67,7 @@ export class OriginGate {
         enqueuedAt: performance.now(),
         timer: undefined,
         offAbort: undefined,
+        aborter,
         done: false,
       };
       if (this.queueTimeoutMs > 0 && Number.isFinite(this.queueTimeoutMs)) {
@@ -85,6 +88,17 @@ export class OriginGate {
           ),
         );
       }
+      // Detached in #settle, before the request moves on to its response (which listens then).
+      aborter?.listen({
+        abortRequest: (reason) =>
+          this.#drop(
+            waiter,
+            new AbortError(
+              `Request to ${this.origin} was aborted while waiting in the pool queue`,
+              { cause: reason },
+            ),
+          ),
+      });
       this.#queue.push(waiter);
       this.queued++;
       // enqueue() is also reached when slots are free but others wait (FIFO fairness);
@@ -150,6 +164,7 @@ export class OriginGate {
     this.queued--;
     if (waiter.timer) clearTimeout(waiter.timer);
     waiter.offAbort?.();
+    waiter.aborter?.listen(undefined);
     if (error) waiter.reject(error);
     else waiter.resolve();
   }

@@ -1,5 +1,6 @@
 import {
   AbortError,
+  type AbortTarget,
   type BodySink,
   LimitExceededError,
   type LLMError,
@@ -59,7 +60,7 @@ function decodeUtf8(chunks: Buffer[], bytes: number): string {
  * (complete, failed or cancelled), which is also when its socket is free again.
  */
 export class PoolResponse
-  implements TransportResponse, AsyncIterator<Uint8Array>, AsyncIterable<Uint8Array>
+  implements TransportResponse, AsyncIterator<Uint8Array>, AsyncIterable<Uint8Array>, AbortTarget
 {
   status = 0;
   /** The final response's raw header pairs, parsed on the first read of `headers` only. */
@@ -116,6 +117,15 @@ export class PoolResponse
           this.#abort?.(signal.reason instanceof Error ? signal.reason : new Error("aborted")),
         );
       }
+      // The caller's own abort, without a signal: this response is its target until #finish.
+      const aborter = request.aborter;
+      if (aborter !== undefined) {
+        if (aborter.aborted) {
+          this.onError(aborter.reason as Error);
+          return;
+        }
+        aborter.listen(this);
+      }
       owner.dispatcher.dispatch(
         {
           origin: owner.origin,
@@ -138,6 +148,12 @@ export class PoolResponse
     const signal = this.#request.signal;
     if (signal?.aborted)
       abort(signal.reason instanceof Error ? signal.reason : new Error("aborted"));
+    else if (this.#request.aborter?.aborted) abort(this.#request.aborter.reason as Error);
+  }
+
+  /** `AbortTarget`: the request's aborter fired. Before `onConnect`, that one aborts it. */
+  abortRequest(reason: Error): void {
+    this.#abort?.(reason);
   }
 
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void): boolean {
@@ -225,6 +241,7 @@ export class PoolResponse
     if (this.#released) return;
     this.#released = true;
     this.#offSignalAbort?.();
+    this.#request.aborter?.listen(undefined);
     this.#owner.release();
   }
 
@@ -261,7 +278,8 @@ export class PoolResponse
   pipe(sink: BodySink): () => void {
     this.#sink = sink;
     this.#flush(sink);
-    return this.#resumeSink;
+    // Made here, not per response: a body that is iterated or read whole never needs it.
+    return () => this.#resumeSink();
   }
 
   /** A chunk for the sink; held (and the socket paused) while the sink is paused. */
@@ -297,13 +315,13 @@ export class PoolResponse
     }
   }
 
-  readonly #resumeSink = (): void => {
+  #resumeSink(): void {
     const sink = this.#sink;
     if (sink === undefined || !this.#paused || this.#cancelled) return;
     this.#paused = false;
     this.#flush(sink);
     if (!this.#paused && !this.#ended) this.#resume?.();
-  };
+  }
 
   next(): Promise<IteratorResult<Uint8Array>> {
     if (this.#head < this.#chunks.length)

@@ -1,6 +1,7 @@
 import type { CallOptions } from "../client.js";
 import { TimeoutError } from "../errors/errors.js";
 import { toAbortError } from "../streaming/read-with-signal.js";
+import { RequestAborter } from "../transport/request-aborter.js";
 import { onAbort } from "./abort-listeners.js";
 
 /**
@@ -15,6 +16,8 @@ export interface CallSignal {
   abort(reason?: unknown): void;
   /** Detaches from the caller's signal and clears the deadline timer. */
   dispose(): void;
+  /** Set when the call's own abort goes through the transport's abort handle, not `signal`. */
+  readonly aborter?: RequestAborter;
 }
 
 const NOOP: CallSignal = { signal: undefined, abort() {}, dispose() {} };
@@ -54,6 +57,28 @@ class OwnSignal implements CallSignal {
 }
 
 /**
+ * Our own abort through the transport's abort handle (`Transport.abortHandles`):
+ * the caller's signal goes to the transport as it is, and no AbortController,
+ * signal or listener is made for the call.
+ */
+class AborterCall implements CallSignal {
+  readonly signal: AbortSignal | undefined;
+  readonly aborter = new RequestAborter();
+
+  constructor(caller: AbortSignal | undefined) {
+    this.signal = caller;
+  }
+
+  abort(reason?: unknown): void {
+    this.aborter.abort(reason instanceof Error ? reason : undefined);
+  }
+
+  dispose(): void {
+    // Nothing to detach: the transport lets go of the aborter when its request is done.
+  }
+}
+
+/**
  * `defaultTimeoutMs` is the deadline used when the call sets no `timeoutMs`
  * (0 or undefined: none).
  */
@@ -74,9 +99,17 @@ export function openCallSignal(
 /**
  * Our own abort, following the caller's signal, with no deadline: for a stream,
  * whose deadline and idle limit share one timer (`StreamDeadline`). Throws
- * `AbortError` at once when the caller's signal is already aborted.
+ * `AbortError` at once when the caller's signal is already aborted. Over a
+ * `transport` that honours abort handles, the abort is a `RequestAborter`
+ * (the returned `aborter`, to send with the request) and `signal` is the
+ * caller's own; otherwise an AbortController following the caller's signal.
  */
-export function openOwnSignal(caller: AbortSignal | undefined): CallSignal {
+export function openOwnSignal(
+  caller: AbortSignal | undefined,
+  transport?: { readonly abortHandles?: boolean },
+): CallSignal {
   if (caller?.aborted) throw toAbortError(caller);
-  return new OwnSignal(caller, undefined);
+  return transport?.abortHandles === true
+    ? new AborterCall(caller)
+    : new OwnSignal(caller, undefined);
 }

@@ -8,7 +8,7 @@ import { Utf8ChunkDecoder } from "../streaming/utf8-chunk-decoder.js";
 import type { BodySink, Transport, TransportResponse } from "../transport.js";
 import { withCallOptions } from "./call-json.js";
 import { type CallSignal, openOwnSignal } from "./call-signal.js";
-import { type SendOptions, sendStream } from "./send.js";
+import { type SendOptions, sendRequest } from "./send.js";
 import { StreamDeadline } from "./stream-deadline.js";
 
 /**
@@ -73,6 +73,8 @@ interface FrameParser<T> {
 const NO_FAILURE: unique symbol = Symbol("no failure");
 
 type Result = IteratorResult<StreamEvent, void>;
+type OnRead = (next: IteratorResult<Uint8Array>) => Result | Promise<Result>;
+type OnReadError = (error: unknown) => Promise<Result>;
 
 /**
  * Runs one streamed call: opens the call's signal, sends, cuts the body into
@@ -229,7 +231,8 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
       plan = prepare();
       // Our own abort, not just the body iterator's return(): cancelling a fetch body may let the
       // response run on (to reuse the socket) while the model keeps generating tokens we pay for.
-      call = openOwnSignal(options?.signal);
+      // Through the transport's abort handle when it has one: no AbortController per stream.
+      call = openOwnSignal(options?.signal, this.#transport);
     } catch (error) {
       this.#finished = true;
       this.#settle();
@@ -243,12 +246,11 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
     if (totalMs !== undefined || idleMs > 0)
       this.#deadline = new StreamDeadline(totalMs, idleMs, call);
     try {
-      const result = await sendStream(
-        this.#transport,
-        withCallOptions(plan.send, call.signal, options),
-      );
+      const send = withCallOptions(plan.send, call.signal, options);
+      if (call.aborter !== undefined) send.aborter = call.aborter;
+      const response = await sendRequest(this.#transport, send);
       // Typed by framing at the boundary; inside, frames are only passed through.
-      this.#handler = plan.open(result.headers);
+      this.#handler = plan.open(response.headers);
       if (this.#binary !== undefined) this.#bytes = this.#binary.open(limits);
       else {
         // SSE: the parser strips a leading BOM itself, exactly once; NDJSON lets the decoder do it.
@@ -256,12 +258,16 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
         this.#parser = this.#sse ? new SSEParser(limits) : new NDJSONParser(limits);
       }
       this.#deadline?.startIdle();
-      const response = result.response;
       if (response.pipe !== undefined) {
         this.#piped = response;
         // Chunks that already arrived are written at once, before pipe() returns.
         this.#resume = response.pipe(this);
-      } else this.#body = result.body[Symbol.asyncIterator]();
+      } else {
+        // Made only for an iterated body: a piped stream pays for no closure it never calls.
+        this.#onRead = (next) => this.#read(next);
+        this.#onReadError = (error) => this.#close(error);
+        this.#body = response.body[Symbol.asyncIterator]();
+      }
     } catch (error) {
       return this.#close(error);
     }
@@ -283,7 +289,9 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
       };
       return new Promise<Result>(this.#park);
     }
-    return (this.#body as AsyncIterator<Uint8Array>).next().then(this.#onRead, this.#onReadError);
+    return (this.#body as AsyncIterator<Uint8Array>)
+      .next()
+      .then(this.#onRead as OnRead, this.#onReadError as OnReadError);
   }
 
   // ── BodySink: the piped body, called from the transport's read callback ──
@@ -335,7 +343,10 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
 
   // ── The body's iterator, for a response that cannot be piped ──
 
-  readonly #onRead = (next: IteratorResult<Uint8Array>): Result | Promise<Result> => {
+  #onRead: OnRead | undefined;
+  #onReadError: OnReadError | undefined;
+
+  #read(next: IteratorResult<Uint8Array>): Result | Promise<Result> {
     try {
       if (next.done) this.#consumeEnd();
       else this.#consume(next.value);
@@ -349,9 +360,7 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
       return result;
     }
     return this.#advance();
-  };
-
-  readonly #onReadError = (error: unknown): Promise<Result> => this.#close(error);
+  }
 
   /**
    * One chunk through the framing and the handler, into `#out`. The handler's

@@ -1,6 +1,7 @@
 import { LimitExceededError, ParseError } from "../errors/errors.js";
 import type { LLMError } from "../errors/llm-error.js";
 import { DEFAULT_RESPONSE_LIMITS, type ResponseLimits } from "../streaming/limits.js";
+import type { RequestAborter } from "../transport/request-aborter.js";
 import type { HttpMethod, Transport, TransportRequest, TransportResponse } from "../transport.js";
 import { type HttpErrorInfo, httpErrorFromResponse } from "./http-error.js";
 import { safeParseJSON } from "./safe-parse-json.js";
@@ -18,6 +19,8 @@ export interface SendOptions {
   /** Defaults to `POST` with a body, `GET` without. */
   method?: HttpMethod;
   signal?: AbortSignal;
+  /** The call's own abort, for a transport that honours abort handles (see `TransportRequest.aborter`). */
+  aborter?: RequestAborter;
   headersTimeoutMs?: number;
   bodyTimeoutMs?: number;
   /** Size and time bounds on the answer; each unset one takes its default (`DEFAULT_RESPONSE_LIMITS`). */
@@ -45,7 +48,7 @@ export interface StreamResult {
  * `ParseError`; a body over `limits.maxBodyBytes` → `LimitExceededError`.
  */
 export async function sendJSON(transport: Transport, options: SendOptions): Promise<JSONResult> {
-  const response = await send(transport, options);
+  const response = await sendRequest(transport, options);
   // Only an error names where: no URL parsed and no string built per successful call.
   const where = () => `response body of ${options.provider} ${pathOf(options.url)}`;
   const maxBytes = options.limits?.maxBodyBytes ?? DEFAULT_RESPONSE_LIMITS.maxBodyBytes;
@@ -71,11 +74,19 @@ export async function sendStream(
   transport: Transport,
   options: SendOptions,
 ): Promise<StreamResult> {
-  const response = await send(transport, options);
+  const response = await sendRequest(transport, options);
   return { body: response.body, status: response.status, headers: response.headers, response };
 }
 
-async function send(transport: Transport, options: SendOptions): Promise<TransportResponse> {
+/**
+ * Sends a request and hands back the 2xx response itself (a non-2xx one is
+ * read, bounded, and thrown through `mapError`): for a stream driver that reads
+ * the body its own way, with no result object or extra async step around it.
+ */
+export async function sendRequest(
+  transport: Transport,
+  options: SendOptions,
+): Promise<TransportResponse> {
   const headers: Record<string, string> = {};
   const given = options.headers;
   if (given !== undefined) {
@@ -99,6 +110,7 @@ async function send(transport: Transport, options: SendOptions): Promise<Transpo
   };
   if (body !== undefined) request.body = body;
   if (options.signal !== undefined) request.signal = options.signal;
+  if (options.aborter !== undefined) request.aborter = options.aborter;
   if (options.headersTimeoutMs !== undefined) request.headersTimeoutMs = options.headersTimeoutMs;
   if (options.bodyTimeoutMs !== undefined) request.bodyTimeoutMs = options.bodyTimeoutMs;
   const response = await transport.request(request);
