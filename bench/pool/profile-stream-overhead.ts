@@ -9,7 +9,7 @@
  *   - "driver": core's `driveStream` with a handler that only parses (the driver's own cost);
  *   - "driver-piped": the same over a response with `pipe()`;
  *   - "provider": `@llm/provider-openai` `stream()`, iterated with `for await`, the body iterated;
- *   - "provider-piped": the same over a response with `pipe()`, as `@llm/pool` answers.
+ *   - "provider-piped": the same over a response with `pipe()` and abort handles, as `@llm/pool` answers.
  * The differences are what `stream()` adds per stream. `ONLY=<client>` runs one of them, for
  * `node --cpu-prof` (or `valgrind --tool=callgrind`: two round counts, differenced, give
  * deterministic instructions per stream).
@@ -20,6 +20,7 @@
 import {
   type BodySink,
   driveStream,
+  type RequestAborter,
   type StreamEvent,
   type Transport,
   type TransportResponse,
@@ -71,11 +72,12 @@ function body(): AsyncIterable<Uint8Array> {
   };
 }
 
-/** Hands `sink` one chunk per macrotask, as a transport's read callback would. */
-function pipeChunks(sink: BodySink): () => void {
+/** Hands `sink` one chunk per macrotask, as a transport's read callback would; `stop()` ends that. */
+function pipeChunks(sink: BodySink, aborter?: RequestAborter): () => void {
   let i = 0;
   const step = () => {
-    if (i < chunks.length) {
+    if (aborter?.aborted) sink.fail(aborter.reason);
+    else if (i < chunks.length) {
       sink.write(chunks[i++] as Uint8Array);
       setImmediate(step);
     } else sink.end();
@@ -84,17 +86,21 @@ function pipeChunks(sink: BodySink): () => void {
   return () => {};
 }
 
-const response = (piped: boolean): TransportResponse => ({
+const response = (piped: boolean, aborter?: RequestAborter): TransportResponse => ({
   status: 200,
   headers: { "content-type": "text/event-stream", "x-request-id": "req_bench" },
   body: body(),
   text: () => Promise.reject(new Error("not used")),
   json: () => Promise.reject(new Error("not used")),
   cancel: () => Promise.resolve(),
-  ...(piped ? { pipe: pipeChunks } : {}),
+  ...(piped ? { pipe: (sink: BodySink) => pipeChunks(sink, aborter) } : {}),
 });
 const transport: Transport = { request: () => Promise.resolve(response(false)) };
-const pipedTransport: Transport = { request: () => Promise.resolve(response(true)) };
+/** Piped, and honouring abort handles as `@llm/pool` does (the stream then makes no AbortController). */
+const pipedTransport: Transport = {
+  abortHandles: true,
+  request: (request) => Promise.resolve(response(true, request.aborter)),
+};
 const settings = { baseURL: "http://127.0.0.1:1/v1", apiKey: "sk-x", model: "m" };
 const provider = createOpenAI({ transport, ...settings });
 const pipedProvider = createOpenAI({ transport: pipedTransport, ...settings });

@@ -168,9 +168,14 @@ export class OpenAIChatClient implements LLMClient {
   ): AsyncGenerator<StreamEvent, void, undefined> {
     const events = driveStream(this.#config.transport, options, "sse", () => {
       const body = this.buildRequestBody(request, true);
+      const provider = this.provider;
       return {
         send: this.#send(body),
-        open: (headers) => new OpenAIStreamEvents(this.provider, body.model, headers),
+        // A method, not an arrow in a property: a keep-names build (tsx, as the benches run)
+        // would name a fresh arrow at run time on every stream.
+        open(headers) {
+          return new OpenAIStreamEvents(provider, body.model, headers);
+        },
       };
     });
     return withStreamWarnings(events, warningsFor(request));
@@ -179,14 +184,16 @@ export class OpenAIChatClient implements LLMClient {
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
   #send(body: OpenAIChatRequestBody): SendOptions {
     const config = this.#config;
-    return {
+    const send: SendOptions = {
       provider: config.provider,
       url: config.url,
       headers: config.headers,
       body,
       mapError: this.#mapError,
-      ...(config.limits === undefined ? {} : { limits: config.limits }),
     };
+    // Assigned, not spread from a conditional literal: no throwaway object per call.
+    if (config.limits !== undefined) send.limits = config.limits;
+    return send;
   }
 
   #parseResponse(value: unknown, headers: Record<string, string>, model: string): ChatResponse {
