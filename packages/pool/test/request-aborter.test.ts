@@ -1,4 +1,13 @@
-import { AbortError, type BodySink, RequestAborter, TimeoutError } from "@llm/core";
+import {
+  AbortError,
+  type BodySink,
+  driveStream,
+  RequestAborter,
+  type StreamEvent,
+  TimeoutError,
+  type Transport,
+  type TransportRequest,
+} from "@llm/core";
 import { afterEach, describe, expect, it } from "vitest";
 import { ConnectionPool } from "../src/index.js";
 import {
@@ -139,5 +148,68 @@ describe("TransportRequest.aborter on the pool", () => {
     await new Promise((r) => setTimeout(r, 10));
     expect(JSON.parse(body)).toMatchObject({ path: "/", method: "GET" });
     expect(pool.stats(server.origin)).toMatchObject({ errors: 0, inFlight: 0 });
+  });
+});
+
+describe("a core stream over the pool", () => {
+  const plan = (url: string) => () => ({
+    send: { provider: "test", url, method: "GET" as const },
+    open: () => ({
+      push(frame: string, out: StreamEvent[]) {
+        out.push({ type: "text-delta", delta: frame });
+      },
+      end() {},
+    }),
+  });
+
+  it("stops an endless body through the aborter when the consumer breaks, and frees the slot", async () => {
+    let closed = false;
+    server = await serve((req, res) => {
+      res.on("close", () => {
+        closed = true;
+      });
+      endlessStream(5)(req, res);
+    });
+    pool = new ConnectionPool();
+    const seen: TransportRequest[] = [];
+    const transport = pool;
+    const watching: Transport = {
+      abortHandles: true,
+      request: (request) => {
+        seen.push(request);
+        return transport.request(request);
+      },
+    };
+    const deltas: string[] = [];
+    for await (const event of driveStream(watching, undefined, "sse", plan(server.url("/")))) {
+      if (event.type === "text-delta") deltas.push(event.delta);
+      if (deltas.length === 2) break;
+    }
+    expect(deltas).toEqual(["first", "more"]);
+    expect(seen[0]?.signal).toBeUndefined();
+    expect(seen[0]?.aborter?.aborted).toBe(true);
+    await waitFor(() => closed, "the server to see the connection close");
+    await waitFor(() => pool?.stats(server?.origin ?? "")?.inFlight === 0, "the slot released");
+  });
+
+  it("ends a stream whose server goes quiet with the idle limit's TimeoutError", async () => {
+    server = await serve((_req, res) => {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      res.write("data: only\n\n");
+    });
+    pool = new ConnectionPool();
+    const deltas: string[] = [];
+    const error = await (async () => {
+      for await (const event of driveStream(
+        pool as ConnectionPool,
+        { idleTimeoutMs: 30 },
+        "sse",
+        plan(server?.url("/") ?? ""),
+      ))
+        if (event.type === "text-delta") deltas.push(event.delta);
+    })().catch((e: unknown) => e);
+    expect(deltas).toEqual(["only"]);
+    expect(error).toBeInstanceOf(TimeoutError);
+    await waitFor(() => pool?.stats(server?.origin ?? "")?.inFlight === 0, "the slot released");
   });
 });
