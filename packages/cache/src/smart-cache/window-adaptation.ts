@@ -71,16 +71,6 @@ const MIN_EPOCH = 64;
 const SHRINK_WEIGHT = 0.5;
 const RECENCY_CREDIT = 2;
 /**
- * During a drop alarm (HitRateDropDetector) a recency win credits the key this many times
- * instead of RECENCY_CREDIT: right after a fall of the hit rate a key LRU would have kept is
- * likelier a new hot key than noise, and with 8 it beats a stale victim on count at its next
- * contest even when recency does not lead. (Tuning set, worst / mean after-shift row vs LRU,
- * multi2@1000: 2 −0.60 / −0.24, 55.22; 4 −0.65 / −0.22, 55.35; 6 −0.60 / −0.21, 55.41; 8
- * −0.55 / −0.22, 55.40; 12 −0.60 / −0.24, 55.41. The after-shift figures differ by noise; the
- * margin over multi2@1000's floor of 55 is what 4–12 gain alike.)
- */
-export const ALARM_RECENCY_CREDIT = 8;
-/**
  * Steps in proportion to the evidence: an epoch whose wins lean one way beyond chance — a
  * sign test, |recency − frequency| ≥ √(recency + frequency), z ≥ 1 — moves the window
  * SIGNIFICANT_GAIN × its net evidence; a balanced epoch moves it by its net evidence alone.
@@ -206,8 +196,7 @@ export class ShadowLruAdaptation implements WindowAdaptation {
         if (lruHit) {
           this.#alarmWins.recencyWin();
           this.#recencyWins++;
-          const credit = this.#alarmLeft > 0 ? ALARM_RECENCY_CREDIT : RECENCY_CREDIT;
-          for (let i = 0; i < credit; i++) this.#sketch.increment(hash);
+          for (let i = 0; i < RECENCY_CREDIT; i++) this.#sketch.increment(hash);
         }
       } else if (!lruHit) {
         this.#alarmWins.frequencyWin();
