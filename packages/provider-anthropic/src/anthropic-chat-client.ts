@@ -15,6 +15,7 @@ import {
   providerCacheScope,
   type ResponseFormat,
   type ResponseLimits,
+  readNullableObject,
   readNullableString,
   readOptionalString,
   readRateLimitHeaders,
@@ -273,7 +274,7 @@ export function parseMessage(
         const b = block as { id?: unknown; name?: unknown; input?: unknown };
         const id = readString(b.id, PROVIDER, "content[].id");
         const name = readString(b.name, PROVIDER, "content[].name");
-        const input = (b.input ?? {}) as JsonValue;
+        const input = readNullableObject(b.input, PROVIDER, "content[].input") ?? {};
         if (jsonTool && name === JSON_TOOL_NAME) {
           const json = JSON.stringify(input);
           text += json;

@@ -4,6 +4,7 @@ import {
   NetworkError,
   ParseError,
   readCount,
+  readNullableObject,
   readNullableString,
   readOptionalString,
   readRateLimitHeaders,
@@ -209,7 +210,7 @@ export class AnthropicStreamEvents {
       state.id = readString(tool.id, PROVIDER, "content_block.id");
       state.name = readString(tool.name, PROVIDER, "content_block.name");
       state.kind = this.#jsonTool && state.name === JSON_TOOL_NAME ? "json" : "tool";
-      state.initialInput = tool.input;
+      state.initialInput = readNullableObject(tool.input, PROVIDER, "content_block.input");
       if (state.kind === "tool") state.toolIndex = this.#toolCount++;
     }
     this.#blocks[blockIndex(event.index)] = state;

@@ -87,4 +87,34 @@ describe("anthropic bodies of an unexpected shape", () => {
     expect(indexError).toBeInstanceOf(ParseError);
     expect(indexError).toMatchObject({ provider: "anthropic", where: "index" });
   });
+
+  it.each(['{"city":"Paris"}', ["Paris"], 2])(
+    "fails a tool_use input %j that is not an object, answered or streamed",
+    async (input) => {
+      const block = { type: "tool_use", id: "toolu_1", name: "weather", input };
+      const message = {
+        type: "message",
+        role: "assistant",
+        content: [block],
+        stop_reason: "tool_use",
+        usage: { input_tokens: 1, output_tokens: 1 },
+      };
+      const answered = await clientAnswering(JSON.stringify(message), "application/json")
+        .generate(ask)
+        .catch((e: unknown) => e);
+      expect(answered).toBeInstanceOf(ParseError);
+      expect(answered).toMatchObject({ provider: "anthropic", where: "content[].input" });
+
+      const events = [
+        { type: "message_start", message: { ...message, content: [] } },
+        { type: "content_block_start", index: 0, content_block: block },
+      ];
+      const sse = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+      const streamed = await collectStream(
+        clientAnswering(sse, "text/event-stream").stream(ask),
+      ).catch((e: unknown) => e);
+      expect(streamed).toBeInstanceOf(ParseError);
+      expect(streamed).toMatchObject({ provider: "anthropic", where: "content_block.input" });
+    },
+  );
 });

@@ -84,7 +84,8 @@ export interface BedrockUsage {
 /** A response content block: any of the request's assistant-side blocks, read defensively. */
 export interface BedrockResponseBlock {
   text?: string;
-  toolUse?: { toolUseId?: string; name?: string; input?: JsonValue };
+  /** `input` is read through `readNullableObject`: a tool's input is an object. */
+  toolUse?: { toolUseId?: string; name?: string; input?: unknown };
   reasoningContent?: { reasoningText?: { text?: string; signature?: string } };
 }
 

@@ -15,6 +15,7 @@ import {
   ParseError,
   type ResponseFormat,
   type ResponseLimits,
+  readNullableObject,
   readNullableString,
   readOptionalString,
   requestFieldWriter,
@@ -271,9 +272,10 @@ export function parseConverseResponse(
       content.push({ type: "text", text: blockText });
     } else if (block?.toolUse !== undefined) {
       const use = block.toolUse;
-      const input: JsonValue = use.input ?? {};
+      const input: JsonValue =
+        readNullableObject(use?.input, PROVIDER, "output.message.content[].toolUse.input") ?? {};
       const name =
-        readNullableString(use.name, PROVIDER, "output.message.content[].toolUse.name") ?? "";
+        readNullableString(use?.name, PROVIDER, "output.message.content[].toolUse.name") ?? "";
       if (jsonTool && name === JSON_TOOL_NAME) {
         const json = JSON.stringify(input);
         text += json;
@@ -281,8 +283,11 @@ export function parseConverseResponse(
         continue;
       }
       const id =
-        readNullableString(use.toolUseId, PROVIDER, "output.message.content[].toolUse.toolUseId") ??
-        generateId("tooluse");
+        readNullableString(
+          use?.toolUseId,
+          PROVIDER,
+          "output.message.content[].toolUse.toolUseId",
+        ) ?? generateId("tooluse");
       toolCalls.push({ id, name, input });
       content.push({ type: "tool-call", toolCallId: id, toolName: name, input });
     } else if (block?.reasoningContent?.reasoningText !== undefined) {

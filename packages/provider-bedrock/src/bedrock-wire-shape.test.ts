@@ -38,4 +38,24 @@ describe("bedrock bodies of an unexpected shape", () => {
     expect(error).toBeInstanceOf(ParseError);
     expect(error).toMatchObject({ where: "output.message.content[].toolUse.toolUseId" });
   });
+
+  it.each(['{"city":"Paris"}', ["Paris"], 2])(
+    "fails a tool use whose input %j is not an object",
+    (input) => {
+      const body = converse([{ toolUse: { toolUseId: "t1", name: "weather", input } }]);
+      expect(() => parseConverseResponse(body, {}, MODEL, false)).toThrow(
+        expect.objectContaining({
+          provider: "bedrock",
+          where: "output.message.content[].toolUse.input",
+        }),
+      );
+    },
+  );
+
+  it("reads a tool use without input as no arguments", () => {
+    const body = converse([{ toolUse: { toolUseId: "t1", name: "now" } }]);
+    expect(parseConverseResponse(body, {}, MODEL, false).toolCalls).toMatchObject([
+      { id: "t1", name: "now", input: {} },
+    ]);
+  });
 });

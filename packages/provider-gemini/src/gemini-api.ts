@@ -12,7 +12,8 @@ export interface GeminiFunctionCall {
   /** Present on newer models; we fall back to a generated id. */
   id?: string;
   name?: string;
-  args?: JsonObject;
+  /** A Struct; read through `readNullableObject` (anything else is a `ParseError`). */
+  args?: unknown;
   /** Vertex-style streamed arguments (`streamFunctionCallArguments`). */
   partialArgs?: GeminiPartialArg[];
   /** `true` while more parts of the same call follow. */

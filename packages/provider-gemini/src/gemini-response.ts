@@ -2,6 +2,7 @@ import {
   type AssistantContentPart,
   type ChatResponse,
   generateId,
+  readNullableObject,
   readNullableString,
   readOptionalString,
   type ToolCall,
@@ -51,7 +52,12 @@ export function toChatResponse(response: GeminiResponse, context: ResponseContex
               "gemini",
               "candidates[0].content.parts[].functionCall.name",
             ) ?? "",
-          input: call.args ?? {},
+          input:
+            readNullableObject(
+              call.args,
+              "gemini",
+              "candidates[0].content.parts[].functionCall.args",
+            ) ?? {},
         };
         const providerMetadata = geminiToolCallMetadata(partSignature);
         if (providerMetadata !== undefined) toolCall.providerMetadata = providerMetadata;

@@ -2,6 +2,7 @@ import {
   generateId,
   type JsonObject,
   type JsonValue,
+  readNullableObject,
   readNullableString,
   type StreamEvent,
   type ToolCall,
@@ -12,6 +13,7 @@ import { geminiToolCallMetadata } from "./gemini-tool-call-metadata.js";
 /** Where a function call's fields sit in a chunk, for the path a `ParseError` names. */
 const CALL_NAME_PATH = "candidates[0].content.parts[].functionCall.name";
 const CALL_ID_PATH = "candidates[0].content.parts[].functionCall.id";
+const CALL_ARGS_PATH = "candidates[0].content.parts[].functionCall.args";
 
 interface OpenCall {
   id: string;
@@ -44,7 +46,8 @@ export class GeminiStreamToolCalls {
       this.#open = {
         id: readNullableString(call.id, "gemini", CALL_ID_PATH) ?? generateId("call"),
         name,
-        args: call.args ? { ...call.args } : {},
+        // A copy: partial arguments are applied to it in place.
+        args: { ...readNullableObject(call.args, "gemini", CALL_ARGS_PATH) },
         signature,
       };
     }

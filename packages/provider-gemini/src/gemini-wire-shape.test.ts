@@ -33,6 +33,44 @@ describe("gemini bodies of an unexpected shape", () => {
     expect(error).toMatchObject({ provider: "gemini", where: "stream event 1" });
   });
 
+  it.each(['{"city":"Paris"}', ["Paris"], 3])(
+    "fails functionCall.args %j, not an object, with a ParseError naming its path (answer and stream)",
+    async (args) => {
+      const body = JSON.stringify({
+        candidates: [
+          {
+            content: { role: "model", parts: [{ functionCall: { name: "weather", args } }] },
+            finishReason: "STOP",
+          },
+        ],
+      });
+      const where = "candidates[0].content.parts[].functionCall.args";
+      const answered = await clientAnswering(body, "application/json")
+        .generate(ask)
+        .catch((e: unknown) => e);
+      expect(answered).toBeInstanceOf(ParseError);
+      expect(answered).toMatchObject({ provider: "gemini", where });
+      const streamed = await collectStream(
+        clientAnswering(`data: ${body}\n\n`, "text/event-stream").stream(ask),
+      ).catch((e: unknown) => e);
+      expect(streamed).toBeInstanceOf(ParseError);
+      expect(streamed).toMatchObject({ provider: "gemini", where });
+    },
+  );
+
+  it("reads absent or null functionCall.args as no arguments", async () => {
+    const body = JSON.stringify({
+      candidates: [
+        {
+          content: { role: "model", parts: [{ functionCall: { name: "now", args: null } }] },
+          finishReason: "STOP",
+        },
+      ],
+    });
+    const answer = await clientAnswering(body, "application/json").generate(ask);
+    expect(answer.toolCalls).toMatchObject([{ name: "now", input: {} }]);
+  });
+
   it("drops wrong-typed metadata: usage counts, finish reason, model version", async () => {
     const body = JSON.stringify({
       candidates: [{ content: { role: "model", parts: [{ text: "hi" }] }, finishReason: 1 }],

@@ -85,7 +85,8 @@ export interface MistralToolCall {
 /** Response chunks: text, and (Magistral) `thinking` holding nested text chunks. */
 export interface MistralResponseChunk {
   type?: string;
-  text?: string;
+  /** Read through `readNullableString`: a text chunk with a non-string `text` is a `ParseError`. */
+  text?: unknown;
   thinking?: MistralResponseChunk[];
 }
 

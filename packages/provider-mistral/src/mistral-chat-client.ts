@@ -45,7 +45,7 @@ import {
 } from "./mistral-api.js";
 import { PROVIDER } from "./mistral-connection.js";
 import { mistralErrorFromResponse } from "./mistral-error.js";
-import { MistralStreamEvents, thinkingText } from "./mistral-stream-events.js";
+import { chunkText, MistralStreamEvents, thinkingText } from "./mistral-stream-events.js";
 import { readMistralRateLimitHeaders } from "./read-mistral-rate-limit-headers.js";
 
 /** Request fields that `settings.defaults` may fill when a request leaves them undefined. */
@@ -234,8 +234,9 @@ function readContent(content: MistralContent | undefined): { text: string; reaso
     text = readNullableString(content, PROVIDER, "choices[0].message.content") ?? "";
   } else {
     for (const chunk of content) {
-      if (chunk.type === "thinking") reasoning += thinkingText(chunk.thinking);
-      else if (typeof chunk.text === "string") text += chunk.text;
+      if (chunk?.type === "thinking")
+        reasoning += thinkingText(chunk.thinking, "choices[0].message.content[].thinking[].text");
+      else text += chunkText(chunk, "choices[0].message.content[].text");
     }
   }
   return { text, reasoning };

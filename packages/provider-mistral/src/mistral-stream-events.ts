@@ -2,6 +2,7 @@ import {
   generateId,
   NetworkError,
   ParseError,
+  readNullableString,
   readOptionalString,
   type StreamEvent,
   type StreamHandler,
@@ -15,6 +16,7 @@ import {
   isMistralChatChunk,
   type MistralChatChunk,
   type MistralContent,
+  type MistralResponseChunk,
   type MistralToolCall,
 } from "./mistral-api.js";
 import { mistralStreamError } from "./mistral-error.js";
@@ -164,19 +166,38 @@ function pushContent(content: Exclude<MistralContent, null>, out: StreamEvent[])
   }
   for (const chunk of content) {
     if (chunk.type === "thinking") {
-      const text = thinkingText(chunk.thinking);
+      const text = thinkingText(chunk.thinking, STREAM_THINKING_PATH);
       if (text) out.push({ type: "reasoning-delta", delta: text });
-    } else if (typeof chunk.text === "string" && chunk.text !== "") {
-      out.push({ type: "text-delta", delta: chunk.text });
+    } else {
+      const text = chunkText(chunk, STREAM_CHUNK_PATH);
+      if (text) out.push({ type: "text-delta", delta: text });
     }
   }
 }
 
-/** The text of a `thinking` chunk's nested chunks. */
-export function thinkingText(chunks: MistralContent | undefined): string {
+const STREAM_CHUNK_PATH = "choices[0].delta.content[].text";
+const STREAM_THINKING_PATH = "choices[0].delta.content[].thinking[].text";
+
+/**
+ * A content chunk's text. Chunks without text (an image, a reference) give
+ * "", but a `text` that is there and not a string is a `ParseError`: skipping
+ * it would hand the caller a different answer than the one sent.
+ */
+export function chunkText(chunk: MistralResponseChunk, path: string): string {
+  if (chunk === null || typeof chunk !== "object") {
+    throw new ParseError(`mistral sent a content chunk that is not an object`, {
+      where: path,
+      provider: "mistral",
+    });
+  }
+  return readNullableString(chunk.text, "mistral", path) ?? "";
+}
+
+/** The text of a `thinking` chunk's nested chunks (`path` names them in an error). */
+export function thinkingText(chunks: MistralContent | undefined, path: string): string {
   if (typeof chunks === "string") return chunks;
   if (!Array.isArray(chunks)) return "";
   let text = "";
-  for (const chunk of chunks) if (typeof chunk.text === "string") text += chunk.text;
+  for (const chunk of chunks) text += chunkText(chunk, path);
   return text;
 }

@@ -55,6 +55,55 @@ describe("mistral bodies of an unexpected shape", () => {
     },
   );
 
+  it.each([
+    [[{ type: "text", text: 7 }], "choices[0].message.content[].text"],
+    [
+      [{ type: "thinking", thinking: [{ type: "text", text: ["x"] }] }],
+      "choices[0].message.content[].thinking[].text",
+    ],
+    [["plain"], "choices[0].message.content[].text"],
+  ])("fails content chunks %j whose text is not a string, naming %s", async (content, where) => {
+    const completion = JSON.stringify({
+      choices: [{ index: 0, message: { role: "assistant", content } }],
+    });
+    const failure = await clientAnswering(completion, "application/json")
+      .generate(ask)
+      .catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(ParseError);
+    expect(failure).toMatchObject({ provider: "mistral", where });
+  });
+
+  it("reads text and thinking chunks, and skips chunks that carry no text", async () => {
+    const content = [
+      { type: "thinking", thinking: [{ type: "text", text: "hmm" }] },
+      { type: "image_url", image_url: "https://example.com/a.png" },
+      { type: "text", text: "Paris" },
+    ];
+    const completion = JSON.stringify({
+      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    });
+    const answer = await clientAnswering(completion, "application/json").generate(ask);
+    expect(answer.text).toBe("Paris");
+    expect(answer.reasoning).toBe("hmm");
+  });
+
+  it("fails a streamed text chunk whose text is not a string, keeping the deltas before it", async () => {
+    const chunk = (content: unknown) =>
+      `data: ${JSON.stringify({ id: "x", choices: [{ index: 0, delta: { content } }] })}\n\n`;
+    const sse = chunk([{ type: "text", text: "Hel" }]) + chunk([{ type: "text", text: { lo: 1 } }]);
+    const seen: string[] = [];
+    const failure = await (async () => {
+      for await (const event of clientAnswering(sse, "text/event-stream").stream(ask))
+        if (event.type === "text-delta") seen.push(event.delta);
+    })().catch((e: unknown) => e);
+    expect(seen).toEqual(["Hel"]);
+    expect(failure).toBeInstanceOf(ParseError);
+    expect(failure).toMatchObject({
+      provider: "mistral",
+      where: "choices[0].delta.content[].text",
+    });
+  });
+
   it("fails a streamed tool call whose id is not a string", async () => {
     const delta = { tool_calls: [{ id: 9, function: { name: "f", arguments: "{}" } }] };
     const sse = `data: ${JSON.stringify({ id: "x", choices: [{ index: 0, delta }] })}\n\n`;

@@ -43,4 +43,34 @@ describe("ollama bodies of an unexpected shape", () => {
     expect(answer.rawFinishReason).toBeUndefined();
     expect(answer.usage.outputTokens).toBe(0);
   });
+
+  it("reads tool arguments as an object or a JSON string, and fails any other type", async () => {
+    const answer = (args: unknown) => {
+      const body = JSON.stringify({
+        model: "llama3.2",
+        message: {
+          role: "assistant",
+          content: "",
+          tool_calls: [{ function: { name: "weather", arguments: args } }],
+        },
+        done: true,
+        done_reason: "stop",
+      });
+      const transport = createFetchTransport({
+        fetch: async () =>
+          new Response(body, { status: 200, headers: { "content-type": "application/json" } }),
+      });
+      return createOllama({ model: "llama3.2", transport }).generate({
+        messages: [{ role: "user", content: "hi" }],
+      });
+    };
+    expect((await answer({ city: "Paris" })).toolCalls[0]?.input).toEqual({ city: "Paris" });
+    expect((await answer('{"city":"Paris"}')).toolCalls[0]?.input).toEqual({ city: "Paris" });
+    expect((await answer(undefined)).toolCalls[0]?.input).toEqual({});
+    for (const bad of [["Paris"], 7, true]) {
+      const error = await answer(bad).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ParseError);
+      expect(error).toMatchObject({ where: "message.tool_calls[].function.arguments" });
+    }
+  });
 });

@@ -29,6 +29,7 @@ export { parseToolArguments } from "./parse-tool-arguments.js";
 export { parseDuration, readRateLimitHeaders } from "./read-rate-limit-headers.js";
 export {
   readCount,
+  readNullableObject,
   readNullableString,
   readOptionalString,
   readString,

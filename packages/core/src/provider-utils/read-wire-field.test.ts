@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { ParseError } from "../errors/errors.js";
 import {
   readCount,
+  readNullableObject,
   readNullableString,
   readOptionalString,
   readString,
@@ -32,6 +33,20 @@ describe("wire field readers", () => {
       "acme sent array where a string belongs",
     );
     expect(() => readNullableString({}, "acme", "p")).toThrow(ParseError);
+  });
+
+  it("readNullableObject reads null and undefined as absent and fails anything but a plain object", () => {
+    expect(readNullableObject(null, "acme", "p")).toBeUndefined();
+    expect(readNullableObject(undefined, "acme", "p")).toBeUndefined();
+    const args = { city: "Paris" };
+    expect(readNullableObject(args, "acme", "p")).toBe(args);
+    for (const bad of ["{}", ["a"], 3, true])
+      expect(() => readNullableObject(bad, "acme", "parts[].functionCall.args")).toThrow(
+        ParseError,
+      );
+    expect(() => readNullableObject("x", "acme", "p")).toThrow(
+      "acme sent string where an object belongs",
+    );
   });
 
   it("readOptionalString drops what is not a string", () => {

@@ -1,4 +1,5 @@
 import { ParseError } from "../errors/errors.js";
+import type { JsonObject } from "../json.js";
 import { kindOf } from "../shape/describe-value.js";
 
 /*
@@ -32,6 +33,25 @@ export function readNullableString(
   if (typeof value === "string") return value;
   if (value === null || value === undefined) return undefined;
   throw notAString(value, provider, path);
+}
+
+/**
+ * Content that is a JSON object when present (Gemini's `functionCall.args`, a
+ * protobuf Struct): `undefined` for `null`/`undefined`, the object when it is
+ * a plain one, a `ParseError` for anything else — spread or passed on, a
+ * string or an array would become a different tool input than the one sent.
+ */
+export function readNullableObject(
+  value: unknown,
+  provider: string,
+  path: string,
+): JsonObject | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === "object" && !Array.isArray(value)) return value as JsonObject;
+  throw new ParseError(`${provider} sent ${kindOf(value)} where an object belongs`, {
+    where: path,
+    provider,
+  });
 }
 
 /** Optional metadata (an id, a model, a raw finish reason): the string, or `undefined` when it is not one. */
