@@ -261,7 +261,8 @@ export class PoolResponse
   pipe(sink: BodySink): () => void {
     this.#sink = sink;
     this.#flush(sink);
-    return this.#resumeSink;
+    // Made here, not as a per-instance arrow field: a JSON response never pipes, so it pays for no closure.
+    return () => this.#resumeSink();
   }
 
   /** A chunk for the sink; held (and the socket paused) while the sink is paused. */
@@ -297,13 +298,13 @@ export class PoolResponse
     }
   }
 
-  readonly #resumeSink = (): void => {
+  #resumeSink(): void {
     const sink = this.#sink;
     if (sink === undefined || !this.#paused || this.#cancelled) return;
     this.#paused = false;
     this.#flush(sink);
     if (!this.#paused && !this.#ended) this.#resume?.();
-  };
+  }
 
   next(): Promise<IteratorResult<Uint8Array>> {
     if (this.#head < this.#chunks.length)

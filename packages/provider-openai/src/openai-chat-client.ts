@@ -179,14 +179,16 @@ export class OpenAIChatClient implements LLMClient {
   /** What a call sends; `callJSON` / `driveStream` add the call's signal, headers and timeouts. */
   #send(body: OpenAIChatRequestBody): SendOptions {
     const config = this.#config;
-    return {
+    const send: SendOptions = {
       provider: config.provider,
       url: config.url,
       headers: config.headers,
       body,
       mapError: this.#mapError,
-      ...(config.limits === undefined ? {} : { limits: config.limits }),
     };
+    // Assigned, not spread from a conditional literal: no throwaway object per call.
+    if (config.limits !== undefined) send.limits = config.limits;
+    return send;
   }
 
   #parseResponse(value: unknown, headers: Record<string, string>, model: string): ChatResponse {
