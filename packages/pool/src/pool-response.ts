@@ -278,7 +278,7 @@ export class PoolResponse
   pipe(sink: BodySink): () => void {
     this.#sink = sink;
     this.#flush(sink);
-    // Made here, not per response: a body that is iterated or read whole never needs it.
+    // Made here, not as a per-instance arrow field: a JSON response never pipes, so it pays for no closure.
     return () => this.#resumeSink();
   }
 

@@ -1,5 +1,9 @@
 import { describe, expect, it } from "vitest";
+import type { AlarmVerdict } from "./alarm-wins.js";
 import { ALARM_EVIDENCE, GhostFeedback, GROW_GAIN, LED_THRESHOLD } from "./ghost-feedback.js";
+
+const AHEAD: AlarmVerdict = { recencyAhead: true, recencyClearlyAhead: false };
+const CLEARLY_AHEAD: AlarmVerdict = { recencyAhead: true, recencyClearlyAhead: true };
 
 /** Rejects `count` keys from `from` on, then misses each again as LRU would have hit it. */
 function rejectAndReturn(ghosts: GhostFeedback, from: number, count: number): number[] {
@@ -95,13 +99,46 @@ describe("GhostFeedback during a hit-rate-drop alarm", () => {
     const ghosts = new GhostFeedback(1000);
     ghosts.alarm();
     for (let key = 0; key < ALARM_EVIDENCE; key++) ghosts.rejected(key);
-    for (let key = 0; key < ALARM_EVIDENCE; key++) ghosts.miss(key, true, true);
+    for (let key = 0; key < ALARM_EVIDENCE; key++) ghosts.miss(key, true, AHEAD);
     ghosts.calm();
     expect(ghosts.recencyLeads).toBe(true);
     // Evicted keys coming back wear the charged pressure down as usual.
     ghosts.evicted(500);
     ghosts.miss(500, true);
     expect(ghosts.recencyLeads).toBe(false);
+  });
+
+  it("holds a lead during an alarm while LRU's wins lead beyond chance (lead hold)", () => {
+    const ghosts = new GhostFeedback(1000);
+    ghosts.alarm();
+    for (let key = 0; key < ALARM_EVIDENCE; key++) ghosts.rejected(key);
+    for (let key = 0; key < ALARM_EVIDENCE; key++) ghosts.miss(key, true, AHEAD);
+    for (let key = 500; key < 520; key++) ghosts.evicted(key);
+    // Evicted keys come back while the shadow LRU is clearly winning: the lead stands.
+    for (let key = 500; key < 510; key++) expect(ghosts.miss(key, true, CLEARLY_AHEAD)).toBe(0);
+    ghosts.calm();
+    expect(ghosts.recencyLeads).toBe(true);
+    // Outside an alarm the same returns wear it down as usual.
+    for (let key = 510; key < 520; key++) ghosts.miss(key, true, CLEARLY_AHEAD);
+    expect(ghosts.recencyLeads).toBe(false);
+  });
+
+  it("does not hold a lead on wins merely even, nor create one it does not have", () => {
+    const even = new GhostFeedback(1000);
+    even.alarm();
+    for (let key = 0; key < ALARM_EVIDENCE; key++) even.rejected(key);
+    for (let key = 0; key < ALARM_EVIDENCE; key++) even.miss(key, true, AHEAD);
+    even.evicted(500);
+    even.miss(500, true, AHEAD);
+    even.calm();
+    expect(even.recencyLeads).toBe(false);
+
+    const none = new GhostFeedback(1000);
+    none.alarm();
+    none.evicted(500);
+    none.miss(500, true, CLEARLY_AHEAD);
+    none.calm();
+    expect(none.recencyLeads).toBe(false);
   });
 
   it("counts evicted keys coming back against the alarm's evidence", () => {
@@ -128,7 +165,7 @@ describe("GhostFeedback during a hit-rate-drop alarm", () => {
     const ghosts = new GhostFeedback(1000);
     ghosts.alarm();
     for (let key = 0; key < 10; key++) ghosts.rejected(key);
-    for (let key = 0; key < 10; key++) ghosts.miss(key, false, true);
+    for (let key = 0; key < 10; key++) ghosts.miss(key, false, AHEAD);
     expect(ghosts.recencyLeads).toBe(false);
   });
 });

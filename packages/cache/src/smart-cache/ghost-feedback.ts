@@ -1,3 +1,4 @@
+import { type AlarmVerdict, NO_VERDICT } from "./alarm-wins.js";
 import { ShadowLru } from "./shadow-lru.js";
 
 /**
@@ -37,7 +38,7 @@ export const GROW_GAIN = 2;
  * `capacity` lookups), this much *net* evidence — rejected keys coming back within LRU's
  * reach, minus evicted keys coming back — lets recency lead at once instead of after
  * LED_THRESHOLD confirmations; when the shadow LRU's wins since the alarm are at least even
- * (`recencyAhead`), the pressure is also charged to LED_THRESHOLD, so the lead outlasts the
+ * (`AlarmVerdict.recencyAhead`), the pressure is also charged to LED_THRESHOLD, so the lead outlasts the
  * alarm until evicted keys wear it down. A hot-set shift gave 40 net confirmations over its
  * alarm (llm-1 @ 1000); the 16 noise drops of the same run gave −24 to +5, mostly below 0
  * (evicted keys coming back: frequency was right), so they rarely lead.
@@ -49,6 +50,17 @@ export const GROW_GAIN = 2;
  * evicted-ghost hits broke it at 2–12; an alarm-only lead (no charge) broke it at 2–8.
  */
 export const ALARM_EVIDENCE = 2;
+/*
+ * **Lead hold.** During an alarm whose shadow-LRU wins lead beyond chance
+ * (`AlarmVerdict.recencyClearlyAhead`), evicted keys coming back do not wear a lead down. After
+ * a shift that only reshuffles popularity, old keys evicted from main come back too (at their
+ * new, random ranks): on llm-4 @ 16,384 they pulled the pressure back under LED_THRESHOLD
+ * again and again in the first quarter-capacity after the shift, and each time LRU's word in
+ * contests was lost. The shadow LRU winning beyond chance says what those returns do not: a
+ * plain LRU is beating us now. (Tuning set, with blocks of capacity ÷ 32: llm-4 @ 16,384's
+ * after-shift row −0.99 → −0.34 points vs LRU, mean after-shift −0.33 → −0.24; holding on
+ * wins merely even broke multi2@1000's floor, 54.13.)
+ */
 
 export class GhostFeedback {
   readonly #rejected: ShadowLru;
@@ -96,10 +108,11 @@ export class GhostFeedback {
   /**
    * A miss; `lruHit`: an LRU of the cache's capacity would have hit it. Returns how many
    * entries the window should grow by: while recency leads, ARC's step for a B1 hit —
-   * max(1, |evicted| ÷ |rejected|) — times GROW_GAIN; otherwise 0. `recencyAhead`: the shadow
-   * LRU's wins since the alarm are at least even (only read during an alarm).
+   * max(1, |evicted| ÷ |rejected|) — times GROW_GAIN; otherwise 0. `verdict`: the shadow
+   * LRU's wins since the alarm began (AlarmWins); read only during an alarm — `recencyAhead`
+   * lets confirmations charge the pressure, `recencyClearlyAhead` holds a lead (see above).
    */
-  miss(hash: number, lruHit: boolean, recencyAhead = false): number {
+  miss(hash: number, lruHit: boolean, verdict: AlarmVerdict = NO_VERDICT): number {
     const rejected = this.#rejected.size;
     if (this.#rejected.delete(hash)) {
       if (!lruHit) return 0;
@@ -107,7 +120,7 @@ export class GhostFeedback {
       if (
         this.#alarmed &&
         ++this.#alarmEvidence >= ALARM_EVIDENCE &&
-        recencyAhead &&
+        verdict.recencyAhead &&
         this.#pressure < LED_THRESHOLD
       ) {
         this.#pressure = LED_THRESHOLD;
@@ -117,6 +130,10 @@ export class GhostFeedback {
     }
     if (this.#evicted.delete(hash)) {
       this.#alarmEvidence--;
+      // Lead hold: see above.
+      if (this.#alarmed && verdict.recencyClearlyAhead && this.#pressure >= LED_THRESHOLD) {
+        return 0;
+      }
       if (this.#pressure > 0) this.#pressure--;
     }
     return 0;

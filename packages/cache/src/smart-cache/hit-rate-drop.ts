@@ -2,8 +2,9 @@
  * Notices a sudden fall of SmartCache's own hit rate, as Caffeine's climber restarts its step
  * when the hit rate moves by more than its restart threshold (5 %). Caffeine judges a
  * sample of 10 × capacity requests; that is far too late for the 2 × capacity requests after
- * a hot-set shift, so lookups are counted in short *blocks* (a quarter of an adaptation
- * epoch, at least MIN_BLOCK lookups) against a long-run rate (an average of past blocks).
+ * a hot-set shift, so lookups are counted in short *blocks* (an eighth of an adaptation
+ * epoch, capacity ÷ 32, at least MIN_BLOCK lookups; see DROP_BLOCKS in window-adaptation.ts)
+ * against a long-run rate (an average of past blocks).
  *
  * A block is a *drop* when its hit rate is at least DROP below the long-run rate *and*
  * beyond chance: DROP_Z standard deviations of a block's binomial noise. Right after a
@@ -17,7 +18,7 @@
  * times). SmartCache therefore only *listens harder* after one: for the next
  * `capacity` lookups GhostFeedback lets two net confirmations of recency's lead stand for
  * the usual LED_THRESHOLD (see ALARM_EVIDENCE); the direction still comes from the ghosts.
- * (Adopted from the wip/cache-b experiment, constants unchanged.)
+ * (Adopted from the wip/cache-b experiment; DROP and DROP_Z unchanged, blocks halved.)
  */
 const DROP = 0.05;
 const DROP_Z = 3;

@@ -29,6 +29,16 @@ describe("ShadowLruAdaptation after a sudden fall of the hit rate", () => {
     expect(adaptation.recencyLeads).toBe(true);
   });
 
+  it("judges blocks of capacity ÷ 32 lookups: a fall shows within the first 128 of a 4,096-entry cache", () => {
+    const adaptation = new ShadowLruAdaptation(new FrequencySketch(4096), 4096, 4096);
+    const warm = Array.from({ length: 64 }, (_, i) => hashKey(`warm${i}`));
+    for (let i = 0; i < 2048; i++) adaptation.record(warm[i % 64] as number, true);
+    for (let i = 0; i < 127; i++) adaptation.record(hashKey(`new${i}`), false);
+    expect(adaptation.dropsDetected).toBe(0);
+    adaptation.record(hashKey("new127"), false);
+    expect(adaptation.dropsDetected).toBe(1);
+  });
+
   it("needs LED_THRESHOLD confirmations when the hit rate did not fall", () => {
     const adaptation = run(false);
     expect(adaptation.dropsDetected).toBe(0);

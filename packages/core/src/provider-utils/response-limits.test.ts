@@ -183,6 +183,7 @@ describe("sendJSON body limit over a socket", () => {
     const error = await send("/endless-json", 256 * 1024).catch((e: unknown) => e);
     expect(error).toMatchObject({ code: "LIMIT_EXCEEDED", limit: "bodyBytes", max: 256 * 1024 });
     expect((error as LimitExceededError).value).toBeGreaterThan(256 * 1024);
+    expect((error as LimitExceededError).where).toBe("response body of test /endless-json");
     await closed;
   });
 

@@ -1,10 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { InvalidRequestError, ParseError, RateLimitError } from "../errors/index.js";
+import {
+  InvalidRequestError,
+  LimitExceededError,
+  ParseError,
+  RateLimitError,
+} from "../errors/index.js";
 import { collect } from "../test-support/bytes.js";
 import { startServer, type TestServer } from "../test-support/http-server.js";
 import { createFetchTransport } from "../transport/fetch-transport.js";
 import type { TransportResponse } from "../transport.js";
-import { readBounded, sendJSON, sendStream } from "./send.js";
+import { readBodyWithin, readBounded, sendJSON, sendStream } from "./send.js";
 
 let server: TestServer;
 const seen: Array<{ method: string; headers: Record<string, unknown>; body: string }> = [];
@@ -121,6 +126,58 @@ describe("sendStream", () => {
     });
     expect(result.status).toBe(200);
     expect(Buffer.concat(await collect(result.body)).toString()).toBe("data: 1\n\n");
+  });
+
+  it("maps a non-2xx answer before any body is handed out", async () => {
+    const error = await sendStream(transport, {
+      provider: "openai",
+      url: `${server.url}/429`,
+      body: { stream: true },
+    }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RateLimitError);
+    expect((error as RateLimitError).retryAfterMs).toBe(120);
+  });
+});
+
+describe("readBodyWithin", () => {
+  /** A response whose body is `chunks`, declaring `contentLength` when given. */
+  const responseOf = (chunks: string[], contentLength?: number): TransportResponse => {
+    const bytes = chunks.map((c) => new TextEncoder().encode(c));
+    return {
+      status: 200,
+      headers: contentLength === undefined ? {} : { "content-length": String(contentLength) },
+      body: (async function* () {
+        yield* bytes;
+      })(),
+      text: () => Promise.reject(new Error("unused")),
+      json: () => Promise.reject(new Error("unused")),
+      cancel: () => Promise.resolve(),
+    };
+  };
+
+  it("joins the chunks of a body within the bound", async () => {
+    expect(await readBodyWithin(responseOf(['{"a":', "1}"]), 7, "unused")).toBe('{"a":1}');
+  });
+
+  it("names the body with the given string when it passes the bound", async () => {
+    const error = await readBodyWithin(responseOf(["12345", "678"]), 6, "the body").catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect(error).toMatchObject({ max: 6, value: 8, where: "the body" });
+  });
+
+  it("calls a where function only when the declared length is over the bound", async () => {
+    let calls = 0;
+    const where = () => {
+      calls++;
+      return "declared body";
+    };
+    expect(await readBodyWithin(responseOf(["ok"], 2), 10, where)).toBe("ok");
+    expect(calls).toBe(0);
+    const error = await readBodyWithin(responseOf([], 50), 10, where).catch((e: unknown) => e);
+    expect(error).toMatchObject({ max: 10, value: 50, where: "declared body" });
+    expect(calls).toBe(1);
   });
 });
 

@@ -48,20 +48,23 @@ export interface StreamResult {
  * `ParseError`; a body over `limits.maxBodyBytes` → `LimitExceededError`.
  */
 export async function sendJSON(transport: Transport, options: SendOptions): Promise<JSONResult> {
-  const response = await sendRequest(transport, options);
-  // Only an error names where: no URL parsed and no string built per successful call.
-  const where = () => `response body of ${options.provider} ${pathOf(options.url)}`;
+  // Every call goes through here: the request is built synchronously and the non-2xx path is
+  // its own function, so a success pays for one async frame around the exchange, not two.
+  const response = await transport.request(toTransportRequest(options));
+  if (response.status < 200 || response.status >= 300) throw await httpFailure(response, options);
   const maxBytes = options.limits?.maxBodyBytes ?? DEFAULT_RESPONSE_LIMITS.maxBodyBytes;
-  const text = await readBodyWithin(response, maxBytes, where);
+  // Only an error names where (`bodyWhere`): no URL parsed, no string or closure built per successful call.
+  const text = await readWithin(response, maxBytes, bodyWhere, options);
   let value: unknown;
   try {
     value = JSON.parse(text);
   } catch {
     // Parsed again on this path only, for safeParseJSON's error with its redacted excerpt.
-    const failed = safeParseJSON(text, where());
+    const where = bodyWhere(options);
+    const failed = safeParseJSON(text, where);
     const cause = failed.ok ? undefined : failed.error;
     throw new ParseError(`${options.provider} returned a body that is not JSON`, {
-      where: cause?.where ?? where(),
+      where: cause?.where ?? where,
       provider: options.provider,
       cause,
     });
@@ -74,19 +77,30 @@ export async function sendStream(
   transport: Transport,
   options: SendOptions,
 ): Promise<StreamResult> {
-  const response = await sendRequest(transport, options);
+  const response = await transport.request(toTransportRequest(options));
+  if (response.status < 200 || response.status >= 300) throw await httpFailure(response, options);
   return { body: response.body, status: response.status, headers: response.headers, response };
 }
 
 /**
  * Sends a request and hands back the 2xx response itself (a non-2xx one is
  * read, bounded, and thrown through `mapError`): for a stream driver that reads
- * the body its own way, with no result object or extra async step around it.
+ * the body its own way, with no result object around it.
  */
 export async function sendRequest(
   transport: Transport,
   options: SendOptions,
 ): Promise<TransportResponse> {
+  const response = await transport.request(toTransportRequest(options));
+  if (response.status < 200 || response.status >= 300) throw await httpFailure(response, options);
+  return response;
+}
+
+const bodyWhere = (options: SendOptions): string =>
+  `response body of ${options.provider} ${pathOf(options.url)}`;
+
+/** The transport request for `options`: lower-cased header names, the body serialised. */
+function toTransportRequest(options: SendOptions): TransportRequest {
   const headers: Record<string, string> = {};
   const given = options.headers;
   if (given !== undefined) {
@@ -113,11 +127,14 @@ export async function sendRequest(
   if (options.aborter !== undefined) request.aborter = options.aborter;
   if (options.headersTimeoutMs !== undefined) request.headersTimeoutMs = options.headersTimeoutMs;
   if (options.bodyTimeoutMs !== undefined) request.bodyTimeoutMs = options.bodyTimeoutMs;
-  const response = await transport.request(request);
-  if (response.status >= 200 && response.status < 300) return response;
+  return request;
+}
+
+/** A non-2xx answer as the provider's error, its body read within `MAX_ERROR_BODY_BYTES`. */
+async function httpFailure(response: TransportResponse, options: SendOptions): Promise<LLMError> {
   const bodyText = await readBounded(response, MAX_ERROR_BODY_BYTES);
   const mapError = options.mapError ?? httpErrorFromResponse;
-  throw mapError({
+  return mapError({
     provider: options.provider,
     status: response.status,
     headers: response.headers,
@@ -157,15 +174,25 @@ export async function readBounded(response: TransportResponse, limit: number): P
  * is dropped and the rest is never read, so memory stays within the bound.
  * `where` names the body in that error: a string, or a function called only then.
  */
-export async function readBodyWithin(
+export function readBodyWithin(
   response: TransportResponse,
   maxBytes: number,
   where: string | (() => string),
 ): Promise<string> {
+  return readWithin(response, maxBytes, where, undefined);
+}
+
+/** `readBodyWithin`, with `where` given a context: `sendJSON` passes one module-level function and its options. */
+async function readWithin<C>(
+  response: TransportResponse,
+  maxBytes: number,
+  where: string | ((context: C) => string),
+  context: C,
+): Promise<string> {
   const declared = Number(response.headers["content-length"]);
   if (declared > maxBytes) {
     await response.cancel().catch(() => undefined);
-    throw new LimitExceededError("bodyBytes", maxBytes, declared, whereOf(where));
+    throw new LimitExceededError("bodyBytes", maxBytes, declared, whereOf(where, context));
   }
   const chunks: Uint8Array[] = [];
   let bytes = 0;
@@ -177,15 +204,15 @@ export async function readBodyWithin(
     if (bytes > maxBytes) {
       chunks.length = 0;
       await iterator.return?.().catch(() => undefined);
-      throw new LimitExceededError("bodyBytes", maxBytes, bytes, whereOf(where));
+      throw new LimitExceededError("bodyBytes", maxBytes, bytes, whereOf(where, context));
     }
     chunks.push(value);
   }
   return decodeUtf8(chunks, bytes);
 }
 
-const whereOf = (where: string | (() => string)): string =>
-  typeof where === "string" ? where : where();
+const whereOf = <C>(where: string | ((context: C) => string), context: C): string =>
+  typeof where === "string" ? where : where(context);
 
 /** Shared: a whole-input `decode()` (no `stream` option) keeps no state between calls. */
 const UTF8 = new TextDecoder();
