@@ -1,4 +1,4 @@
-import { type MockProvider, startMockProvider } from "@llm/testkit";
+import { startMockProvider } from "@llm/testkit";
 
 /**
  * The environment a user with real accounts would have — `OPENAI_API_KEY`,
@@ -9,8 +9,6 @@ import { type MockProvider, startMockProvider } from "@llm/testkit";
  */
 export interface ProviderEnv {
   env: Record<string, string>;
-  /** Requests each server answered, by provider. */
-  requests(): Record<string, number>;
   close(): Promise<void>;
 }
 
@@ -20,7 +18,6 @@ export async function startProviderEnv(): Promise<ProviderEnv> {
     startMockProvider({ provider: "anthropic" }),
     startMockProvider({ provider: "ollama" }),
   ]);
-  const servers: Record<string, MockProvider> = { openai, anthropic, ollama };
   return {
     env: {
       OPENAI_API_KEY: "sk-readme-example-0123456789",
@@ -29,10 +26,8 @@ export async function startProviderEnv(): Promise<ProviderEnv> {
       ANTHROPIC_BASE_URL: anthropic.origin,
       OLLAMA_HOST: ollama.origin,
     },
-    requests: () =>
-      Object.fromEntries(Object.entries(servers).map(([name, s]) => [name, s.stats().requests])),
     close: async () => {
-      await Promise.all(Object.values(servers).map((s) => s.close()));
+      await Promise.all([openai.close(), anthropic.close(), ollama.close()]);
     },
   };
 }
