@@ -21,6 +21,7 @@
 import { sendJSON, type Transport, type TransportRequest } from "@llm/core";
 import { createOpenAI } from "@llm/provider-openai";
 import { PoolResponse, type ResponseOwner } from "../../packages/pool/src/pool-response.ts";
+import { completion } from "./openai-answers.mjs";
 
 const [roundsArg = "20", callsArg = "4000", concurrencyArg = "1,64"] = process.argv.slice(2);
 const ROUNDS = Number(roundsArg);
@@ -35,35 +36,7 @@ const messages = [{ role: "user" as const, content: "Say something about foxes."
 const jsonPayload = { model: MODEL, messages };
 const headers = { "content-type": "application/json", authorization: "Bearer sk-bench" };
 
-// server.mjs's non-streamed answer and the headers node:http sends with it.
-const completion = Buffer.from(
-  JSON.stringify({
-    id: "chatcmpl-bench",
-    object: "chat.completion",
-    created: 1_700_000_000,
-    model: MODEL,
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: "assistant",
-          content: "The quick brown fox jumps over the lazy dog. ".repeat(4).trim(),
-          refusal: null,
-        },
-        logprobs: null,
-        finish_reason: "stop",
-      },
-    ],
-    usage: {
-      prompt_tokens: 12,
-      completion_tokens: 40,
-      total_tokens: 52,
-      prompt_tokens_details: { cached_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0 },
-    },
-    system_fingerprint: "fp_bench",
-  }),
-);
+// The headers node:http sends with server.mjs's non-streamed answer.
 const rawHeaderStrings = [
   ["Content-Type", "application/json"],
   ["Content-Length", String(completion.length)],

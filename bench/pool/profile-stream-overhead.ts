@@ -27,30 +27,14 @@ import {
 } from "@llm/core";
 import { createOpenAI } from "@llm/provider-openai";
 import { FloorStreamReader } from "./floor-stream-reader.js";
+import { streamFrames } from "./openai-answers.mjs";
 
 const rounds = Number(process.argv[2] ?? 8);
 const STREAMS_PER_ROUND = Number(process.env.STREAMS ?? 400);
 const CONCURRENCY = 16;
 const gc = (globalThis as { gc?: () => void }).gc;
 
-const words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do".split(" ");
-const frame = (delta: unknown, finish: string | null, usage?: unknown) =>
-  `data: ${JSON.stringify({
-    id: "chatcmpl-bench",
-    object: "chat.completion.chunk",
-    created: 1_700_000_000,
-    model: "gpt-4o-mini",
-    system_fingerprint: "fp_bench",
-    choices: usage ? [] : [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    ...(usage ? { usage } : {}),
-  })}\n\n`;
-const frames = [frame({ role: "assistant", content: "" }, null)];
-for (let i = 0; i < 47; i++) frames.push(frame({ content: `${words[i % words.length]} ` }, null));
-frames.push(frame({}, "stop"));
-frames.push(
-  `${frame(null, null, { prompt_tokens: 12, completion_tokens: 47, total_tokens: 59 })}data: [DONE]\n\n`,
-);
-const chunks = frames.map((f) => new TextEncoder().encode(f));
+const chunks: readonly Uint8Array[] = streamFrames;
 
 /** A body that hands out one chunk per macrotask, like one socket read per frame. */
 function body(): AsyncIterable<Uint8Array> {

@@ -3,63 +3,12 @@
 // @llm/testkit parses, records and renders every request, which would make the
 // server (one core of two) the bottleneck and flatten the req/s comparison.
 import http from "node:http";
+import { completion, streamFrames } from "./openai-answers.mjs";
 
 // A request under /batched/ gets its stream as 5 writes of 10 frames (same 50 events, same
 // bytes): bench/pool's framing-sensitivity rows. Everything else gets one frame per write.
 const BATCHED_PREFIX = "/batched/";
 const FRAMES_PER_BATCH = 10;
-
-const completion = Buffer.from(
-  JSON.stringify({
-    id: "chatcmpl-bench",
-    object: "chat.completion",
-    created: 1_700_000_000,
-    model: "gpt-4o-mini",
-    choices: [
-      {
-        index: 0,
-        message: {
-          role: "assistant",
-          content: "The quick brown fox jumps over the lazy dog. ".repeat(4).trim(),
-          refusal: null,
-        },
-        logprobs: null,
-        finish_reason: "stop",
-      },
-    ],
-    usage: {
-      prompt_tokens: 12,
-      completion_tokens: 40,
-      total_tokens: 52,
-      prompt_tokens_details: { cached_tokens: 0 },
-      completion_tokens_details: { reasoning_tokens: 0 },
-    },
-    system_fingerprint: "fp_bench",
-  }),
-);
-
-const CHUNKS = 50;
-const words = "lorem ipsum dolor sit amet consectetur adipiscing elit sed do".split(" ");
-const frame = (delta, finish, usage) =>
-  `data: ${JSON.stringify({
-    id: "chatcmpl-bench",
-    object: "chat.completion.chunk",
-    created: 1_700_000_000,
-    model: "gpt-4o-mini",
-    system_fingerprint: "fp_bench",
-    choices: usage ? [] : [{ index: 0, delta, logprobs: null, finish_reason: finish }],
-    ...(usage ? { usage } : {}),
-  })}\n\n`;
-// 50 frames: role, 47 text deltas, finish, usage; then [DONE] with the last one.
-const frames = [frame({ role: "assistant", content: "" }, null)];
-for (let i = 0; i < CHUNKS - 3; i++)
-  frames.push(frame({ content: `${words[i % words.length]} ` }, null));
-frames.push(frame({}, "stop"));
-frames.push(
-  frame(null, null, { prompt_tokens: 12, completion_tokens: 47, total_tokens: 59 }) +
-    "data: [DONE]\n\n",
-);
-const streamFrames = frames.map((f) => Buffer.from(f));
 
 const server = http.createServer((req, res) => {
   let stream = false;

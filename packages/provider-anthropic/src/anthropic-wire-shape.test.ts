@@ -1,12 +1,14 @@
-import { chatResponseProblem, collectStream, createFetchTransport, ParseError } from "@llm/core";
+import { chatResponseProblem, collectStream, ParseError } from "@llm/core";
+import { answeringTransport } from "@llm/testkit";
 import { describe, expect, it } from "vitest";
 import { createAnthropic } from "./index.js";
 
 function clientAnswering(body: string, type: string) {
-  const transport = createFetchTransport({
-    fetch: async () => new Response(body, { status: 200, headers: { "content-type": type } }),
+  return createAnthropic({
+    apiKey: "sk-ant-test",
+    model: "claude-3-5-haiku-latest",
+    transport: answeringTransport(body, type),
   });
-  return createAnthropic({ apiKey: "sk-ant-test", model: "claude-3-5-haiku-latest", transport });
 }
 
 const ask = { messages: [{ role: "user" as const, content: "hi" }] };

@@ -1,4 +1,5 @@
-import { chatResponseProblem, collectStream, createFetchTransport, ParseError } from "@llm/core";
+import { chatResponseProblem, collectStream, ParseError } from "@llm/core";
+import { answeringTransport } from "@llm/testkit";
 import { describe, expect, it } from "vitest";
 import { createGemini } from "./index.js";
 
@@ -8,10 +9,11 @@ const BROKEN = JSON.stringify({
 });
 
 function clientAnswering(body: string, type: string) {
-  const transport = createFetchTransport({
-    fetch: async () => new Response(body, { status: 200, headers: { "content-type": type } }),
+  return createGemini({
+    apiKey: "AIza-test",
+    model: "gemini-2.0-flash",
+    transport: answeringTransport(body, type),
   });
-  return createGemini({ apiKey: "AIza-test", model: "gemini-2.0-flash", transport });
 }
 
 const ask = { messages: [{ role: "user" as const, content: "hi" }] };

@@ -165,7 +165,7 @@ function pushContent(content: Exclude<MistralContent, null>, out: StreamEvent[])
     return;
   }
   for (const chunk of content) {
-    if (chunk.type === "thinking") {
+    if (chunk?.type === "thinking") {
       const text = thinkingText(chunk.thinking, STREAM_THINKING_PATH);
       if (text) out.push({ type: "reasoning-delta", delta: text });
     } else {

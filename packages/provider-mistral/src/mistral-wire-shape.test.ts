@@ -1,12 +1,14 @@
-import { chatResponseProblem, collectStream, createFetchTransport, ParseError } from "@llm/core";
+import { chatResponseProblem, collectStream, ParseError } from "@llm/core";
+import { answeringTransport } from "@llm/testkit";
 import { describe, expect, it } from "vitest";
 import { createMistral } from "./mistral-provider.js";
 
 function clientAnswering(body: string, type: string) {
-  const transport = createFetchTransport({
-    fetch: async () => new Response(body, { status: 200, headers: { "content-type": type } }),
+  return createMistral({
+    apiKey: "test-key",
+    model: "mistral-small-latest",
+    transport: answeringTransport(body, type),
   });
-  return createMistral({ apiKey: "test-key", model: "mistral-small-latest", transport });
 }
 
 const ask = { messages: [{ role: "user" as const, content: "hi" }] };
@@ -97,6 +99,18 @@ describe("mistral bodies of an unexpected shape", () => {
         if (event.type === "text-delta") seen.push(event.delta);
     })().catch((e: unknown) => e);
     expect(seen).toEqual(["Hel"]);
+    expect(failure).toBeInstanceOf(ParseError);
+    expect(failure).toMatchObject({
+      provider: "mistral",
+      where: "choices[0].delta.content[].text",
+    });
+  });
+
+  it("fails a streamed content chunk that is null, naming the content path as the answer path does", async () => {
+    const sse = `data: ${JSON.stringify({ id: "x", choices: [{ index: 0, delta: { content: [null] } }] })}\n\n`;
+    const failure = await collectStream(
+      clientAnswering(sse, "text/event-stream").stream(ask),
+    ).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(ParseError);
     expect(failure).toMatchObject({
       provider: "mistral",

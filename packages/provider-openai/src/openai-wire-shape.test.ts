@@ -1,13 +1,15 @@
-import { chatResponseProblem, collectStream, createFetchTransport, ParseError } from "@llm/core";
+import { chatResponseProblem, collectStream, ParseError } from "@llm/core";
+import { answeringTransport } from "@llm/testkit";
 import { describe, expect, it } from "vitest";
 import { createOpenAI } from "./index.js";
 
 /** A client whose server answers `body` with status 200 and `type`. */
 function clientAnswering(body: string, type: string) {
-  const transport = createFetchTransport({
-    fetch: async () => new Response(body, { status: 200, headers: { "content-type": type } }),
+  return createOpenAI({
+    apiKey: "sk-test",
+    model: "gpt-4o-mini",
+    transport: answeringTransport(body, type),
   });
-  return createOpenAI({ apiKey: "sk-test", model: "gpt-4o-mini", transport });
 }
 
 const ask = { messages: [{ role: "user" as const, content: "hi" }] };

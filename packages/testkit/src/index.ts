@@ -1,3 +1,4 @@
+export { answeringTransport } from "./answering-transport.js";
 export { CliUsageError, parseServeArgs, type ServeCommand } from "./cli-args.js";
 export { collectEvents } from "./collect-events.js";
 export { seededVector } from "./embeddings/seeded-vector.js";
