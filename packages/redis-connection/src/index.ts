@@ -4,3 +4,9 @@ export {
   type SentinelConnectionOptions,
   sentinelConnectionOptions,
 } from "./sentinel-connection-options.js";
+export {
+  MAX_TLS_FILE_BYTES,
+  type RedisTLSOptions,
+  type TLSConnectionOptions,
+  tlsConnectionOptions,
+} from "./tls-connection-options.js";

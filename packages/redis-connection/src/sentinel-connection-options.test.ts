@@ -72,12 +72,66 @@ describe("sentinelConnectionOptions", () => {
     }
   });
 
-  it("says TLS sentinels (rediss://) are not supported yet, without echoing the address", () => {
+  it("speaks TLS to rediss:// sentinels, with Node's CAs when nothing else is named", () => {
+    const options = sentinelConnectionOptions({
+      name: "m",
+      sentinels: ["rediss://:hunter2@tls-a:26380", "rediss://tls-b"],
+    });
+    expect(options.sentinels).toEqual([
+      { host: "tls-a", port: 26380 },
+      { host: "tls-b", port: 26379 },
+    ]);
+    expect(options.sentinelPassword).toBe("hunter2");
+    expect(options.sentinelTLS).toEqual({ rejectUnauthorized: true });
+    // The data nodes stay plain unless told otherwise.
+    expect(options).not.toHaveProperty("tls");
+    expect(options).not.toHaveProperty("enableTLSForSentinelMode");
+  });
+
+  it("gives rediss:// sentinels the data nodes' TLS settings unless they have their own", () => {
+    const data = { servername: "redis.internal", rejectUnauthorized: false };
+    const shared = sentinelConnectionOptions({ name: "m", sentinels: ["rediss://a:1"] }, data);
+    expect(shared.sentinelTLS).toEqual(data);
+    expect(shared.tls).toEqual(data);
+    expect(shared.enableTLSForSentinelMode).toBe(true);
+
+    const own = sentinelConnectionOptions(
+      { name: "m", sentinels: ["rediss://a:1"], tls: { servername: "sentinel.internal" } },
+      data,
+    );
+    expect(own.sentinelTLS).toEqual({ servername: "sentinel.internal", rejectUnauthorized: true });
+    expect(own.tls).toEqual(data);
+  });
+
+  it("speaks TLS to the sentinels when they have TLS settings, and only to the data nodes when only they do", () => {
+    const sentinelsOnly = sentinelConnectionOptions({
+      name: "m",
+      sentinels: [{ host: "a", port: 1 }],
+      tls: {},
+    });
+    expect(sentinelsOnly.sentinelTLS).toEqual({ rejectUnauthorized: true });
+    expect(sentinelsOnly).not.toHaveProperty("tls");
+
+    const dataOnly = sentinelConnectionOptions({ name: "m", sentinels: ["redis://a:1"] }, {});
+    expect(dataOnly).not.toHaveProperty("sentinelTLS");
+    expect(dataOnly.tls).toEqual({ rejectUnauthorized: true });
+    expect(dataOnly.enableTLSForSentinelMode).toBe(true);
+  });
+
+  it("refuses a mix of redis:// and rediss:// sentinels, naming the entry and not echoing it", () => {
     const attempt = () =>
-      sentinelConnectionOptions({ name: "m", sentinels: ["rediss://:hunter2@tls-host:26379"] });
+      sentinelConnectionOptions({
+        name: "m",
+        sentinels: ["rediss://a:1", "redis://:hunter2@b:2"],
+      });
     expect(attempt).toThrow(ConfigError);
-    expect(attempt).toThrow(/TLS sentinels \(rediss:\/\/\) are not supported yet/);
+    expect(attempt).toThrow(/all be redis:\/\/ or all be rediss:\/\//);
     expect(attempt).not.toThrow(/hunter2/);
+    try {
+      attempt();
+    } catch (error) {
+      expect((error as ConfigError).issues[0]?.path).toBe("sentinel.sentinels.1");
+    }
   });
 
   it("rejects a non-redis address by its index without echoing it (it may hold a password)", () => {
