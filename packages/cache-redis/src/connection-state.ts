@@ -1,11 +1,15 @@
 import { NetworkError } from "@llm/core";
+import { asRedisTLSError } from "@llm/redis-connection";
 import type { Cluster, Redis } from "ioredis";
 
 export type StoreState = "up" | "down";
 
 export interface StoreStateChange {
   state: StoreState;
-  /** Why the store went down: the connection error, or a `NetworkError` for a plain close (absent for `"up"`). */
+  /**
+   * Why the store went down: the connection error (a `RedisTLSError` for a
+   * failed TLS handshake), or a `NetworkError` for a plain close (absent for `"up"`).
+   */
   error?: Error;
 }
 
@@ -37,7 +41,7 @@ export function watchConnectionState(
     report({ state, error: lastError ?? new NetworkError("The Redis connection closed") });
   };
   client.on("error", (error: Error) => {
-    lastError = error;
+    lastError = asRedisTLSError(error) ?? error;
     down();
   });
   client.on("close", down);

@@ -9,6 +9,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { freePort, startPrivateRedis, stopPrivateRedis } from "./testing.js";
+import { type PrivateRedisTLS, redisCliTLSArgs, tlsConfigLines, tlsServerArgs } from "./private-redis-tls.js";
 
 export interface PrivateRedisSentinelOptions {
   /** The master group's name (`SENTINEL MONITOR <name>`). Default `"llmkit"`. */
@@ -19,6 +20,11 @@ export interface PrivateRedisSentinelOptions {
   sentinelPassword?: string;
   /** How long a silent master takes to be judged down (`down-after-milliseconds`). Default 1 000. */
   downAfterMs?: number;
+  /**
+   * TLS on every port (data nodes, replication, sentinels): nothing listens in
+   * clear text then. The sentinels' addresses are for `rediss://`.
+   */
+  tls?: PrivateRedisTLS;
 }
 
 export interface PrivateRedisSentinel {
@@ -70,12 +76,14 @@ export async function startPrivateRedisSentinel(
       ? []
       : ["--requirepass", options.password, "--masterauth", options.password]),
   ];
+  const startData = (port: number, args: readonly string[]) =>
+    startPrivateRedis(port, [...args, ...(options.tls ? tlsServerArgs(port, options.tls) : [])]);
   const stop = async () => {
     await Promise.all([...children.values()].map(stopPrivateRedis));
     await rm(dir, { recursive: true, force: true });
   };
   const cli = (port: number, password: string | undefined, ...args: string[]) =>
-    redisCli(port, password, args);
+    redisCli(port, password, [...(options.tls ? redisCliTLSArgs(options.tls) : []), ...args]);
   const sentinelCli = (port: number, ...args: string[]) =>
     cli(port, options.sentinelPassword, "SENTINEL", ...args);
   const dataCli = (port: number, ...args: string[]) => cli(port, options.password, ...args);
@@ -118,7 +126,7 @@ export async function startPrivateRedisSentinel(
       return true;
     });
   const startReplica = (port: number, of: number) =>
-    startPrivateRedis(port, [...dataArgs, "--replicaof", "127.0.0.1", String(of)]);
+    startData(port, [...dataArgs, "--replicaof", "127.0.0.1", String(of)]);
   const switchedFrom = async (previous: number): Promise<number> => {
     let next = 0;
     await waitFor(`the sentinels to promote a new master of ${name}`, async () => {
@@ -132,7 +140,7 @@ export async function startPrivateRedisSentinel(
   };
 
   try {
-    children.set(masterPort, await startPrivateRedis(masterPort, dataArgs));
+    children.set(masterPort, await startData(masterPort, dataArgs));
     children.set(replicaPort, await startReplica(replicaPort, masterPort));
     await waitFor("the replica to sync", async () =>
       (await dataCli(replicaPort, "INFO", "replication")).includes("master_link_status:up"),
@@ -207,7 +215,7 @@ function sentinelConfig(
   options: PrivateRedisSentinelOptions,
 ): string {
   return [
-    `port ${port}`,
+    ...(options.tls ? tlsConfigLines(port, options.tls) : [`port ${port}`]),
     "bind 127.0.0.1",
     `dir ${dir}`,
     `sentinel monitor ${name} 127.0.0.1 ${masterPort} 2`,
@@ -286,7 +294,7 @@ function redisCli(port: number, password: string | undefined, args: string[]): P
       { timeout: 10_000, env },
       (error, stdout, stderr) =>
         error
-          ? reject(new Error(`redis-cli ${args[0]} on ${port}: ${stderr || error.message}`))
+          ? reject(new Error(`redis-cli ${args.join(" ")} on ${port}: ${stderr || error.message}`))
           : resolve(stdout),
     );
   });

@@ -9,6 +9,8 @@ import type {
 import { AbortError, ConfigError, onAbort, type StreamEvent } from "@llm/core";
 import {
   type RedisSentinelOptions,
+  type RedisTLSOptions,
+  readyOrTLSFailure,
   reviveOnUnexpectedEnd,
   sentinelConnectionOptions,
 } from "@llm/redis-connection";
@@ -17,6 +19,7 @@ import { decodeFlightEntry } from "./flight-entry.js";
 import { FlightEntryCorruptError } from "./flight-error.js";
 import { CLAIM_SCRIPT, FINISH_SCRIPT, PUBLISH_SCRIPT, RENEW_SCRIPT } from "./flight-scripts.js";
 import { namespaceKeyPrefix } from "./redis-store.js";
+import { urlTLSOptions } from "./url-tls.js";
 
 export interface RedisFlightCoordinatorOptions {
   /** `redis://[:password@]host:port/db`. One of `url` / `cluster` / `client` is required. */
@@ -25,6 +28,8 @@ export interface RedisFlightCoordinatorOptions {
   cluster?: readonly (string | ClusterNode)[];
   /** A Redis Sentinel deployment, as for `RedisStore` (the master's password in `redisOptions`). */
   sentinel?: RedisSentinelOptions;
+  /** TLS to the Redis server (with `sentinel`, the data nodes), as for `RedisStore`. */
+  tls?: RedisTLSOptions;
   /** Your own connection (`Redis` or `Cluster`); not closed by `close()`. */
   client?: Redis | Cluster;
   /** The namespace of the `RedisStore` the processes share (same hash tag, same slot). */
@@ -161,6 +166,7 @@ export class RedisFlightCoordinator implements FlightCoordinator {
       maxRetriesPerRequest: 1,
       connectTimeout: 2_000,
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), 1_000),
+      ...urlTLSOptions(options),
       ...options.redisOptions,
     };
     this.#ownsClient = options.client === undefined;
@@ -175,7 +181,7 @@ export class RedisFlightCoordinator implements FlightCoordinator {
         : options.sentinel
           ? new Redis({
               ...failFast,
-              ...sentinelConnectionOptions(options.sentinel),
+              ...sentinelConnectionOptions(options.sentinel, options.tls),
               ...options.redisOptions,
             })
           : new Redis(options.url!, failFast));
@@ -196,10 +202,9 @@ export class RedisFlightCoordinator implements FlightCoordinator {
     );
   }
 
-  /** Resolves once the command connection is ready. */
-  async ready(): Promise<void> {
-    if (this.#client.status === "ready") return;
-    await new Promise<void>((resolve) => this.#client.once("ready", () => resolve()));
+  /** Resolves once the command connection is ready; rejects with a `RedisTLSError` if TLS fails. */
+  ready(): Promise<void> {
+    return readyOrTLSFailure(this.#client);
   }
 
   stats(): FlightCoordinatorStats {

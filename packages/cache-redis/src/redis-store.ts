@@ -9,6 +9,8 @@ import type {
 import { ConfigError } from "@llm/core";
 import {
   type RedisSentinelOptions,
+  type RedisTLSOptions,
+  readyOrTLSFailure,
   reviveOnUnexpectedEnd,
   sentinelConnectionOptions,
 } from "@llm/redis-connection";
@@ -20,6 +22,7 @@ import {
 } from "./connection-state.js";
 import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
 import { toRedisStoreError } from "./redis-store-error.js";
+import { urlTLSOptions } from "./url-tls.js";
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
 
 export interface RedisStoreOptions {
@@ -37,6 +40,13 @@ export interface RedisStoreOptions {
   sentinel?: RedisSentinelOptions;
   /** Password (AUTH) of the Redis server(s), when not in `url`; with `sentinel`, the master's. */
   password?: string;
+  /**
+   * TLS to the Redis server (with `sentinel`, to the data nodes; the sentinels'
+   * own is `sentinel.tls` or `rediss://` addresses): a CA bundle, a client
+   * certificate and key, `servername`, `rejectUnauthorized`. Files are read
+   * once, here. A `rediss://` url alone is TLS with Node's CAs.
+   */
+  tls?: RedisTLSOptions;
   /**
    * Your own connection (a `Redis` or a `Cluster`). It is used as is
    * (configure `enableOfflineQueue: false` and `commandTimeout` yourself for
@@ -152,6 +162,7 @@ export class RedisStore implements CacheStore {
       connectTimeout: 2_000,
       retryStrategy: (times) => Math.min(50 * 2 ** Math.min(times, 10), maxDelay),
       ...(options.password === undefined ? {} : { password: options.password }),
+      ...urlTLSOptions(options),
       ...options.redisOptions,
     };
     this.#ownsClient = options.client === undefined;
@@ -167,7 +178,7 @@ export class RedisStore implements CacheStore {
         : options.sentinel
           ? new Redis({
               ...failFast,
-              ...sentinelConnectionOptions(options.sentinel),
+              ...sentinelConnectionOptions(options.sentinel, options.tls),
               ...options.redisOptions,
             })
           : new Redis(options.url!, failFast));
@@ -211,11 +222,13 @@ export class RedisStore implements CacheStore {
     return this.#connection.state;
   }
 
-  /** Resolves once the connection is ready and the invalidation channel subscribed. */
+  /**
+   * Resolves once the connection is ready and the invalidation channel
+   * subscribed; rejects with a `RedisTLSError` when the TLS handshake fails
+   * (a refused certificate does not fix itself; ioredis still reconnects).
+   */
   async ready(): Promise<void> {
-    if (this.#client.status !== "ready") {
-      await new Promise<void>((resolve) => this.#client.once("ready", () => resolve()));
-    }
+    await readyOrTLSFailure(this.#client);
     await this.#subscribed;
   }
 

@@ -139,6 +139,11 @@ function run(command: string, args: string[]): Promise<string> {
 }
 
 export {
+  createTestCertificates,
+  type TestCertificates,
+} from "@llm/redis-connection/testing";
+export { type PrivateRedisTLS, redisCliTLSArgs, tlsServerArgs } from "./private-redis-tls.js";
+export {
   type PrivateRedisSentinel,
   type PrivateRedisSentinelOptions,
   startPrivateRedisSentinel,

@@ -1,3 +1,5 @@
+export { type ReadyWatchable, readyOrTLSFailure } from "./ready-or-tls-failure.js";
+export { asRedisTLSError, RedisTLSError } from "./redis-tls-error.js";
 export { type Reconnectable, reviveOnUnexpectedEnd } from "./revive-on-unexpected-end.js";
 export {
   type RedisSentinelOptions,
