@@ -64,10 +64,14 @@ function child(
   const node = unwrap(schema);
   const def = defOf(node);
   if (def?.type === "union" && def.options) {
-    for (const option of def.options) {
+    // A discriminated union (`cache.l2`: sqlite | redis | none): the option that has the key.
+    const containers = def.options.filter((option) => {
       const type = defOf(unwrap(option))?.type;
-      if (type === "object" || type === "record" || type === "array") return child(option, segment);
-    }
+      return type === "object" || type === "record" || type === "array";
+    });
+    const owner = containers.find((option) => hasKey(option, segment));
+    const chosen = owner ?? containers[0];
+    if (chosen) return child(chosen, segment);
   }
   if (def?.type === "object" && def.shape) {
     const wanted = normalizeKey(segment);
@@ -79,6 +83,12 @@ function child(
   if (def?.type === "array" && /^\d+$/.test(segment))
     return { key: Number(segment), ...withSchema(def.element) };
   return { key: segment.toLowerCase() };
+}
+
+function hasKey(schema: z.ZodType, segment: string): boolean {
+  const shape = defOf(unwrap(schema))?.shape;
+  const wanted = normalizeKey(segment);
+  return shape !== undefined && Object.keys(shape).some((key) => normalizeKey(key) === wanted);
 }
 
 const withSchema = (schema: z.ZodType | undefined) => (schema ? { schema } : {});

@@ -84,17 +84,62 @@ export const clientRateLimitSchema = z
     message: "set requestsPerMinute, tokensPerMinute or both",
   });
 
-/** `redis://host:port` (the port optional): what ioredis needs to reach a sentinel. */
+/** `redis://host:port` or `rediss://host:port` (the port optional): what ioredis needs to reach a sentinel. */
 const isRedisAddress = (text: string): boolean => {
   if (!URL.canParse(text)) return false;
   const url = new URL(text);
-  return url.protocol === "redis:" && url.hostname.length > 0 && url.pathname.length <= 1;
+  return (
+    (url.protocol === "redis:" || url.protocol === "rediss:") &&
+    url.hostname.length > 0 &&
+    url.pathname.length <= 1
+  );
 };
 
+/** Longest `ca` / `cert` / `key` value: a path, or PEM text (a whole CA bundle fits). */
+export const MAX_TLS_SETTING_LENGTH = 1024 * 1024;
+
 /**
- * TLS to the sentinels is not offered yet (no TLS Sentinel deployment to test it
- * against): say so, rather than only that the address looks wrong.
+ * Longest `key` value: a path, or one private key's PEM (an RSA-8192 key is
+ * ~6.5 KiB). Tighter than the rest: a `Secret`'s value joins the pattern every
+ * error message is redacted with.
  */
+export const MAX_TLS_KEY_LENGTH = 16 * 1024;
+
+const pemOrPath = () => z.string().min(1).max(MAX_TLS_SETTING_LENGTH);
+
+/**
+ * TLS to one side of a Redis deployment (the data nodes, or the sentinels);
+ * present means on. `ca`, `cert` and `key` are each a PEM file's path or the
+ * PEM text (`-----BEGIN …`, as from an env var); files are read and checked
+ * when the connection is made (@llm/redis-connection).
+ */
+export const redisTLSSchema = z
+  .strictObject({
+    /** CA bundle that signed the servers' certificates. Unset: Node's public CAs. */
+    ca: pemOrPath().optional(),
+    /** Client certificate, for servers that demand one (mutual TLS); needs `key`. */
+    cert: pemOrPath().optional(),
+    /** The client certificate's private key: a `Secret` (env: `LLM__CACHE__L2__TLS__KEY`). */
+    key: secret()
+      .refine((value) => value.reveal().length <= MAX_TLS_KEY_LENGTH, {
+        message: `is longer than ${MAX_TLS_KEY_LENGTH} characters`,
+      })
+      .optional(),
+    /** The name the server's certificate must carry, when not the host connected to. */
+    servername: z.string().min(1).max(253).optional(),
+    /** `false` accepts any certificate — anyone on the path can pose as Redis. Default `true`. */
+    rejectUnauthorized: boolish().default(true),
+  })
+  .superRefine((tls, ctx) => {
+    if ((tls.cert === undefined) === (tls.key === undefined)) return;
+    ctx.addIssue({
+      code: "custom",
+      path: [tls.cert === undefined ? "cert" : "key"],
+      message: "mutual TLS needs both cert and key",
+    });
+  });
+
+/** The scheme of a sentinel address, for the all-or-none TLS check. */
 const isTLSAddress = (text: string): boolean =>
   text.trimStart().toLowerCase().startsWith("rediss:");
 
@@ -107,22 +152,37 @@ const isTLSAddress = (text: string): boolean =>
 export const redisSentinelSchema = z.strictObject({
   /** The master group's name, as in the sentinels' `sentinel monitor <name> …`. */
   name: z.string().min(1),
-  /** Sentinels to ask (`redis://host:port`, port default 26379); several, so one down is no outage. */
+  /**
+   * Sentinels to ask (`redis://host:port`, port default 26379; `rediss://` for
+   * TLS, then all of them); several, so one down is no outage.
+   */
   sentinels: z
     .array(
-      secretURL({ anyString: true })
-        .refine((url) => !isTLSAddress(url.reveal()), {
-          message: "TLS sentinels (rediss://) are not supported yet: use redis://host:port",
-          abort: true,
-        })
-        .refine((url) => isRedisAddress(url.reveal()), {
-          message: "must look like redis://host:port",
-        }),
+      secretURL({ anyString: true }).refine((url) => isRedisAddress(url.reveal()), {
+        message: "must look like redis://host:port or rediss://host:port",
+      }),
     )
     .min(1)
-    .max(64),
+    .max(64)
+    .superRefine((sentinels, ctx) => {
+      const first = sentinels[0];
+      if (first === undefined) return;
+      const tls = isTLSAddress(first.reveal());
+      const odd = sentinels.findIndex((url) => isTLSAddress(url.reveal()) !== tls);
+      if (odd < 0) return;
+      ctx.addIssue({
+        code: "custom",
+        path: [odd],
+        message: "sentinel addresses must all be redis:// or all be rediss://",
+      });
+    }),
   /** The sentinels' own password (their `requirepass`); the master's is the store's `password`. */
   password: secret().optional(),
+  /**
+   * TLS to the sentinels, when it differs from the data nodes' `tls` (their
+   * `tls` is used for `rediss://` sentinels otherwise). Present means on.
+   */
+  tls: redisTLSSchema.optional(),
 });
 
 /** Exactly one way to reach Redis: a server, a cluster's startup nodes, or a Sentinel deployment. */
@@ -159,6 +219,8 @@ export const rateLimitsSchema = z.strictObject({
           prefix: z.string().min(1).default("llm:rl"),
           /** The Redis server's password (with `sentinel`, the master's). */
           password: secret().optional(),
+          /** TLS to the Redis server (with `sentinel`, the data nodes); a `rediss://` url alone uses Node's CAs. */
+          tls: redisTLSSchema.optional(),
         })
         .superRefine(oneRedisTarget),
     ])
@@ -314,10 +376,24 @@ export const l2CacheSchema = z.discriminatedUnion("type", [
       namespace: z.string().min(1).default("llm"),
       /** The Redis server's password (with `sentinel`, the master's). */
       password: secret().optional(),
+      /**
+       * TLS to the Redis server (with `sentinel`, the data nodes; the sentinels'
+       * own is `sentinel.tls` or `rediss://` addresses); a `rediss://` url alone
+       * uses Node's CAs. Not offered with `cluster` yet.
+       */
+      tls: redisTLSSchema.optional(),
       /** Cross-process single-flight over this Redis (see `coalesceSchema`). */
       coalesce: coalesceSchema.prefault({}),
     })
-    .superRefine(oneRedisTarget),
+    .superRefine(oneRedisTarget)
+    .superRefine((l2, ctx) => {
+      if (l2.tls === undefined || l2.cluster === undefined) return;
+      ctx.addIssue({
+        code: "custom",
+        path: ["tls"],
+        message: "TLS to a Redis Cluster is not supported yet",
+      });
+    }),
   z.strictObject({ type: z.literal("none") }),
 ]);
 
@@ -565,3 +641,4 @@ export type LimitsConfig = z.output<typeof limitsSchema>;
 export type CircuitBreakerConfig = z.output<typeof circuitBreakerSchema>;
 export type ClientRateLimitConfig = z.output<typeof clientRateLimitSchema>;
 export type RateLimitsConfig = z.output<typeof rateLimitsSchema>;
+export type RedisTLSConfig = z.output<typeof redisTLSSchema>;

@@ -69,16 +69,28 @@ describe("a Redis Sentinel deployment", () => {
     await expect(attempt).rejects.not.toThrow(/leaked-pw/);
   });
 
-  it("says that TLS sentinels (rediss://) are not supported yet, naming the entry", async () => {
+  it("takes rediss:// sentinels, and refuses a mix of redis:// and rediss:// naming the entry", async () => {
+    const tls = await loadConfig({
+      env: {},
+      overrides: {
+        rateLimits: {
+          store: { type: "redis", sentinel: { name: "m", sentinels: ["rediss://a", "rediss://b:1"] } },
+        },
+      },
+    });
+    const store = tls.rateLimits.store;
+    if (store.type !== "redis" || !store.sentinel) throw new Error("expected a Sentinel store");
+    expect(store.sentinel.sentinels.map((url) => url.reveal())).toEqual(["rediss://a", "rediss://b:1"]);
+
     const sentinels = ["redis://a:26379", "rediss://:tls-pw@b:26379"];
-    const attempt = loadConfig({
+    const mixed = loadConfig({
       env: {},
       overrides: { rateLimits: { store: { type: "redis", sentinel: { name: "m", sentinels } } } },
     });
-    await expect(attempt).rejects.toThrow(
-      /rateLimits\.store\.sentinel\.sentinels\.1.*TLS sentinels \(rediss:\/\/\) are not supported yet/s,
+    await expect(mixed).rejects.toThrow(
+      /rateLimits\.store\.sentinel\.sentinels\.1.*all be redis:\/\/ or all be rediss:\/\//s,
     );
-    await expect(attempt).rejects.not.toThrow(/tls-pw/);
+    await expect(mixed).rejects.not.toThrow(/tls-pw/);
   });
 
   it("refuses an empty sentinel list, a missing name and unknown keys", async () => {
