@@ -8,8 +8,13 @@ import { type ChildProcess, execFile, spawn } from "node:child_process";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import {
+  type PrivateRedisTLS,
+  redisCliTLSArgs,
+  tlsConfigLines,
+  tlsServerArgs,
+} from "./private-redis-tls.js";
 import { freePort, startPrivateRedis, stopPrivateRedis } from "./testing.js";
-import { type PrivateRedisTLS, redisCliTLSArgs, tlsConfigLines, tlsServerArgs } from "./private-redis-tls.js";
 
 export interface PrivateRedisSentinelOptions {
   /** The master group's name (`SENTINEL MONITOR <name>`). Default `"llmkit"`. */

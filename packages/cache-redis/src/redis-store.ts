@@ -22,8 +22,8 @@ import {
 } from "./connection-state.js";
 import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
 import { toRedisStoreError } from "./redis-store-error.js";
-import { urlTLSOptions } from "./url-tls.js";
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
+import { urlTLSOptions } from "./url-tls.js";
 
 export interface RedisStoreOptions {
   /** `redis://[:password@]host:port/db`. One of `url` / `cluster` / `sentinel` / `client` is required. */

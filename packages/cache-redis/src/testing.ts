@@ -142,9 +142,9 @@ export {
   createTestCertificates,
   type TestCertificates,
 } from "@llm/redis-connection/testing";
-export { type PrivateRedisTLS, redisCliTLSArgs, tlsServerArgs } from "./private-redis-tls.js";
 export {
   type PrivateRedisSentinel,
   type PrivateRedisSentinelOptions,
   startPrivateRedisSentinel,
 } from "./private-redis-sentinel.js";
+export { type PrivateRedisTLS, redisCliTLSArgs, tlsServerArgs } from "./private-redis-tls.js";

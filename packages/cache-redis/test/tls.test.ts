@@ -37,7 +37,10 @@ beforeAll(async () => {
       PASSWORD,
       ...tlsServerArgs(tlsPort, { certificates: certs }),
     ]),
-    await startPrivateRedis(mutualPort, tlsServerArgs(mutualPort, { certificates: certs, mutual: true })),
+    await startPrivateRedis(
+      mutualPort,
+      tlsServerArgs(mutualPort, { certificates: certs, mutual: true }),
+    ),
   );
 }, 30_000);
 afterAll(async () => {
@@ -147,17 +150,26 @@ describe("RedisStore over TLS", () => {
   it("refuses an unreadable CA bundle at construction with a ConfigError naming the file", () => {
     const missing = `${certs.dir}/missing-ca.pem`;
     expect(
-      () => new RedisStore({ url: `rediss://127.0.0.1:${tlsPort}`, tls: { ca: missing }, namespace: "x" }),
+      () =>
+        new RedisStore({
+          url: `rediss://127.0.0.1:${tlsPort}`,
+          tls: { ca: missing },
+          namespace: "x",
+        }),
     ).toThrow(ConfigError);
     expect(
-      () => new RedisStore({ url: `rediss://127.0.0.1:${tlsPort}`, tls: { ca: missing }, namespace: "x" }),
+      () =>
+        new RedisStore({
+          url: `rediss://127.0.0.1:${tlsPort}`,
+          tls: { ca: missing },
+          namespace: "x",
+        }),
     ).toThrow(`tls.ca: ${missing}: no such file`);
   });
 
   it("refuses `tls` with a cluster (not supported yet) rather than ignoring it", () => {
     expect(
-      () =>
-        new RedisStore({ cluster: [`redis://127.0.0.1:${tlsPort}`], tls: {}, namespace: "x" }),
+      () => new RedisStore({ cluster: [`redis://127.0.0.1:${tlsPort}`], tls: {}, namespace: "x" }),
     ).toThrow(/TLS to a Redis Cluster is not supported yet/);
   });
 
@@ -188,8 +200,7 @@ describe("RedisStore through a Sentinel deployment with TLS everywhere", () => {
     await deployment?.stop();
   });
 
-  const sentinels = () =>
-    deployment.sentinels.map(({ host, port }) => `rediss://${host}:${port}`);
+  const sentinels = () => deployment.sentinels.map(({ host, port }) => `rediss://${host}:${port}`);
   const mutualTLS = () => ({
     ca: certs.caFile,
     cert: certs.clientCertFile,

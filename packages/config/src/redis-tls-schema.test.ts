@@ -4,7 +4,8 @@ import { loadConfig } from "./load-config.js";
 import { MAX_TLS_KEY_LENGTH } from "./schema.js";
 import { redactValue } from "./secrets.js";
 
-const KEY_PEM = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg-not-a-real-key\n-----END PRIVATE KEY-----\n";
+const KEY_PEM =
+  "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQg-not-a-real-key\n-----END PRIVATE KEY-----\n";
 
 const yaml = (l2: string) => ({
   text: `cache:\n  l2: ${l2}\n`,
@@ -87,7 +88,9 @@ describe("TLS to Redis", () => {
         },
       },
     });
-    await expect(attempt).rejects.toThrow(/cache\.l2\.tls\.key: mutual TLS needs both cert and key/);
+    await expect(attempt).rejects.toThrow(
+      /cache\.l2\.tls\.key: mutual TLS needs both cert and key/,
+    );
     await expect(
       loadConfig({
         env: {},

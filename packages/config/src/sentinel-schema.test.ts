@@ -74,13 +74,19 @@ describe("a Redis Sentinel deployment", () => {
       env: {},
       overrides: {
         rateLimits: {
-          store: { type: "redis", sentinel: { name: "m", sentinels: ["rediss://a", "rediss://b:1"] } },
+          store: {
+            type: "redis",
+            sentinel: { name: "m", sentinels: ["rediss://a", "rediss://b:1"] },
+          },
         },
       },
     });
     const store = tls.rateLimits.store;
     if (store.type !== "redis" || !store.sentinel) throw new Error("expected a Sentinel store");
-    expect(store.sentinel.sentinels.map((url) => url.reveal())).toEqual(["rediss://a", "rediss://b:1"]);
+    expect(store.sentinel.sentinels.map((url) => url.reveal())).toEqual([
+      "rediss://a",
+      "rediss://b:1",
+    ]);
 
     const sentinels = ["redis://a:26379", "rediss://:tls-pw@b:26379"];
     const mixed = loadConfig({

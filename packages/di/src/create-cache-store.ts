@@ -4,8 +4,8 @@ import type { CacheStore } from "@llm/cache";
 import type { LLMConfig } from "@llm/config";
 import { ConfigError } from "@llm/core";
 import { type CacheStoreFactory, resolvePluginModule } from "@llm/plugins";
-import type { RedisSentinelOptions } from "@llm/redis-connection";
-import { revealSentinel } from "./reveal-sentinel.js";
+import type { RedisSentinelOptions, RedisTLSOptions } from "@llm/redis-connection";
+import { revealSentinel, revealTLS, underConfigPath } from "./reveal-sentinel.js";
 
 export interface CacheStoreContext {
   baseDir: string;
@@ -47,23 +47,32 @@ export async function createCacheStore(
           sentinel?: RedisSentinelOptions;
           namespace: string;
           password?: string;
+          tls?: RedisTLSOptions;
           onStateChange?: (change: { state: "up" | "down"; error?: Error }) => void;
         }) => CacheStore & {
           ready(): Promise<void>;
         };
       }>("@llm/cache-redis", context);
-      const store = new RedisStore({
-        ...(l2.url === undefined ? {} : { url: l2.url.reveal() }),
-        ...(l2.cluster === undefined ? {} : { cluster: l2.cluster.map((node) => node.reveal()) }),
-        ...(l2.sentinel === undefined
-          ? {}
-          : {
-              sentinel: revealSentinel(l2.sentinel),
-            }),
-        namespace: l2.namespace,
-        ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
-        ...(context.onStoreState ? { onStateChange: context.onStoreState } : {}),
-      });
+      // Certificate files are read here: a bad one is a ConfigError naming `cache.l2.tls.…`.
+      const store = underConfigPath(
+        "cache.l2",
+        () =>
+          new RedisStore({
+            ...(l2.url === undefined ? {} : { url: l2.url.reveal() }),
+            ...(l2.cluster === undefined
+              ? {}
+              : { cluster: l2.cluster.map((node) => node.reveal()) }),
+            ...(l2.sentinel === undefined
+              ? {}
+              : {
+                  sentinel: revealSentinel(l2.sentinel),
+                }),
+            namespace: l2.namespace,
+            ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
+            ...(l2.tls === undefined ? {} : { tls: revealTLS(l2.tls) }),
+            ...(context.onStoreState ? { onStateChange: context.onStoreState } : {}),
+          }),
+      );
       await readyWithin(store, REDIS_READY_TIMEOUT_MS);
       return store;
     }

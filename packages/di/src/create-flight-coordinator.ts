@@ -1,13 +1,13 @@
 import type { FlightCoordinator } from "@llm/cache";
 import type { LLMConfig } from "@llm/config";
-import type { RedisSentinelOptions } from "@llm/redis-connection";
+import type { RedisSentinelOptions, RedisTLSOptions } from "@llm/redis-connection";
 import {
   type CacheStoreContext,
   importStorePackage,
   REDIS_READY_TIMEOUT_MS,
   readyWithin,
 } from "./create-cache-store.js";
-import { revealSentinel } from "./reveal-sentinel.js";
+import { revealSentinel, revealTLS, underConfigPath } from "./reveal-sentinel.js";
 
 type CacheConfig = Readonly<LLMConfig["cache"]>;
 
@@ -16,6 +16,7 @@ interface RedisFlightCoordinatorModule {
     url?: string;
     cluster?: string[];
     sentinel?: RedisSentinelOptions;
+    tls?: RedisTLSOptions;
     namespace: string;
     leaseMs: number;
     maxWaitMs: number;
@@ -44,21 +45,26 @@ export async function createFlightCoordinator(
     context,
   );
   const { leaseMs, maxWaitMs, maxEvents, maxEventBytes } = l2.coalesce;
-  const coordinator = new RedisFlightCoordinator({
-    ...(l2.url === undefined ? {} : { url: l2.url.reveal() }),
-    ...(l2.cluster === undefined ? {} : { cluster: l2.cluster.map((node) => node.reveal()) }),
-    ...(l2.sentinel === undefined
-      ? {}
-      : {
-          sentinel: revealSentinel(l2.sentinel),
-        }),
-    namespace: l2.namespace,
-    leaseMs,
-    maxWaitMs,
-    maxEvents,
-    maxEventBytes,
-    ...(l2.password === undefined ? {} : { redisOptions: { password: l2.password.reveal() } }),
-  });
+  const coordinator = underConfigPath(
+    "cache.l2",
+    () =>
+      new RedisFlightCoordinator({
+        ...(l2.url === undefined ? {} : { url: l2.url.reveal() }),
+        ...(l2.cluster === undefined ? {} : { cluster: l2.cluster.map((node) => node.reveal()) }),
+        ...(l2.sentinel === undefined
+          ? {}
+          : {
+              sentinel: revealSentinel(l2.sentinel),
+            }),
+        namespace: l2.namespace,
+        leaseMs,
+        maxWaitMs,
+        maxEvents,
+        maxEventBytes,
+        ...(l2.tls === undefined ? {} : { tls: revealTLS(l2.tls) }),
+        ...(l2.password === undefined ? {} : { redisOptions: { password: l2.password.reveal() } }),
+      }),
+  );
   // As for the store: a start-up burst should already coalesce; a Redis that
   // is down only means every process calls for itself until it is back.
   await readyWithin(coordinator, REDIS_READY_TIMEOUT_MS);

@@ -4,8 +4,12 @@ import { ConfigError } from "@llm/core";
 import { resolvePluginModule } from "@llm/plugins";
 import { MemoryRateLimitStore, type RateLimitStore } from "@llm/ratelimit";
 import { RedisRateLimitStore } from "@llm/ratelimit/redis";
-import { reviveOnUnexpectedEnd, sentinelConnectionOptions } from "@llm/redis-connection";
-import { revealSentinel } from "./reveal-sentinel.js";
+import {
+  reviveOnUnexpectedEnd,
+  sentinelConnectionOptions,
+  tlsConnectionOptions,
+} from "@llm/redis-connection";
+import { revealSentinel, revealTLS, underConfigPath } from "./reveal-sentinel.js";
 
 export interface RateLimitStoreHandle {
   store: RateLimitStore;
@@ -67,10 +71,16 @@ export async function createRateLimitStore(
     commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
     ...(store.password === undefined ? {} : { password: store.password.reveal() }),
   };
-  // The schema allows exactly one of url / sentinel.
-  const redis = store.sentinel
-    ? new Redis({ ...options, ...sentinelConnectionOptions(revealSentinel(store.sentinel)) })
-    : new Redis((store.url as NonNullable<typeof store.url>).reveal(), options);
+  // The schema allows exactly one of url / sentinel. Certificate files are read here.
+  const tls = store.tls === undefined ? undefined : revealTLS(store.tls);
+  const redis = underConfigPath("rateLimits.store", () =>
+    store.sentinel
+      ? new Redis({ ...options, ...sentinelConnectionOptions(revealSentinel(store.sentinel), tls) })
+      : new Redis((store.url as NonNullable<typeof store.url>).reveal(), {
+          ...options,
+          ...(tls === undefined ? {} : { tls: tlsConnectionOptions(tls) }),
+        }),
+  );
   // Failed commands reach RateLimit's onStoreError; the connection's own errors would otherwise be "unhandled".
   redis.on("error", () => {});
   let closed = false;

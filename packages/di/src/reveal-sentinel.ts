@@ -1,5 +1,6 @@
-import type { LLMConfig } from "@llm/config";
-import type { RedisSentinelOptions } from "@llm/redis-connection";
+import type { LLMConfig, RedisTLSConfig } from "@llm/config";
+import { ConfigError } from "@llm/core";
+import type { RedisSentinelOptions, RedisTLSOptions } from "@llm/redis-connection";
 
 /** The config's Sentinel deployment (the same schema for the L2 cache and the rate-limit store). */
 type RedisSentinelConfig = NonNullable<
@@ -17,5 +18,34 @@ export function revealSentinel(sentinel: RedisSentinelConfig): RedisSentinelOpti
     name: sentinel.name,
     sentinels: sentinel.sentinels.map((address) => address.reveal()),
     ...(sentinel.password === undefined ? {} : { password: sentinel.password.reveal() }),
+    ...(sentinel.tls === undefined ? {} : { tls: revealTLS(sentinel.tls) }),
   };
+}
+
+/** The config's `tls` with the client key revealed, for @llm/redis-connection. */
+export function revealTLS(tls: RedisTLSConfig): RedisTLSOptions {
+  return {
+    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
+    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
+    ...(tls.key === undefined ? {} : { key: tls.key.reveal() }),
+    ...(tls.servername === undefined ? {} : { servername: tls.servername }),
+    rejectUnauthorized: tls.rejectUnauthorized,
+  };
+}
+
+/**
+ * Runs `connect`, putting the config section in front of the paths of a
+ * `ConfigError` it throws: @llm/redis-connection names `tls.ca` or
+ * `sentinel.sentinels.1`, the user wrote `cache.l2.tls.ca`.
+ */
+export function underConfigPath<T>(section: string, connect: () => T): T {
+  try {
+    return connect();
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError("The Redis connection settings cannot be used", {
+      cause: error,
+      issues: error.issues.map((issue) => ({ ...issue, path: `${section}.${issue.path}` })),
+    });
+  }
 }

@@ -64,7 +64,9 @@ describe("tlsConnectionOptions", () => {
   it("names the setting and the file when the CA bundle is missing", () => {
     const missing = join(certs.dir, "nope.pem");
     const error = configError(() => tlsConnectionOptions({ ca: missing }, "cache.l2.tls"));
-    expect(error.issues).toEqual([{ path: "cache.l2.tls.ca", message: `${missing}: no such file` }]);
+    expect(error.issues).toEqual([
+      { path: "cache.l2.tls.ca", message: `${missing}: no such file` },
+    ]);
     expect(error.message).toContain(missing);
   });
 
@@ -79,7 +81,10 @@ describe("tlsConnectionOptions", () => {
     );
     const damaged = join(certs.dir, "damaged.pem");
     writeFileSync(damaged, "-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n");
-    expect(configError(() => tlsConnectionOptions({ cert: damaged, key: certs.clientKeyFile })).issues[0]).toEqual({
+    expect(
+      configError(() => tlsConnectionOptions({ cert: damaged, key: certs.clientKeyFile }))
+        .issues[0],
+    ).toEqual({
       path: "tls.cert",
       message: `${damaged}: certificate 1 is damaged`,
     });
@@ -94,12 +99,12 @@ describe("tlsConnectionOptions", () => {
   });
 
   it("needs cert and key together", () => {
-    expect(configError(() => tlsConnectionOptions({ cert: certs.clientCertFile })).issues[0]?.path).toBe(
-      "tls.key",
-    );
-    expect(configError(() => tlsConnectionOptions({ key: certs.clientKeyFile })).issues[0]?.path).toBe(
-      "tls.cert",
-    );
+    expect(
+      configError(() => tlsConnectionOptions({ cert: certs.clientCertFile })).issues[0]?.path,
+    ).toBe("tls.key");
+    expect(
+      configError(() => tlsConnectionOptions({ key: certs.clientKeyFile })).issues[0]?.path,
+    ).toBe("tls.cert");
   });
 
   it("refuses a key that is not the certificate's", () => {
