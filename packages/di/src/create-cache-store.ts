@@ -65,11 +65,11 @@ export async function createCacheStore(
             ...(l2.sentinel === undefined
               ? {}
               : {
-                  sentinel: revealSentinel(l2.sentinel),
+                  sentinel: revealSentinel(l2.sentinel, context.baseDir),
                 }),
             namespace: l2.namespace,
             ...(l2.password === undefined ? {} : { password: l2.password.reveal() }),
-            ...(l2.tls === undefined ? {} : { tls: revealTLS(l2.tls) }),
+            ...(l2.tls === undefined ? {} : { tls: revealTLS(l2.tls, context.baseDir) }),
             ...(context.onStoreState ? { onStateChange: context.onStoreState } : {}),
           }),
       );

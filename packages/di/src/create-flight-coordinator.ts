@@ -54,14 +54,14 @@ export async function createFlightCoordinator(
         ...(l2.sentinel === undefined
           ? {}
           : {
-              sentinel: revealSentinel(l2.sentinel),
+              sentinel: revealSentinel(l2.sentinel, context.baseDir),
             }),
         namespace: l2.namespace,
         leaseMs,
         maxWaitMs,
         maxEvents,
         maxEventBytes,
-        ...(l2.tls === undefined ? {} : { tls: revealTLS(l2.tls) }),
+        ...(l2.tls === undefined ? {} : { tls: revealTLS(l2.tls, context.baseDir) }),
         ...(l2.password === undefined ? {} : { redisOptions: { password: l2.password.reveal() } }),
       }),
   );

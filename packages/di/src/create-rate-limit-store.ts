@@ -72,10 +72,13 @@ export async function createRateLimitStore(
     ...(store.password === undefined ? {} : { password: store.password.reveal() }),
   };
   // The schema allows exactly one of url / sentinel. Certificate files are read here.
-  const tls = store.tls === undefined ? undefined : revealTLS(store.tls);
+  const tls = store.tls === undefined ? undefined : revealTLS(store.tls, context.baseDir);
   const redis = underConfigPath("rateLimits.store", () =>
     store.sentinel
-      ? new Redis({ ...options, ...sentinelConnectionOptions(revealSentinel(store.sentinel), tls) })
+      ? new Redis({
+          ...options,
+          ...sentinelConnectionOptions(revealSentinel(store.sentinel, context.baseDir), tls),
+        })
       : new Redis((store.url as NonNullable<typeof store.url>).reveal(), {
           ...options,
           ...(tls === undefined ? {} : { tls: tlsConnectionOptions(tls) }),

@@ -1,6 +1,7 @@
+import { isAbsolute, resolve } from "node:path";
 import type { LLMConfig, RedisTLSConfig } from "@llm/config";
 import { ConfigError } from "@llm/core";
-import type { RedisSentinelOptions, RedisTLSOptions } from "@llm/redis-connection";
+import { isPEMText, type RedisSentinelOptions, type RedisTLSOptions } from "@llm/redis-connection";
 
 /** The config's Sentinel deployment (the same schema for the L2 cache and the rate-limit store). */
 type RedisSentinelConfig = NonNullable<
@@ -13,21 +14,29 @@ type RedisSentinelConfig = NonNullable<
  * (here for the rate-limit store, in @llm/cache-redis for the L2). Revealed at
  * the edge, just before the connection is made, and nowhere else.
  */
-export function revealSentinel(sentinel: RedisSentinelConfig): RedisSentinelOptions {
+export function revealSentinel(
+  sentinel: RedisSentinelConfig,
+  baseDir: string,
+): RedisSentinelOptions {
   return {
     name: sentinel.name,
     sentinels: sentinel.sentinels.map((address) => address.reveal()),
     ...(sentinel.password === undefined ? {} : { password: sentinel.password.reveal() }),
-    ...(sentinel.tls === undefined ? {} : { tls: revealTLS(sentinel.tls) }),
+    ...(sentinel.tls === undefined ? {} : { tls: revealTLS(sentinel.tls, baseDir) }),
   };
 }
 
-/** The config's `tls` with the client key revealed, for @llm/redis-connection. */
-export function revealTLS(tls: RedisTLSConfig): RedisTLSOptions {
+/**
+ * The config's `tls` with the client key revealed, for @llm/redis-connection;
+ * relative file paths resolve from `baseDir`, as the SQLite store's path does.
+ */
+export function revealTLS(tls: RedisTLSConfig, baseDir: string): RedisTLSOptions {
+  const file = (value: string) =>
+    isPEMText(value) || isAbsolute(value) ? value : resolve(baseDir, value);
   return {
-    ...(tls.ca === undefined ? {} : { ca: tls.ca }),
-    ...(tls.cert === undefined ? {} : { cert: tls.cert }),
-    ...(tls.key === undefined ? {} : { key: tls.key.reveal() }),
+    ...(tls.ca === undefined ? {} : { ca: file(tls.ca) }),
+    ...(tls.cert === undefined ? {} : { cert: file(tls.cert) }),
+    ...(tls.key === undefined ? {} : { key: file(tls.key.reveal()) }),
     ...(tls.servername === undefined ? {} : { servername: tls.servername }),
     rejectUnauthorized: tls.rejectUnauthorized,
   };

@@ -7,6 +7,7 @@ export {
   sentinelConnectionOptions,
 } from "./sentinel-connection-options.js";
 export {
+  isPEMText,
   MAX_TLS_FILE_BYTES,
   type RedisTLSOptions,
   type TLSConnectionOptions,

@@ -72,7 +72,8 @@ export function tlsConnectionOptions(tls: RedisTLSOptions, path = "tls"): TLSCon
   };
 }
 
-const isPEMText = (value: string): boolean => value.trimStart().startsWith("-----BEGIN");
+/** True for PEM text given in place of a file path (`-----BEGIN …`). */
+export const isPEMText = (value: string): boolean => value.trimStart().startsWith("-----BEGIN");
 
 /** One or more certificates (a bundle, or a certificate and its chain), each parsed. */
 function certificates(value: string, path: string): string {
