@@ -169,8 +169,18 @@ function describeFailure(type: string, error: unknown): ProviderImportFailure {
       message: `provider "${type}" is not installed: run \`pnpm add ${name}\``,
     };
   }
-  // importPluginModule fails with PluginLoadErrors only, whose messages never quote source.
-  return { missing: false, message: error instanceof Error ? error.message : String(error) };
+  // importPluginModule fails with PluginLoadErrors only, whose messages never quote source;
+  // the rest is our own ImportTimeout.
+  if (error instanceof ConfigError) return { missing: false, message: ownMessage(error) };
+  return { missing: false, message: (error as ImportTimeout).message };
+}
+
+/** A `ConfigError`'s message without the list of its issues that the constructor appends. */
+function ownMessage(error: ConfigError): string {
+  const list = error.issues.map((i) => `\n  - ${i.path || "<root>"}: ${i.message}`).join("");
+  return error.message.endsWith(list)
+    ? error.message.slice(0, error.message.length - list.length)
+    : error.message;
 }
 
 /** The error for a client whose provider type is neither registered nor installed. */
