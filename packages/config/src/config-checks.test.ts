@@ -45,7 +45,10 @@ function gate(): { opened: Promise<void>; open(): void } {
 
 const regionOf = (config: Readonly<LLMConfig>) => config.clients.aws?.providerSettings?.region;
 
-async function managerFor(text: string, options: { watch?: boolean; checkTimeoutMs?: number } = {}) {
+async function managerFor(
+  text: string,
+  options: { watch?: boolean; checkTimeoutMs?: number } = {},
+) {
   const file = join(dir, "llm.yaml");
   await writeFile(file, text);
   const manager = await ConfigManager.load({
@@ -167,7 +170,7 @@ describe("config checks", () => {
       await expect(manager.reload()).resolves.toBe(false);
       expect(regionOf(manager.get())).toBe("eu-west-3");
       expect(errors[0]?.message).toBe("Config reload failed; keeping the last good config");
-      expect((errors[0]?.cause as Error).message).toBe("lookup failed");
+      expect(errors[0]?.cause).toMatchObject({ message: "lookup failed" });
     } finally {
       await manager.close();
     }

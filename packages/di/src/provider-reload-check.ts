@@ -1,6 +1,10 @@
 import type { LLMConfig, ReloadCheck } from "@llm/config";
 import type { ProviderRegistry } from "@llm/core";
-import { importProviders, type ProviderImportOptions, providerIssues } from "./install-providers.js";
+import {
+  importProviders,
+  type ProviderImportOptions,
+  providerIssues,
+} from "./install-providers.js";
 import type { ProviderConfigSettingsCatalog } from "./provider-config-settings.js";
 
 export interface ProviderReloadCheckOptions {

@@ -32,7 +32,8 @@ const FIXTURE_PACKAGES: Record<string, string> = {
   // Never finishes importing.
   stalled: "await new Promise(() => {});\nexport const provider = undefined;\n",
   broken: 'throw new Error("broken on purpose");\n',
-  mislabeled: "export const provider = { type: 'other', create() { throw new Error('unused'); } };\n",
+  mislabeled:
+    "export const provider = { type: 'other', create() { throw new Error('unused'); } };\n",
   // Tells the test it is being imported, then waits until the test lets it finish.
   gated: `const gate = globalThis.__llmGatedProvider;
 gate?.reached();
@@ -205,7 +206,8 @@ describe("a hot reload that adds a provider type", () => {
       },
       {
         path: "clients.m.provider",
-        message: 'package @llm/provider-mislabeled does not export a provider of type "mislabeled" as `provider`',
+        message:
+          'package @llm/provider-mislabeled does not export a provider of type "mislabeled" as `provider`',
       },
     ]);
     expect(manager.get()).toBe(running);

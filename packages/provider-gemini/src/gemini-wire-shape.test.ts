@@ -126,9 +126,9 @@ describe("gemini bodies of an unexpected shape", () => {
         part({ name: "weather", willContinue: true }) +
         part({ partialArgs: [partialArg], willContinue: true }) +
         part({});
-      const error = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask)).catch(
-        (e: unknown) => e,
-      );
+      const error = await collectStream(
+        clientAnswering(sse, "text/event-stream").stream(ask),
+      ).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ParseError);
       expect(error).toMatchObject({
         provider: "gemini",

@@ -139,7 +139,10 @@ describe("mistral bodies of an unexpected shape", () => {
   });
 
   it("fails thinking that is neither text nor chunks with a ParseError naming its path", async () => {
-    const content = [{ type: "thinking", thinking: 42 }, { type: "text", text: "Paris" }];
+    const content = [
+      { type: "thinking", thinking: 42 },
+      { type: "text", text: "Paris" },
+    ];
     const completion = JSON.stringify({
       choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
     });
@@ -160,7 +163,10 @@ describe("mistral bodies of an unexpected shape", () => {
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(ParseError);
-    expect(error).toMatchObject({ provider: "mistral", where: "choices[0].delta.content[].thinking" });
+    expect(error).toMatchObject({
+      provider: "mistral",
+      where: "choices[0].delta.content[].thinking",
+    });
   });
 
   it("fails streamed content that is neither text nor chunks with a ParseError naming its path", async () => {

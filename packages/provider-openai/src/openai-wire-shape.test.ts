@@ -116,7 +116,11 @@ describe("openai bodies of an unexpected shape", () => {
   it("reads a null refusal as no refusal", async () => {
     const body = JSON.stringify({
       choices: [
-        { index: 0, message: { role: "assistant", content: "hi", refusal: null }, finish_reason: "stop" },
+        {
+          index: 0,
+          message: { role: "assistant", content: "hi", refusal: null },
+          finish_reason: "stop",
+        },
       ],
     });
     const answer = await clientAnswering(body, "application/json").generate(ask);
