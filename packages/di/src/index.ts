@@ -12,6 +12,7 @@ export { fallbackOrder } from "./fallback-order.js";
 export {
   DEFAULT_PROVIDER_IMPORT_TIMEOUT_MS,
   installProviders,
+  type ProviderImportOptions,
   providerPackage,
 } from "./install-providers.js";
 export { LLMClientFactory } from "./llm-client-factory.js";
