@@ -1,13 +1,15 @@
 import { dirname, join, resolve } from "node:path";
-import { ConfigError } from "@llm/core";
+import { ConfigError, type ConfigIssue } from "@llm/core";
 import { type FSWatcher, watch } from "chokidar";
 import type { z } from "zod";
 import { type ConfigChange, diffConfig } from "./diff.js";
 import {
   type BuildOptions,
   buildConfig,
-  type ConfigCheck,
+  buildLocatedConfig,
+  configError,
   documentsFromSnapshots,
+  type ReloadCheck,
   readDocuments,
   readSnapshots,
 } from "./load-config.js";
@@ -40,10 +42,18 @@ export interface ConfigManagerOptions<S extends readonly AnyConfigSection[] = re
    * the config stays the safe way to save: the rename is atomic.
    */
   settleMs?: number;
+  /**
+   * Longest a reload waits for its checks (`addCheck`), in ms: one that has
+   * not answered by then — a provider package whose import hangs — rejects
+   * the reload, and the next reload is free to run. Default 30 s.
+   */
+  checkTimeoutMs?: number;
 }
 
 /** Reads that may disagree before a reload gives up on a file that keeps changing. */
 const MAX_SETTLE_ROUNDS = 20;
+
+const DEFAULT_CHECK_TIMEOUT_MS = 30_000;
 
 export interface ConfigChangeEvent<C> {
   config: Readonly<C>;
@@ -61,13 +71,16 @@ export class ConfigManager<C extends object = LLMConfig> {
   readonly #options: BuildOptions<readonly AnyConfigSection[]>;
   readonly #debounceMs: number;
   readonly #settleMs: number;
+  readonly #checkTimeoutMs: number;
   readonly #changeListeners = new Set<ConfigChangeListener<C>>();
   readonly #errorListeners = new Set<ConfigErrorListener>();
-  readonly #checks = new Set<ConfigCheck>();
+  readonly #checks = new Set<ReloadCheck>();
   #watcher: FSWatcher | undefined;
   #timer: NodeJS.Timeout | undefined;
   #chain: Promise<unknown> = Promise.resolve();
   #closed = false;
+  /** Aborts the checks of the reload in progress (on close). */
+  #checking: AbortController | undefined;
   /** Files that had content at the last good load (see the blank-file guard in reload). */
   #filled = new Set<string>();
 
@@ -75,13 +88,14 @@ export class ConfigManager<C extends object = LLMConfig> {
     config: Readonly<C>,
     files: string[],
     options: BuildOptions<readonly AnyConfigSection[]>,
-    timing: { debounceMs: number; settleMs: number },
+    timing: { debounceMs: number; settleMs: number; checkTimeoutMs: number },
   ) {
     this.#config = config;
     this.#files = files;
     this.#options = options;
     this.#debounceMs = timing.debounceMs;
     this.#settleMs = timing.settleMs;
+    this.#checkTimeoutMs = timing.checkTimeoutMs;
   }
 
   /** Loads (throwing `ConfigError` when the first load is invalid) and optionally starts watching. */
@@ -98,6 +112,7 @@ export class ConfigManager<C extends object = LLMConfig> {
     const manager = new ConfigManager<ConfigWith<S>>(config, files, build, {
       debounceMs: options.debounceMs ?? 100,
       settleMs: options.settleMs ?? 200,
+      checkTimeoutMs: options.checkTimeoutMs ?? DEFAULT_CHECK_TIMEOUT_MS,
     });
     manager.#filled = filledFiles(documents);
     if (options.watch && files.length > 0) await manager.#startWatching();
@@ -121,11 +136,14 @@ export class ConfigManager<C extends object = LLMConfig> {
   }
 
   /**
-   * Adds a check that every later reload must pass (see `ConfigCheck`): a
-   * reload it reports issues for is rejected like an invalid file. The
-   * current config is not re-checked. Returns a disposer.
+   * Adds a check that every later reload must pass before its config is
+   * accepted (see `ReloadCheck`): a reload it reports issues for is rejected
+   * like an invalid file, and so is one whose check throws or has not
+   * answered within `checkTimeoutMs`. Reloads stay one at a time while a
+   * check works, so a slow check never lets an older edit land after a newer
+   * one. The current config is not re-checked. Returns a disposer.
    */
-  addCheck(check: ConfigCheck): () => void {
+  addCheck(check: ReloadCheck): () => void {
     this.#checks.add(check);
     return () => this.#checks.delete(check);
   }
@@ -151,6 +169,7 @@ export class ConfigManager<C extends object = LLMConfig> {
   /** Stops watching and pending reloads; `get()` keeps returning the last config. */
   async close(): Promise<void> {
     this.#closed = true;
+    this.#checking?.abort();
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     const watcher = this.#watcher;
@@ -178,10 +197,15 @@ export class ConfigManager<C extends object = LLMConfig> {
           });
         }
       }
+      const built = buildLocatedConfig(documents, { ...this.#options, checks: [] }, issues);
       const checks = [...(this.#options.checks ?? []), ...this.#checks];
-      next = buildConfig(documents, { ...this.#options, checks }, issues) as unknown as Readonly<C>;
+      const problems = await this.#runChecks(built.config, checks);
+      if (this.#closed) return false;
+      if (problems.length > 0) throw configError(problems.map(built.locate));
+      next = built.config as unknown as Readonly<C>;
       this.#filled = filledFiles(documents);
     } catch (error) {
+      if (this.#closed) return false;
       this.#reportError(
         error instanceof ConfigError
           ? error
@@ -203,6 +227,34 @@ export class ConfigManager<C extends object = LLMConfig> {
       }
     }
     return true;
+  }
+
+  /**
+   * Every check's issues for `config`, all checks run together. Throws a
+   * `ConfigError` when they have not all answered within `checkTimeoutMs`
+   * (their signal is aborted then, and on close).
+   */
+  async #runChecks(
+    config: Readonly<LLMConfig>,
+    checks: readonly ReloadCheck[],
+  ): Promise<ConfigIssue[]> {
+    if (checks.length === 0) return [];
+    const controller = new AbortController();
+    this.#checking = controller;
+    const { signal } = controller;
+    const limit = this.#checkTimeoutMs;
+    // Not unref'd, like the settle wait: a script awaiting reload() must get its answer.
+    const timer = setTimeout(() => controller.abort(checkTimeoutError(limit)), limit);
+    const stopped = new Promise<never>((_, reject) => {
+      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
+    });
+    try {
+      const answers = checks.map(async (check) => check(config, { signal }));
+      return (await Promise.race([Promise.all(answers), stopped])).flat();
+    } finally {
+      clearTimeout(timer);
+      if (this.#checking === controller) this.#checking = undefined;
+    }
   }
 
   /**
@@ -286,6 +338,20 @@ export class ConfigManager<C extends object = LLMConfig> {
     });
     await new Promise<void>((done) => watcher.once("ready", () => done()));
   }
+}
+
+function checkTimeoutError(limitMs: number): ConfigError {
+  return new ConfigError(
+    `Config reload checks did not finish within ${limitMs} ms; keeping the last good config`,
+    {
+      issues: [
+        {
+          path: "",
+          message: `a reload check did not answer within ${limitMs} ms (option checkTimeoutMs)`,
+        },
+      ],
+    },
+  );
 }
 
 function filledFiles(documents: readonly SourceDocument[]): Set<string> {

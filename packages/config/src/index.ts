@@ -17,6 +17,8 @@ export {
   type LoadedConfig,
   loadConfig,
   parseConfigText,
+  type ReloadCheck,
+  type ReloadCheckContext,
 } from "./load-config.js";
 export type { DeepPartial } from "./merge.js";
 export {

@@ -54,6 +54,24 @@ export interface InputLimits {
  */
 export type ConfigCheck = (config: Readonly<LLMConfig>) => readonly ConfigIssue[];
 
+/**
+ * A check a `ConfigManager` runs on every reload (`addCheck`) before the new
+ * config is accepted: a `ConfigCheck`, or one that needs I/O first and
+ * answers with a promise (`@llm/di` imports the provider package of a client
+ * type the running config does not use yet, then checks its settings). The
+ * reload waits for it, bounded by `checkTimeoutMs`; `signal` aborts when that
+ * bound passes or the manager closes, so the check can stop its work.
+ */
+export type ReloadCheck = (
+  config: Readonly<LLMConfig>,
+  context: ReloadCheckContext,
+) => readonly ConfigIssue[] | PromiseLike<readonly ConfigIssue[]>;
+
+export interface ReloadCheckContext {
+  /** Aborted when the reload stops waiting for the check. */
+  readonly signal: AbortSignal;
+}
+
 export interface BuildOptions<S extends readonly AnyConfigSection[] = readonly []>
   extends InputLimits {
   /** For `${VAR}` references and `LLM__…` overrides; defaults to `process.env`. */
@@ -166,6 +184,22 @@ export function buildConfig<const S extends readonly AnyConfigSection[] = readon
   options: BuildOptions<S> = {},
   earlierIssues: readonly ConfigIssue[] = [],
 ): LoadedConfig<S> {
+  return buildLocatedConfig(documents, options, earlierIssues).config;
+}
+
+/** A built config and how to place a later check's issue in the layers it came from. */
+export interface LocatedConfig<C> {
+  config: C;
+  /** The issue with the file, line and column (or env variable, or "set in code") of its path. */
+  locate(issue: ConfigIssue): ConfigIssue;
+}
+
+/** `buildConfig`, keeping the layer trace for checks that run after it (`ConfigManager`'s reload checks). */
+export function buildLocatedConfig<const S extends readonly AnyConfigSection[] = readonly []>(
+  documents: readonly SourceDocument[],
+  options: BuildOptions<S> = {},
+  earlierIssues: readonly ConfigIssue[] = [],
+): LocatedConfig<LoadedConfig<S>> {
   const env = options.env ?? process.env;
   const schema = extendSchema(...((options.sections ?? []) as S));
   const issues: ConfigIssue[] = [...earlierIssues];
@@ -214,16 +248,15 @@ export function buildConfig<const S extends readonly AnyConfigSection[] = readon
     }
   }
   if (issues.length > 0 || !result.success) throw configError(issues);
+  const locate = (issue: ConfigIssue) => locateIssue(trace, issue.path.split("."), issue.message);
   for (const check of options.checks ?? []) {
-    for (const issue of check(result.data as LLMConfig)) {
-      issues.push(locateIssue(trace, issue.path.split("."), issue.message));
-    }
+    for (const issue of check(result.data as LLMConfig)) issues.push(locate(issue));
   }
   if (issues.length > 0) throw configError(issues);
-  return deepFreeze(result.data) as LoadedConfig<S>;
+  return { config: deepFreeze(result.data) as LoadedConfig<S>, locate };
 }
 
-function configError(issues: ConfigIssue[]): ConfigError {
+export function configError(issues: ConfigIssue[]): ConfigError {
   const count = issues.length;
   return new ConfigError(`Invalid configuration: ${count} problem${count === 1 ? "" : "s"}`, {
     issues,

@@ -9,7 +9,6 @@ import { createCacheStore } from "./create-cache-store.js";
 import { createFlightCoordinator } from "./create-flight-coordinator.js";
 import { createRateLimitStore } from "./create-rate-limit-store.js";
 import type { EmbeddingClientFactory } from "./embedding-client-factory.js";
-import { installProviders } from "./install-providers.js";
 import type { LLMClientFactory } from "./llm-client-factory.js";
 import { cacheModule } from "./modules/cache-module.js";
 import { clientsModule } from "./modules/clients-module.js";
@@ -24,6 +23,7 @@ import {
   type ProviderConfigSettings,
   ProviderConfigSettingsCatalog,
 } from "./provider-config-settings.js";
+import { providerReloadCheck } from "./provider-reload-check.js";
 import { reportStoreState } from "./report-store-state.js";
 import { TOKENS } from "./tokens.js";
 
@@ -45,6 +45,12 @@ export interface CreateLLMContainerOptions {
    * packages are found on their own.
    */
   providerConfigSettings?: ProviderConfigSettings[];
+  /**
+   * Longest a provider package may take to import, at start and before a
+   * reload that needs it is accepted; one that takes longer fails the start
+   * or rejects the reload. Default 10 s.
+   */
+  providerImportTimeoutMs?: number;
   /** Parent container, for per-tenant or per-test scopes. */
   parent?: Container;
   /** Last chance to rebind anything (tests: a fake transport) before clients are built. */
@@ -109,22 +115,34 @@ export async function createLLMContainer(
     if (ownsManager) await manager.close();
   };
   try {
-    await installProviders(registry, manager.get(), baseDir, conditions, configSettings);
-    // Bad provider settings fail the start, not the first call of that client, and a
-    // reload that brings some is rejected like any invalid edit (a provider that is
-    // not installed yet is checked when its client is built).
-    const checkProviderSettings = configSettings.configCheck((type) => registry.has(type));
-    const startIssues = checkProviderSettings(manager.get());
+    // The provider packages the config needs are imported and the clients' settings
+    // checked before the config runs: at start, and before every reload is accepted,
+    // so a bad edit never reaches traffic (and the last good config stays).
+    const checkProviders = providerReloadCheck({
+      registry,
+      catalog: configSettings,
+      imports: {
+        baseDir,
+        conditions,
+        ...(options.providerImportTimeoutMs === undefined
+          ? {}
+          : { importTimeoutMs: options.providerImportTimeoutMs }),
+      },
+      running: () => manager.get(),
+    });
+    const startIssues = await checkProviders(manager.get(), {
+      signal: new AbortController().signal,
+    });
     if (startIssues.length > 0) {
-      // Loading the same files again with the check gives the issues their file:line:col.
+      // Loading the same files again with the issues gives them their file:line:col.
       if (!(options.config instanceof ConfigManager))
-        await loadConfig({ ...options.config, checks: [checkProviderSettings] });
+        await loadConfig({ ...options.config, checks: [() => startIssues] });
       throw new ConfigError(
-        `Invalid providerSettings: ${startIssues.length} problem${startIssues.length === 1 ? "" : "s"}`,
+        `Invalid configuration: ${startIssues.length} problem${startIssues.length === 1 ? "" : "s"}`,
         { issues: [...startIssues] },
       );
     }
-    removeCheck = manager.addCheck(checkProviderSettings);
+    removeCheck = manager.addCheck(checkProviders);
     container.load(
       configModule(manager, baseDir),
       providersModule(registry, configSettings),

@@ -9,7 +9,12 @@ export {
 } from "./create-llm-container.js";
 export { EmbeddingClientFactory } from "./embedding-client-factory.js";
 export { fallbackOrder } from "./fallback-order.js";
-export { installProviders, providerPackage } from "./install-providers.js";
+export {
+  DEFAULT_PROVIDER_IMPORT_TIMEOUT_MS,
+  installProviders,
+  type ProviderImportOptions,
+  providerPackage,
+} from "./install-providers.js";
 export { LLMClientFactory } from "./llm-client-factory.js";
 export { cacheModule } from "./modules/cache-module.js";
 export { clientsModule } from "./modules/clients-module.js";
@@ -24,5 +29,6 @@ export {
   type ProviderConfigSettings,
   ProviderConfigSettingsCatalog,
 } from "./provider-config-settings.js";
+export { type ProviderReloadCheckOptions, providerReloadCheck } from "./provider-reload-check.js";
 export { requestDefaultsMiddleware } from "./request-defaults.js";
 export { TOKENS } from "./tokens.js";

@@ -1,7 +1,6 @@
-import { pathToFileURL } from "node:url";
 import type { LLMConfig } from "@llm/config";
 import { ConfigError, type ProviderDefinition, type ProviderRegistry } from "@llm/core";
-import { resolvePluginModule } from "@llm/plugins";
+import { importPluginModule, PluginLoadError } from "@llm/plugins";
 import {
   isProviderConfigSettings,
   type ProviderConfigSettingsCatalog,
@@ -10,14 +9,88 @@ import {
 /** The package that provides a provider type by convention. */
 export const providerPackage = (type: string): string => `@llm/provider-${type}`;
 
+/** Longest a provider package may take to import before it counts as failed. */
+export const DEFAULT_PROVIDER_IMPORT_TIMEOUT_MS = 10_000;
+
+export interface ProviderImportOptions {
+  /** Where `@llm/provider-<type>` resolves from (as plugins do). */
+  baseDir: string;
+  /** Export conditions (Node's own `--conditions` are added). */
+  conditions?: readonly string[];
+  /** Filled with each imported package's `configSettings`. */
+  catalog?: ProviderConfigSettingsCatalog;
+  /** Default `DEFAULT_PROVIDER_IMPORT_TIMEOUT_MS`. */
+  importTimeoutMs?: number;
+  /** Stops waiting for imports (the import itself cannot be cancelled). */
+  signal?: AbortSignal;
+}
+
+/** Why a provider type's package could not be installed. */
+export interface ProviderImportFailure {
+  /** True when no package of that name is installed where the config can see it. */
+  missing: boolean;
+  /** Says what to do; never quotes the package's source. */
+  message: string;
+}
+
 /**
  * Imports and registers the provider package of every type the config uses
  * and the registry does not know yet, and records its `configSettings` (the
  * schema of `clients.<name>.providerSettings`) in `catalog`. A type that is
  * registered already is imported only when one of its clients has
- * `providerSettings` and no schema is known for it. A type whose package is
- * not installed is left out here; resolving a client of that type then fails
- * with a `ConfigError` that gives the `pnpm add` to run.
+ * `providerSettings` and no schema is known for it. Packages resolve as
+ * plugins do (`importPluginModule`: from `baseDir`, with `conditions`), one
+ * type at a time, each bounded by `importTimeoutMs`.
+ *
+ * Returns the types that could not be installed; never throws for one.
+ */
+export async function importProviders(
+  registry: ProviderRegistry,
+  config: Readonly<LLMConfig>,
+  options: ProviderImportOptions,
+): Promise<Map<string, ProviderImportFailure>> {
+  const { catalog } = options;
+  const clients = Object.values(config.clients);
+  const wantsSettings = (type: string) =>
+    catalog !== undefined &&
+    !catalog.has(type) &&
+    clients.some((c) => c.provider === type && c.providerSettings !== undefined);
+  const failures = new Map<string, ProviderImportFailure>();
+  for (const type of new Set(clients.map((c) => c.provider))) {
+    const registered = registry.has(type);
+    if (registered && !wantsSettings(type)) continue;
+    let mod: Record<string, unknown>;
+    try {
+      mod = await importBounded(type, options);
+    } catch (error) {
+      const failure = describeFailure(type, error);
+      // A type registered in code needs no package; without one it just has no schema.
+      if (!(registered && failure.missing)) failures.set(type, failure);
+      continue;
+    }
+    if (!registered) {
+      const provider = mod.provider as ProviderDefinition | undefined;
+      if (provider?.type !== type) {
+        failures.set(type, {
+          missing: false,
+          message: `package ${providerPackage(type)} does not export a provider of type "${type}" as \`provider\``,
+        });
+        continue;
+      }
+      if (!registry.has(type)) registry.register(provider);
+    }
+    const settings = mod.configSettings;
+    if (catalog && isProviderConfigSettings(settings) && settings.type === type)
+      catalog.add(settings);
+  }
+  return failures;
+}
+
+/**
+ * `importProviders` for the start of a container: a package that is not
+ * installed is left out (resolving a client of that type then fails with a
+ * `ConfigError` that gives the `pnpm add` to run); one that is installed and
+ * fails to import is a `ConfigError` naming its clients.
  */
 export async function installProviders(
   registry: ProviderRegistry,
@@ -26,50 +99,88 @@ export async function installProviders(
   conditions: readonly string[] = [],
   catalog?: ProviderConfigSettingsCatalog,
 ): Promise<void> {
-  const clients = Object.values(config.clients);
-  const types = new Set(clients.map((c) => c.provider));
-  const wantsSettings = (type: string) =>
-    catalog !== undefined &&
-    !catalog.has(type) &&
-    clients.some((c) => c.provider === type && c.providerSettings !== undefined);
-  for (const type of types) {
-    const registered = registry.has(type);
-    if (registered && !wantsSettings(type)) continue;
-    const mod = await importProvider(type, baseDir, conditions);
-    if (mod === undefined) continue;
-    if (!registered) {
-      if (!mod.provider || mod.provider.type !== type) {
-        throw new ConfigError(
-          `Package ${providerPackage(type)} does not export a provider of type "${type}" as \`provider\``,
-        );
-      }
-      if (!registry.has(type)) registry.register(mod.provider);
-    }
-    if (catalog && isProviderConfigSettings(mod.configSettings) && mod.configSettings.type === type)
-      catalog.add(mod.configSettings);
+  const options = { baseDir, conditions, ...(catalog ? { catalog } : {}) };
+  const failures = await importProviders(registry, config, options);
+  const issues = providerIssues(config, failures, () => true);
+  if (issues.length > 0) {
+    throw new ConfigError(`Provider packages failed to load: ${issues.length}`, { issues });
   }
 }
 
-interface ProviderModule {
-  provider?: ProviderDefinition;
-  configSettings?: unknown;
+/**
+ * The issues (`clients.<name>.provider`) of every client whose type is in
+ * `failures`; a type's missing package counts only when `reportMissing(type)`.
+ */
+export function providerIssues(
+  config: Readonly<LLMConfig>,
+  failures: ReadonlyMap<string, ProviderImportFailure>,
+  reportMissing: (type: string) => boolean,
+): { path: string; message: string }[] {
+  return Object.entries(config.clients).flatMap(([name, client]) => {
+    const failure = failures.get(client.provider);
+    if (failure === undefined || (failure.missing && !reportMissing(client.provider))) return [];
+    return [{ path: `clients.${name}.provider`, message: failure.message }];
+  });
 }
 
-async function importProvider(
+async function importBounded(
   type: string,
-  baseDir: string,
-  conditions: readonly string[],
-): Promise<ProviderModule | undefined> {
-  let file: string;
+  options: ProviderImportOptions,
+): Promise<Record<string, unknown>> {
+  const limit = options.importTimeoutMs ?? DEFAULT_PROVIDER_IMPORT_TIMEOUT_MS;
+  const name = providerPackage(type);
+  let timer: NodeJS.Timeout | undefined;
+  let onAbort: (() => void) | undefined;
+  const stopped = new Promise<never>((_, reject) => {
+    timer = setTimeout(
+      () =>
+        reject(
+          new ImportTimeout(
+            `importing ${name} did not finish within ${limit} ms (option providerImportTimeoutMs)`,
+          ),
+        ),
+      limit,
+    );
+    onAbort = () => reject(new ImportTimeout(`stopped waiting for ${name} to import`));
+    if (options.signal?.aborted) onAbort();
+    else options.signal?.addEventListener("abort", onAbort, { once: true });
+  });
   try {
-    file = resolvePluginModule(providerPackage(type), {
-      baseDir,
-      conditions,
-    });
-  } catch {
-    return undefined;
+    return await Promise.race([
+      importPluginModule(name, {
+        baseDir: options.baseDir,
+        conditions: options.conditions ?? [],
+      }),
+      stopped,
+    ]);
+  } finally {
+    clearTimeout(timer);
+    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
   }
-  return (await import(pathToFileURL(file).href)) as ProviderModule;
+}
+
+class ImportTimeout extends Error {}
+
+function describeFailure(type: string, error: unknown): ProviderImportFailure {
+  const name = providerPackage(type);
+  if (error instanceof PluginLoadError && error.kind === "not-found") {
+    return {
+      missing: true,
+      message: `provider "${type}" is not installed: run \`pnpm add ${name}\``,
+    };
+  }
+  // importPluginModule fails with PluginLoadErrors only, whose messages never quote source;
+  // the rest is our own ImportTimeout.
+  if (error instanceof ConfigError) return { missing: false, message: ownMessage(error) };
+  return { missing: false, message: (error as ImportTimeout).message };
+}
+
+/** A `ConfigError`'s message without the list of its issues that the constructor appends. */
+function ownMessage(error: ConfigError): string {
+  const list = error.issues.map((i) => `\n  - ${i.path || "<root>"}: ${i.message}`).join("");
+  return error.message.endsWith(list)
+    ? error.message.slice(0, error.message.length - list.length)
+    : error.message;
 }
 
 /** The error for a client whose provider type is neither registered nor installed. */

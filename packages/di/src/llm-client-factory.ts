@@ -16,7 +16,6 @@ import { consoleLogger, type PluginManager } from "@llm/plugins";
 import type { RateLimitStore } from "@llm/ratelimit";
 import { inject, injectable, optional } from "inversify";
 import { buildClient } from "./build-client.js";
-import { installProviders } from "./install-providers.js";
 import type { ProviderConfigSettingsCatalog } from "./provider-config-settings.js";
 import { TOKENS } from "./tokens.js";
 
@@ -35,7 +34,6 @@ export class LLMClientFactory {
   readonly #breakers = new Map<string, CircuitBreaker>();
   readonly #logger = consoleLogger("llm-ratelimit");
   readonly #disposeListener: () => void;
-  #reloading: Promise<void> = Promise.resolve();
 
   constructor(
     @inject(TOKENS.ConfigManager) private readonly config: ConfigManager,
@@ -43,7 +41,6 @@ export class LLMClientFactory {
     @inject(TOKENS.Transport) private readonly transport: Transport,
     @inject(TOKENS.Hooks) private readonly hooks: Hooks,
     @inject(TOKENS.PluginManager) private readonly plugins: PluginManager,
-    @inject(TOKENS.BaseDir) private readonly baseDir: string,
     @inject(TOKENS.CacheMiddleware) @optional() private readonly cache: CacheMiddleware | undefined,
     @inject(TOKENS.RateLimitStore)
     @optional()
@@ -52,9 +49,7 @@ export class LLMClientFactory {
     @optional()
     private readonly providerConfigSettings: ProviderConfigSettingsCatalog | undefined,
   ) {
-    this.#disposeListener = config.onChange((event) => {
-      this.#reloading = this.#onChange(event);
-    });
+    this.#disposeListener = config.onChange((event) => this.#onChange(event));
   }
 
   /** The client configured under `name`. Unknown names, missing providers and bad settings throw here. */
@@ -88,9 +83,14 @@ export class LLMClientFactory {
     return Object.keys(this.config.get().clients).sort();
   }
 
-  /** Resolves when the rebuild after the latest config change is done (tests, demos). */
+  /**
+   * Resolves when the rebuild after the latest config change is done (tests,
+   * demos). Builds are dropped as the change is applied — the provider
+   * packages a new config needs are imported before it is accepted (see
+   * `createLLMContainer`) — so this is resolved already.
+   */
   settled(): Promise<void> {
-    return this.#reloading;
+    return Promise.resolve();
   }
 
   /** Drops memoised builds; the next call rebuilds from the current config. */
@@ -133,7 +133,7 @@ export class LLMClientFactory {
     return client;
   }
 
-  async #onChange(event: ConfigChangeEvent<LLMConfig>): Promise<void> {
+  #onChange(event: ConfigChangeEvent<LLMConfig>): void {
     // Clients carry their cache settings (global scope and sampling policy included).
     const rebuilds = (path: string) =>
       path === "clients" ||
@@ -142,14 +142,6 @@ export class LLMClientFactory {
       path.startsWith("cache.") ||
       path.startsWith("rateLimits.");
     if (!event.changes.some((c) => rebuilds(c.path))) return;
-    // A new provider type may need its package imported before anything is rebuilt.
-    await installProviders(
-      this.registry,
-      event.config,
-      this.baseDir,
-      [],
-      this.providerConfigSettings,
-    ).catch(() => undefined);
     // Fallback lists cross clients, so one changed client can change another's chain.
     this.#built.clear();
   }

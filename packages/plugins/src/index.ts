@@ -1,5 +1,6 @@
 export { consoleLogger } from "./console-logger.js";
 export { definePlugin, isPluginDefinition } from "./define-plugin.js";
+export { type ImportPluginModuleOptions, importPluginModule } from "./import-plugin-module.js";
 export { orderPlugins } from "./order-plugins.js";
 export { type PluginErrorKind, PluginLifecycleError, PluginLoadError } from "./plugin-errors.js";
 export { PluginManager, type PluginManagerOptions } from "./plugin-manager.js";

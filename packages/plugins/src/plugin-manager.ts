@@ -1,9 +1,8 @@
-import { pathToFileURL } from "node:url";
 import { ConfigError, type LLMError, type Middleware, type ProviderRegistry } from "@llm/core";
 import type { Hooks } from "@llm/hooks";
 import { consoleLogger } from "./console-logger.js";
 import { isPluginDefinition } from "./define-plugin.js";
-import { describeImportFailure } from "./describe-import-failure.js";
+import { importPluginModule } from "./import-plugin-module.js";
 import { orderPlugins } from "./order-plugins.js";
 import { PluginLifecycleError, PluginLoadError } from "./plugin-errors.js";
 import {
@@ -16,7 +15,6 @@ import {
   type PluginState,
   type PluginStatus,
 } from "./plugin-types.js";
-import { resolvePluginModule } from "./resolve-plugin-module.js";
 import { validatePluginConfig } from "./validate-plugin-config.js";
 
 export interface PluginManagerOptions {
@@ -193,22 +191,11 @@ export class PluginManager {
         "A plugin spec needs `module` or `plugin`",
       );
     }
-    const file = resolvePluginModule(spec.module, {
+    const mod = await importPluginModule(spec.module, {
       baseDir: this.#options.baseDir ?? process.cwd(),
       conditions: this.#options.conditions ?? [],
+      name: spec.name ?? spec.module,
     });
-    let mod: Record<string, unknown>;
-    try {
-      mod = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
-    } catch (error) {
-      const failure = describeImportFailure(error, file);
-      throw new PluginLoadError(
-        "invalid-module",
-        [spec.name ?? spec.module],
-        `Plugin module "${spec.module}" (${file}) failed to import: ${failure.reason}`,
-        failure.cause,
-      );
-    }
     const candidate = mod.default ?? mod.plugin;
     const definition =
       typeof candidate === "function" ? await (candidate as () => unknown)() : candidate;

@@ -9,7 +9,6 @@ import {
   driveStream,
   generateId,
   type HttpErrorInfo,
-  type JsonValue,
   type LLMClient,
   ParseError,
   providerCacheScope,
@@ -17,6 +16,7 @@ import {
   type ResponseLimits,
   readNullableObject,
   readNullableString,
+  readOptionalObject,
   readOptionalString,
   readRateLimitHeaders,
   readString,
@@ -307,8 +307,8 @@ export function parseMessage(
   if (requestId !== undefined) response.requestId = requestId;
   const rateLimit = readRateLimitHeaders(headers);
   if (rateLimit !== undefined) response.rateLimit = rateLimit;
-  if (value.stop_details !== undefined && value.stop_details !== null) {
-    response.providerMetadata = { stopDetails: value.stop_details as JsonValue };
-  }
+  // Metadata: an object by the API (`{ type: "refusal", category, … }`); anything else is dropped.
+  const stopDetails = readOptionalObject(value.stop_details);
+  if (stopDetails !== undefined) response.providerMetadata = { stopDetails };
   return response;
 }

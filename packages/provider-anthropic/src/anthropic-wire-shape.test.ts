@@ -119,4 +119,22 @@ describe("anthropic bodies of an unexpected shape", () => {
       expect(streamed).toMatchObject({ provider: "anthropic", where: "content_block.input" });
     },
   );
+
+  it.each([["refusal"], [["refusal"]], [7]])(
+    "drops stop_details %j, which is not an object, instead of passing it on as metadata",
+    async (stopDetails) => {
+      const body = JSON.stringify({
+        type: "message",
+        role: "assistant",
+        content: [{ type: "text", text: "hi" }],
+        stop_reason: "refusal",
+        stop_details: stopDetails,
+        usage: { input_tokens: 1, output_tokens: 1 },
+      });
+      const answer = await clientAnswering(body, "application/json").generate(ask);
+      expect(chatResponseProblem(answer)).toBeUndefined();
+      expect(answer.providerMetadata).toBeUndefined();
+      expect(answer.rawFinishReason).toBe("refusal");
+    },
+  );
 });

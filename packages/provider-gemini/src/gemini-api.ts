@@ -21,8 +21,10 @@ export interface GeminiFunctionCall {
 }
 
 export interface GeminiPartialArg {
-  jsonPath: string;
-  stringValue?: string | null;
+  /** A string by the API; `unknown` so that only `readString` reads it. */
+  jsonPath: unknown;
+  /** A string by the API; `unknown` so that only `readNullableString` reads it. */
+  stringValue?: unknown;
   numberValue?: number | null;
   boolValue?: boolean | null;
   nullValue?: unknown;

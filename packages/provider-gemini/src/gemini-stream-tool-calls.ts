@@ -4,6 +4,7 @@ import {
   type JsonValue,
   readNullableObject,
   readNullableString,
+  readString,
   type StreamEvent,
   type ToolCall,
 } from "@llm/core";
@@ -14,6 +15,7 @@ import { geminiToolCallMetadata } from "./gemini-tool-call-metadata.js";
 const CALL_NAME_PATH = "candidates[0].content.parts[].functionCall.name";
 const CALL_ID_PATH = "candidates[0].content.parts[].functionCall.id";
 const CALL_ARGS_PATH = "candidates[0].content.parts[].functionCall.args";
+const PARTIAL_ARGS_PATH = "candidates[0].content.parts[].functionCall.partialArgs[]";
 
 interface OpenCall {
   id: string;
@@ -86,10 +88,12 @@ function toToolCall(open: OpenCall): ToolCall {
 
 /** Sets (or, for a continued string, appends to) the value a `partialArgs` entry addresses. */
 function applyPartialArg(args: JsonObject, arg: GeminiPartialArg): void {
-  const path = parseJsonPath(arg.jsonPath);
+  const path = parseJsonPath(readString(arg.jsonPath, "gemini", `${PARTIAL_ARGS_PATH}.jsonPath`));
   if (path.length === 0) return;
+  // A piece of the tool's input: a wrong-typed one is a ParseError, not a different input.
+  const text = readNullableString(arg.stringValue, "gemini", `${PARTIAL_ARGS_PATH}.stringValue`);
   let value: JsonValue;
-  if (arg.stringValue !== undefined && arg.stringValue !== null) value = arg.stringValue;
+  if (text !== undefined) value = text;
   else if (typeof arg.numberValue === "number") value = arg.numberValue;
   else if (typeof arg.boolValue === "boolean") value = arg.boolValue;
   else if ("nullValue" in arg) value = null;

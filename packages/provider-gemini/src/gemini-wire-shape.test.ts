@@ -113,4 +113,27 @@ describe("gemini bodies of an unexpected shape", () => {
       where: "candidates[0].content.parts[].functionCall.name",
     });
   });
+
+  it.each([
+    [{ jsonPath: "$.city", stringValue: { name: "Paris" } }, "stringValue"],
+    [{ jsonPath: 7, stringValue: "Paris" }, "jsonPath"],
+  ])(
+    "fails a streamed partial argument %j of the wrong type with a ParseError naming its %s",
+    async (partialArg, field) => {
+      const part = (functionCall: unknown) =>
+        `data: ${JSON.stringify({ candidates: [{ content: { role: "model", parts: [{ functionCall }] } }] })}\n\n`;
+      const sse =
+        part({ name: "weather", willContinue: true }) +
+        part({ partialArgs: [partialArg], willContinue: true }) +
+        part({});
+      const error = await collectStream(
+        clientAnswering(sse, "text/event-stream").stream(ask),
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ParseError);
+      expect(error).toMatchObject({
+        provider: "gemini",
+        where: `candidates[0].content.parts[].functionCall.partialArgs[].${field}`,
+      });
+    },
+  );
 });

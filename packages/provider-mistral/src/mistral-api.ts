@@ -87,7 +87,8 @@ export interface MistralResponseChunk {
   type?: string;
   /** Read through `readNullableString`: a text chunk with a non-string `text` is a `ParseError`. */
   text?: unknown;
-  thinking?: MistralResponseChunk[];
+  /** Nested text chunks (Magistral), or a string; `unknown` so that only `thinkingText` reads it. */
+  thinking?: unknown;
 }
 
 export type MistralContent = string | MistralResponseChunk[] | null;

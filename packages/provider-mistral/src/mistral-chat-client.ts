@@ -235,7 +235,7 @@ function readContent(content: MistralContent | undefined): { text: string; reaso
   } else {
     for (const chunk of content) {
       if (chunk?.type === "thinking")
-        reasoning += thinkingText(chunk.thinking, "choices[0].message.content[].thinking[].text");
+        reasoning += thinkingText(chunk.thinking, "choices[0].message.content[].thinking");
       else text += chunkText(chunk, "choices[0].message.content[].text");
     }
   }

@@ -15,7 +15,6 @@ import { mapMistralFinishReason } from "./map-mistral-finish-reason.js";
 import {
   isMistralChatChunk,
   type MistralChatChunk,
-  type MistralContent,
   type MistralResponseChunk,
   type MistralToolCall,
 } from "./mistral-api.js";
@@ -88,7 +87,7 @@ export class MistralStreamEvents implements StreamHandler<string> {
     if (choice === undefined) return;
     const delta = choice.delta;
     if (delta) {
-      if (delta.content) pushContent(delta.content, out);
+      pushContent(delta.content, out);
       if (delta.tool_calls) {
         for (const call of delta.tool_calls) this.#pushToolCall(call, out);
       }
@@ -158,13 +157,17 @@ export class MistralStreamEvents implements StreamHandler<string> {
   }
 }
 
-/** A delta's content: a string of text, or chunks of text and (Magistral) thinking. */
-function pushContent(content: Exclude<MistralContent, null>, out: StreamEvent[]): void {
-  if (typeof content === "string") {
-    out.push({ type: "text-delta", delta: content });
+/**
+ * A delta's content: a string of text, or chunks of text and (Magistral)
+ * thinking; absent or null is none, anything else a `ParseError`.
+ */
+function pushContent(content: unknown, out: StreamEvent[]): void {
+  if (!Array.isArray(content)) {
+    const text = readNullableString(content, "mistral", "choices[0].delta.content");
+    if (text) out.push({ type: "text-delta", delta: text });
     return;
   }
-  for (const chunk of content) {
+  for (const chunk of content as MistralResponseChunk[]) {
     if (chunk?.type === "thinking") {
       const text = thinkingText(chunk.thinking, STREAM_THINKING_PATH);
       if (text) out.push({ type: "reasoning-delta", delta: text });
@@ -176,7 +179,7 @@ function pushContent(content: Exclude<MistralContent, null>, out: StreamEvent[])
 }
 
 const STREAM_CHUNK_PATH = "choices[0].delta.content[].text";
-const STREAM_THINKING_PATH = "choices[0].delta.content[].thinking[].text";
+const STREAM_THINKING_PATH = "choices[0].delta.content[].thinking";
 
 /**
  * A content chunk's text. Chunks without text (an image, a reference) give
@@ -193,11 +196,14 @@ export function chunkText(chunk: MistralResponseChunk, path: string): string {
   return readNullableString(chunk.text, "mistral", path) ?? "";
 }
 
-/** The text of a `thinking` chunk's nested chunks (`path` names them in an error). */
-export function thinkingText(chunks: MistralContent | undefined, path: string): string {
-  if (typeof chunks === "string") return chunks;
-  if (!Array.isArray(chunks)) return "";
+/**
+ * The text of a `thinking` chunk (`path` names its field): a string, or
+ * nested text chunks; absent or null is none, anything else a `ParseError`
+ * (dropping it would hand the caller different reasoning than was sent).
+ */
+export function thinkingText(chunks: unknown, path: string): string {
+  if (!Array.isArray(chunks)) return readNullableString(chunks, "mistral", path) ?? "";
   let text = "";
-  for (const chunk of chunks) text += chunkText(chunk, path);
+  for (const chunk of chunks as MistralResponseChunk[]) text += chunkText(chunk, `${path}[].text`);
   return text;
 }

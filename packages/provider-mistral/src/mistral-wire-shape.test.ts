@@ -137,4 +137,44 @@ describe("mistral bodies of an unexpected shape", () => {
     expect(chatResponseProblem(answer)).toBeUndefined();
     expect(answer.usage).toEqual({ inputTokens: 2, outputTokens: 0, totalTokens: 2 });
   });
+
+  it("fails thinking that is neither text nor chunks with a ParseError naming its path", async () => {
+    const content = [
+      { type: "thinking", thinking: 42 },
+      { type: "text", text: "Paris" },
+    ];
+    const completion = JSON.stringify({
+      choices: [{ index: 0, message: { role: "assistant", content }, finish_reason: "stop" }],
+    });
+    const error = await clientAnswering(completion, "application/json")
+      .generate(ask)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({
+      provider: "mistral",
+      where: "choices[0].message.content[].thinking",
+    });
+  });
+
+  it("fails streamed thinking that is neither text nor chunks with a ParseError naming its path", async () => {
+    const delta = { content: [{ type: "thinking", thinking: { text: "hmm" } }] };
+    const sse = `data: ${JSON.stringify({ id: "x", choices: [{ index: 0, delta }] })}\n\n`;
+    const error = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({
+      provider: "mistral",
+      where: "choices[0].delta.content[].thinking",
+    });
+  });
+
+  it("fails streamed content that is neither text nor chunks with a ParseError naming its path", async () => {
+    const sse = `data: ${JSON.stringify({ id: "x", choices: [{ index: 0, delta: { content: 7 } }] })}\n\n`;
+    const error = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask)).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ provider: "mistral", where: "choices[0].delta.content" });
+  });
 });

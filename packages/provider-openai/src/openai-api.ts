@@ -71,7 +71,8 @@ export interface OpenAIToolCall {
 export interface OpenAIResponseMessage {
   role?: string;
   content?: string | null;
-  refusal?: string | null;
+  /** A string or null by the API; `unknown` so that only `readNullableString` reads it. */
+  refusal?: unknown;
   tool_calls?: OpenAIToolCall[] | null;
   /** DeepSeek, vLLM, LM Studio: the model's visible reasoning. */
   reasoning_content?: string | null;
@@ -109,7 +110,8 @@ export interface OpenAIChatChunk {
     delta?: {
       role?: string;
       content?: string | null;
-      refusal?: string | null;
+      /** A string or null by the API; `unknown` so that only `readNullableString` reads it. */
+      refusal?: unknown;
       tool_calls?: OpenAIChunkToolCall[] | null;
       reasoning_content?: string | null;
       reasoning?: string | null;

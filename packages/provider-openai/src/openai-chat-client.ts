@@ -222,6 +222,7 @@ export class OpenAIChatClient implements LLMClient {
     if (reasoning) content.push({ type: "reasoning", text: reasoning });
     const text = readNullableString(message.content, provider, "choices[0].message.content") ?? "";
     if (text) content.push({ type: "text", text });
+    const refusal = readNullableString(message.refusal, provider, "choices[0].message.refusal");
     const toolCalls: ToolCall[] = [];
     const wireCalls = message.tool_calls;
     if (wireCalls) {
@@ -244,7 +245,7 @@ export class OpenAIChatClient implements LLMClient {
       text,
       content,
       toolCalls,
-      finishReason: message.refusal ? "content-filter" : mapOpenAIFinishReason(raw),
+      finishReason: refusal ? "content-filter" : mapOpenAIFinishReason(raw),
       usage: convertOpenAIUsage(value.usage),
       origin: { type: "upstream" },
     };
@@ -254,7 +255,7 @@ export class OpenAIChatClient implements LLMClient {
     if (requestId !== undefined) response.requestId = requestId;
     const rateLimit = readRateLimitHeaders(headers);
     if (rateLimit !== undefined) response.rateLimit = rateLimit;
-    if (message.refusal) response.providerMetadata = { refusal: message.refusal };
+    if (refusal) response.providerMetadata = { refusal };
     const extra = this.#config.responseMetadata?.(value);
     if (extra !== undefined) response.providerMetadata = { ...response.providerMetadata, ...extra };
     return response;

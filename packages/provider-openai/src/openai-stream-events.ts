@@ -95,7 +95,8 @@ export class OpenAIStreamEvents {
       if (reasoning) out.push({ type: "reasoning-delta", delta: reasoning });
       const text = readNullableString(delta.content, provider, "choices[0].delta.content");
       if (text) out.push({ type: "text-delta", delta: text });
-      if (delta.refusal) this.#refused = true;
+      if (readNullableString(delta.refusal, provider, "choices[0].delta.refusal"))
+        this.#refused = true;
       const toolDeltas = delta.tool_calls;
       if (toolDeltas) {
         this.#toolCalls ??= new ToolCallAssembler(provider);

@@ -95,4 +95,45 @@ describe("openai bodies of an unexpected shape", () => {
     expect(answer.finishReason).toBe("other");
     expect(answer.rawFinishReason).toBeUndefined();
   });
+
+  it("fails a refusal that is not text with a ParseError naming its path", async () => {
+    const body = JSON.stringify({
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: null, refusal: { reason: "policy" } },
+          finish_reason: "stop",
+        },
+      ],
+    });
+    const error = await clientAnswering(body, "application/json")
+      .generate(ask)
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ provider: "openai", where: "choices[0].message.refusal" });
+  });
+
+  it("reads a null refusal as no refusal", async () => {
+    const body = JSON.stringify({
+      choices: [
+        {
+          index: 0,
+          message: { role: "assistant", content: "hi", refusal: null },
+          finish_reason: "stop",
+        },
+      ],
+    });
+    const answer = await clientAnswering(body, "application/json").generate(ask);
+    expect(answer.finishReason).toBe("stop");
+    expect(answer.providerMetadata).toBeUndefined();
+  });
+
+  it("fails a streamed refusal that is not text with a ParseError naming its path", async () => {
+    const sse = 'data: {"id":"c","choices":[{"index":0,"delta":{"refusal":42}}]}\n\n';
+    const error = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask)).catch(
+      (e) => e,
+    );
+    expect(error).toBeInstanceOf(ParseError);
+    expect(error).toMatchObject({ provider: "openai", where: "choices[0].delta.refusal" });
+  });
 });

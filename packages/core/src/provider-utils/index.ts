@@ -31,6 +31,7 @@ export {
   readCount,
   readNullableObject,
   readNullableString,
+  readOptionalObject,
   readOptionalString,
   readString,
 } from "./read-wire-field.js";

@@ -4,6 +4,7 @@ import {
   readCount,
   readNullableObject,
   readNullableString,
+  readOptionalObject,
   readOptionalString,
   readString,
 } from "./read-wire-field.js";
@@ -54,6 +55,13 @@ describe("wire field readers", () => {
     expect(readOptionalString(null)).toBeUndefined();
     expect(readOptionalString(["gpt"])).toBeUndefined();
     expect(readOptionalString(3)).toBeUndefined();
+  });
+
+  it("readOptionalObject keeps plain objects and drops everything else", () => {
+    expect(readOptionalObject({ type: "refusal" })).toEqual({ type: "refusal" });
+    expect(readOptionalObject(null)).toBeUndefined();
+    expect(readOptionalObject(["refusal"])).toBeUndefined();
+    expect(readOptionalObject("refusal")).toBeUndefined();
   });
 
   it("readCount keeps non-negative integers only", () => {

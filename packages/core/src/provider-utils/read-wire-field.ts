@@ -59,6 +59,17 @@ export function readOptionalString(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
+/**
+ * Optional metadata that is a JSON object by the API (Anthropic's
+ * `stop_details`, Azure's filter verdicts): the object, or `undefined` for
+ * anything else (a string, a list, `null`).
+ */
+export function readOptionalObject(value: unknown): JsonObject | undefined {
+  return typeof value === "object" && value !== null && !Array.isArray(value)
+    ? (value as JsonObject)
+    : undefined;
+}
+
 /** A token count: a non-negative integer, or `undefined` for anything else (`"12"`, `-1`, `1.5`). */
 export function readCount(value: unknown): number | undefined {
   return typeof value === "number" && Number.isSafeInteger(value) && value >= 0 ? value : undefined;
