@@ -107,6 +107,8 @@ export async function createLLMContainer(
     return middleware;
   });
   let removeCheck: (() => void) | undefined;
+  /** Stores made before a later start-up step failed: the container does not own them yet. */
+  const notYetBound: Array<() => Promise<void>> = [];
   const disposeAll = async () => {
     removeCheck?.();
     await plugins?.stop();
@@ -173,10 +175,14 @@ export async function createLLMContainer(
       pluginStores: plugins.cacheStores,
       onStoreState: reportStoreState(hooks, l2.type),
     });
+    if (store) notYetBound.push(() => store.close());
     const coordinator = await createFlightCoordinator(manager.get().cache, {
       baseDir,
       conditions,
     });
+    if (coordinator?.close) notYetBound.push(() => coordinator.close?.() ?? Promise.resolve());
+    // A ConfigError here (a TLS file of the rate-limit store) must not leave the
+    // L2's open connections behind, keeping the process alive.
     const rateLimits = await createRateLimitStore(manager.get().rateLimits, {
       baseDir,
       conditions,
@@ -188,8 +194,10 @@ export async function createLLMContainer(
       rateLimitModule(rateLimits),
       clientsModule(),
     );
+    notYetBound.length = 0;
     await options.configure?.(container);
   } catch (error) {
+    await Promise.all(notYetBound.map((close) => close().catch(() => undefined)));
     await disposeAll().catch(() => undefined);
     throw error;
   }

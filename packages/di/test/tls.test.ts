@@ -212,4 +212,40 @@ describe("Redis over TLS from config", () => {
       { path: "cache.l2.tls.ca", message: `${missing}: no such file` },
     ]);
   });
+
+  it("closes the L2 it already opened when the rate-limit store's TLS settings stop start-up", async () => {
+    const missing = `${tmp.dir}/no-such-rl-ca.pem`;
+    const url = `"rediss://127.0.0.1:${singlePort}"`;
+    const yaml = [
+      ...client,
+      `    baseURL: ${server.baseURL}`,
+      "cache:",
+      `  l2: { type: redis, namespace: di-tls-leak, url: ${url}, tls: { ca: "${certs.caFile}" } }`,
+      "rateLimits:",
+      `  store: { type: redis, url: ${url}, tls: { ca: "${missing}" } }`,
+      "",
+    ].join("\n");
+    const error = await container(yaml).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      { path: "rateLimits.store.tls.ca", message: `${missing}: no such file` },
+    ]);
+
+    const observer = new Redis(singlePort, "127.0.0.1", {
+      tls: { ca: readFileSync(certs.caFile) },
+    });
+    try {
+      // The store's two connections and the coordinator's are gone: only this one is left.
+      for (let attempt = 0; ; attempt++) {
+        const clients = String(await observer.client("LIST"))
+          .trim()
+          .split("\n");
+        if (clients.length === 1) break;
+        if (attempt > 100) throw new Error(`still connected: ${clients.length - 1} clients`);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      observer.disconnect();
+    }
+  });
 });
