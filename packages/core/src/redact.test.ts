@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { ConfigError } from "./errors/index.js";
 import {
   isSecretHeaderName,
   isSensitiveQueryParam,
@@ -7,6 +8,7 @@ import {
   redactURL,
   scanURL,
 } from "./redact.js";
+import { Secret } from "./secret.js";
 
 describe("redactSecrets", () => {
   it("masks credential values after their names", () => {
@@ -133,5 +135,24 @@ describe("redaction of hostile text", () => {
   ])("returns 100 KB of %s unchanged", (_name, text) => {
     expect(redactSecrets(text)).toBe(text);
     expect(redactURL(text)).toBe(text);
+  });
+});
+
+describe("registered values of any size", () => {
+  it("masks a secret of several MiB and still builds errors, as it masks short ones beside it", () => {
+    const pemBody = "MIIEvQIBADANBgkqhkiG9w0BAQEFAASC".repeat(100_000); // 3.2 MB, far past V8's pattern limit
+    const key = `-----BEGIN PRIVATE KEY-----\n${pemBody}\n-----END PRIVATE KEY-----`;
+    new Secret(key);
+    const password = new Secret("hunter2-but-longer");
+    const error = new ConfigError(`could not use ${key} with ${password.reveal()}`);
+    expect(error.message).toBe("could not use [REDACTED] with [REDACTED]");
+  });
+
+  it("masks a long value whole even when a shorter registered value is part of it", () => {
+    const inner = "inner-secret-value-1234";
+    new Secret(inner);
+    const long = `${"x".repeat(2_000)}${inner}${"y".repeat(2_000)}`;
+    new Secret(long);
+    expect(redactSecrets(`a ${long} b ${inner} c`)).toBe("a [REDACTED] b [REDACTED] c");
   });
 });

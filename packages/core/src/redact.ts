@@ -8,16 +8,28 @@
  */
 const registered = new Set<string>();
 let registeredPattern: RegExp | undefined;
+/**
+ * Registered values too long for the pattern (a PEM private key, a service
+ * account JSON), longest first: masked by plain search. One alternation of
+ * such values can pass V8's limit on a pattern's size, and then building the
+ * pattern — inside every error's constructor — would throw.
+ */
+const longValues: string[] = [];
 
 export const REDACTED = "[REDACTED]";
 
 /** Minimum length of a registered value: masking "a" everywhere would mangle text. */
 const MIN_SECRET_LENGTH = 6;
+/** Longest value the pattern takes; longer ones go to `longValues`. */
+const MAX_PATTERN_VALUE_LENGTH = 1024;
 
 export function registerSecretValue(value: string): void {
   if (value.length < MIN_SECRET_LENGTH || registered.has(value)) return;
   registered.add(value);
-  registeredPattern = undefined;
+  if (value.length > MAX_PATTERN_VALUE_LENGTH) {
+    longValues.push(value);
+    longValues.sort((a, b) => b.length - a.length);
+  } else registeredPattern = undefined;
 }
 
 /**
@@ -191,10 +203,12 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 
 export function redactSecrets(text: string): string {
   let out = text;
-  if (registered.size > 0) {
-    // Longest first, so a value that contains another is masked whole.
+  // Longest first, so a value that contains another is masked whole: the long values, then the pattern.
+  for (const value of longValues) if (out.includes(value)) out = out.replaceAll(value, REDACTED);
+  if (registered.size > longValues.length) {
     registeredPattern ??= new RegExp(
       [...registered]
+        .filter((value) => value.length <= MAX_PATTERN_VALUE_LENGTH)
         .sort((a, b) => b.length - a.length)
         .map(escapeRegExp)
         .join("|"),
