@@ -21,6 +21,7 @@ import {
   watchConnectionState,
 } from "./connection-state.js";
 import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
+import { keepSubscribed } from "./keep-subscribed.js";
 import { toRedisStoreError } from "./redis-store-error.js";
 import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
 import { urlTLSOptions } from "./url-tls.js";
@@ -204,17 +205,25 @@ export class RedisStore implements CacheStore {
     const subscriber =
       client instanceof Cluster
         ? client.duplicate(undefined, { enableOfflineQueue: true })
-        : client.duplicate({ enableOfflineQueue: true, commandTimeout: undefined });
+        : client.duplicate({
+            enableOfflineQueue: true,
+            commandTimeout: undefined,
+            // Renewed by keepSubscribed, whose SUBSCRIBE failures are handled.
+            autoResubscribe: false,
+          });
     subscriber.on("error", this.#onError);
     if (options.sentinel && subscriber instanceof Redis) {
       reviveOnUnexpectedEnd(subscriber, () => this.#closed, maxDelay);
     }
     subscriber.on("message", (channel: string, message: string) => this.#deliver(channel, message));
     this.#subscriber = subscriber;
-    this.#subscribed = subscriber.subscribe(this.#channel).then(
-      () => undefined,
-      (error: unknown) => this.#onError(error),
-    );
+    this.#subscribed =
+      subscriber instanceof Redis
+        ? keepSubscribed(subscriber, this.#channel, this.#onError, () => this.#closed)
+        : subscriber.subscribe(this.#channel).then(
+            () => undefined,
+            (error: unknown) => this.#onError(error),
+          );
   }
 
   /** `"up"` or `"down"` since the last transition; `undefined` before the first connection settles. */
