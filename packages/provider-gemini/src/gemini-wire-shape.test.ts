@@ -101,6 +101,36 @@ describe("gemini bodies of an unexpected shape", () => {
     });
   });
 
+  it.each([
+    ["a text part", { text: "hi", thoughtSignature: 42 }],
+    ["a function call part", { functionCall: { name: "f", args: {} }, thoughtSignature: ["s"] }],
+  ])(
+    "fails a thoughtSignature of %s that is not a string with a ParseError (answer and stream)",
+    async (_, part) => {
+      // Dropped, it would go back to Gemini as the skip value with the next turn.
+      const body = JSON.stringify({ candidates: [{ content: { role: "model", parts: [part] } }] });
+      const where = "candidates[0].content.parts[].thoughtSignature";
+      const answered = await clientAnswering(body, "application/json")
+        .generate(ask)
+        .catch((e: unknown) => e);
+      expect(answered).toBeInstanceOf(ParseError);
+      expect(answered).toMatchObject({ provider: "gemini", where });
+      const streamed = await collectStream(
+        clientAnswering(`data: ${body}\n\n`, "text/event-stream").stream(ask),
+      ).catch((e: unknown) => e);
+      expect(streamed).toBeInstanceOf(ParseError);
+      expect(streamed).toMatchObject({ provider: "gemini", where });
+    },
+  );
+
+  it("reads a null thoughtSignature as none", async () => {
+    const body = JSON.stringify({
+      candidates: [{ content: { role: "model", parts: [{ text: "hi", thoughtSignature: null }] } }],
+    });
+    const answer = await clientAnswering(body, "application/json").generate(ask);
+    expect(answer.text).toBe("hi");
+  });
+
   it("fails a function call whose name is not a string", async () => {
     const body = JSON.stringify({
       candidates: [{ content: { parts: [{ functionCall: { name: ["f"], args: {} } }] } }],
