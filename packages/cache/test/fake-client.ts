@@ -4,6 +4,7 @@ import {
   type ChatRequest,
   type ChatResponse,
   type FinishReason,
+  type JsonValue,
   type LLMClient,
   ProviderError,
   type StreamEvent,
@@ -22,6 +23,8 @@ export interface FakeBehaviour {
   errorEvent?: boolean;
   /** End the stream without a finish event. */
   noFinish?: boolean;
+  /** The answer's provider metadata, on a generated response and on a stream's finish alike. */
+  providerMetadata?: Record<string, JsonValue>;
 }
 
 /**
@@ -71,7 +74,7 @@ export class FakeClient implements LLMClient {
       toolCalls,
       finishReason: b.finishReason ?? (toolCalls.length ? "tool-calls" : "stop"),
       usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
-      providerMetadata: { upstream: true },
+      providerMetadata: b.providerMetadata ?? { upstream: true },
       origin: { type: "upstream" },
     };
   }
@@ -143,6 +146,7 @@ export class FakeClient implements LLMClient {
       finishReason: b.finishReason ?? (b.toolCalls?.length ? "tool-calls" : "stop"),
       rawFinishReason: "raw",
       usage,
+      ...(b.providerMetadata === undefined ? {} : { providerMetadata: b.providerMetadata }),
     });
     return events;
   }

@@ -52,6 +52,18 @@ describe("collectStream", () => {
     });
   });
 
+  it("copies the finish event's provider metadata onto the response", async () => {
+    const providerMetadata = { refusal: "I can't help with that.", filter: { hate: false } };
+    const response = await collectStream(
+      events([
+        { type: "start", id: "r1", model: "m", provider: "p", origin: { type: "upstream" } },
+        { type: "finish", finishReason: "content-filter", usage, providerMetadata },
+      ]),
+    );
+    expect(response.providerMetadata).toEqual(providerMetadata);
+    expect(response.finishReason).toBe("content-filter");
+  });
+
   it("reports finishReason other for a stream without finish", async () => {
     const acc = new StreamAccumulator();
     acc.add({ type: "text-delta", delta: "x" });

@@ -90,6 +90,8 @@ export class StreamAccumulator {
       response.rawFinishReason = this.#finish.rawFinishReason;
     if (this.requestId !== undefined) response.requestId = this.requestId;
     if (this.#finish?.warnings !== undefined) response.warnings = this.#finish.warnings;
+    if (this.#finish?.providerMetadata !== undefined)
+      response.providerMetadata = this.#finish.providerMetadata;
     return response;
   }
 }

@@ -1,4 +1,5 @@
 import type { LLMError } from "./errors/llm-error.js";
+import type { JsonValue } from "./json.js";
 import type { RateLimitInfo } from "./rate-limit-info.js";
 import type { FinishReason, ResponseOrigin, ToolCall, Usage } from "./response.js";
 import type { CallWarning } from "./warnings.js";
@@ -59,6 +60,14 @@ export interface FinishEvent {
    * every consumer, and `finish` already carries the call's summary.
    */
   warnings?: CallWarning[];
+  /**
+   * The answer's own provider metadata, as on `ChatResponse` (an OpenAI
+   * refusal, Azure's filter verdicts, Anthropic's stop details): known only
+   * once the answer is complete, so it rides on `finish`, and `collectStream`
+   * copies it onto the response — a streamed answer keeps what `generate`
+   * returns. Plain JSON, of the type `ChatResponse.providerMetadata` has.
+   */
+  providerMetadata?: Record<string, JsonValue>;
 }
 
 /**

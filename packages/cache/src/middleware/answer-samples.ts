@@ -72,6 +72,7 @@ export function fullStream(): StreamEvent[] {
       finishReason: "tool-calls",
       usage,
       warnings: [{ type: "unsupported-setting", setting: "topK" }],
+      providerMetadata: { stopDetails: { type: "refusal", category: null, severity: [1, 2] } },
     },
   ];
 }
@@ -110,6 +111,17 @@ export function poisonedAnswers(): Array<{ name: string; answer: unknown; path: 
     ...events.slice(0, -1),
     { ...(events.at(-1) as StreamEvent), warnings: [{ type: "shout" }] } as unknown as StreamEvent,
   ]);
+  const finish = events.at(-1) as StreamEvent;
+  const textMetadata = streamAnswer([
+    ...events.slice(0, -1),
+    { ...finish, providerMetadata: "refused" } as unknown as StreamEvent,
+  ]);
+  const deep: unknown = Array.from({ length: 80 }).reduce<unknown>((inner) => [inner], 1);
+  const deepMetadata = streamAnswer([
+    ...events.slice(0, -1),
+    { ...finish, providerMetadata: { deep } } as unknown as StreamEvent,
+  ]);
+  const listMetadata = responseAnswer({ ...fullResponse(), providerMetadata: [] as never });
   const flatMetadata = responseAnswer({
     ...fullResponse(),
     toolCalls: [{ id: "c", name: "f", input: {}, providerMetadata: { gemini: "sig" } as never }],
@@ -129,6 +141,21 @@ export function poisonedAnswers(): Array<{ name: string; answer: unknown; path: 
       name: "tool-call metadata that is not namespaced",
       answer: flatMetadata,
       path: "answer.response.toolCalls[0].providerMetadata",
+    },
+    {
+      name: "finish metadata that is not an object",
+      answer: textMetadata,
+      path: "answer.events[7].providerMetadata",
+    },
+    {
+      name: "finish metadata nested past the depth bound",
+      answer: deepMetadata,
+      path: "answer.events[7].providerMetadata.deep[0]",
+    },
+    {
+      name: "response metadata that is a list",
+      answer: listMetadata,
+      path: "answer.response.providerMetadata",
     },
     { name: "toolCalls:[null]", answer: nullToolCall, path: "answer.response.toolCalls[0]" },
     { name: "content:[null]", answer: nullPart, path: "answer.response.content[0]" },

@@ -163,6 +163,47 @@ describe("cacheMiddleware with streams", () => {
     expect(events.at(-1)).toMatchObject({ type: "finish", finishReason: "tool-calls" });
   });
 
+  // The answer-level metadata of the providers that have some, as their stream handlers put it on `finish`.
+  const answerMetadata = [
+    ["an OpenAI refusal", { refusal: "I can't help with that." }],
+    [
+      "Azure's filter verdicts",
+      {
+        promptFilterResults: { hate: { filtered: false, severity: "safe" } },
+        contentFilterResults: { violence: { filtered: true, severity: "medium" } },
+      },
+    ],
+    ["Anthropic's stop details", { stopDetails: { type: "refusal", category: "cyber" } }],
+  ] as const;
+
+  it.each(answerMetadata)(
+    "keeps %s on finish through a stream miss and stream hits from L1 and L2",
+    async (_, providerMetadata) => {
+      fake.behaviour = { finishReason: "content-filter", providerMetadata };
+      const recorded = await drain(client.stream(ask("refuse")));
+      const fromL1 = await drain(client.stream(ask("refuse")));
+      await mw.flush();
+      l1.clear();
+      const fromL2 = await drain(client.stream(ask("refuse")));
+      expect(fake.calls).toBe(1);
+      expect(recorded.at(-1)).toMatchObject({ type: "finish", providerMetadata });
+      expect(fromL1.at(-1)).toEqual(recorded.at(-1));
+      expect(fromL2.at(-1)).toEqual(recorded.at(-1));
+      expect(fromL2[0]).toMatchObject({ origin: { type: "cache", level: "l2" } });
+      const generated = await client.generate(ask("refuse"));
+      expect(generated.providerMetadata).toEqual(providerMetadata);
+    },
+  );
+
+  it("streams a cached generate answer with its provider metadata on finish", async () => {
+    const providerMetadata = { refusal: "No." };
+    fake.behaviour = { finishReason: "content-filter", providerMetadata };
+    await client.generate(ask("refuse"));
+    const events = await drain(client.stream(ask("refuse")));
+    expect(fake.calls).toBe(1);
+    expect(events.at(-1)).toMatchObject({ type: "finish", providerMetadata });
+  });
+
   it("passes a mid-stream failure to the caller after the events so far, and stores nothing", async () => {
     fake.behaviour = { fail: true, afterEvents: 2 };
     const seen: StreamEvent[] = [];

@@ -102,6 +102,10 @@ export function responseToEvents(response: ChatResponse, origin: ResponseOrigin)
       ? {}
       : { rawFinishReason: response.rawFinishReason }),
     usage: response.usage,
+    // The answer's metadata (a refusal, filter verdicts) goes where a provider's stream puts it.
+    ...(response.providerMetadata === undefined
+      ? {}
+      : { providerMetadata: response.providerMetadata }),
   });
   return events;
 }

@@ -95,6 +95,33 @@ describe("answerProblem", () => {
   });
 });
 
+describe("replaying an answer", () => {
+  it("puts a stored response's provider metadata on the replayed finish event", () => {
+    const response = { ...fullResponse(), providerMetadata: { refusal: "no", filter: { a: 1 } } };
+    const events = answerToEvents(responseAnswer(response), HIT);
+    expect(events.at(-1)).toMatchObject({
+      type: "finish",
+      providerMetadata: { refusal: "no", filter: { a: 1 } },
+    });
+    expect(answerToResponse(streamAnswer(events), HIT).providerMetadata).toEqual(
+      response.providerMetadata,
+    );
+  });
+
+  it("replays no metadata for a response that had none", () => {
+    const { providerMetadata: _none, ...response } = fullResponse();
+    expect(answerToEvents(responseAnswer(response), HIT).at(-1)).not.toHaveProperty(
+      "providerMetadata",
+    );
+  });
+
+  it("keeps a recorded stream's finish metadata on a generate hit", () => {
+    expect(answerToResponse(streamAnswer(), HIT).providerMetadata).toEqual({
+      stopDetails: { type: "refusal", category: null, severity: [1, 2] },
+    });
+  });
+});
+
 describe("cachedAnswerProblem", () => {
   it("checks an object once, then trusts that same object", () => {
     const answer = responseAnswer();

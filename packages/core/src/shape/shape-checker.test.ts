@@ -58,6 +58,7 @@ const validEvents: StreamEvent[] = [
     rawFinishReason: "stop",
     usage: { inputTokens: 1, outputTokens: 2, totalTokens: 3, reasoningTokens: 0 },
     warnings: [],
+    providerMetadata: { refusal: "no", stopDetails: { type: "refusal", category: null } },
   },
   { type: "error", error: new NetworkError("gone", { provider: "p" }) },
 ];
@@ -141,11 +142,42 @@ describe("streamEventProblem", () => {
       },
       "event.rawFinishReason: expected string, got null",
     ],
+    [
+      {
+        type: "finish",
+        finishReason: "stop",
+        usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+        providerMetadata: "refused",
+      },
+      "event.providerMetadata: expected object, got string",
+    ],
+    [
+      {
+        type: "finish",
+        finishReason: "stop",
+        usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+        providerMetadata: { stopDetails: { at: Number.POSITIVE_INFINITY } },
+      },
+      "event.providerMetadata.stopDetails.at: expected a finite number",
+    ],
     [{ type: "error", error: new Error("x") }, "event.error: expected an LLMError, got object"],
     [{ type: "done" }, 'event.type: expected a stream event type, got "done"'],
     ["text", "event: expected object, got string"],
   ])("names the first bad path of %j", (event, problem) => {
     expect(streamEventProblem(event)).toBe(problem);
+  });
+
+  it("bounds a finish event's provider metadata by depth and JSON nodes", () => {
+    const finish = {
+      type: "finish",
+      finishReason: "stop",
+      usage: { inputTokens: 0, outputTokens: 0, totalTokens: 0 },
+      providerMetadata: { a: [[[1]]] },
+    };
+    expect(streamEventProblem(finish, { maxDepth: 2 })).toMatch(/nested deeper than 2$/);
+    expect(streamEventProblem(finish, { maxJsonNodes: 3 })).toMatch(
+      /more JSON nodes than allowed$/,
+    );
   });
 
   it("shares one JSON budget across the events a checker sees", () => {

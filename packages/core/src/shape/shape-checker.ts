@@ -76,12 +76,8 @@ export class ShapeChecker {
     if (usage !== undefined) return usage;
     if (r.origin !== undefined && !isRecord(r.origin))
       return expected(`${path}.origin`, "object", r.origin);
-    if (r.providerMetadata !== undefined) {
-      if (!isRecord(r.providerMetadata))
-        return expected(`${path}.providerMetadata`, "object", r.providerMetadata);
-      const meta = this.json(r.providerMetadata, `${path}.providerMetadata`, 0);
-      if (meta !== undefined) return meta;
-    }
+    const meta = this.answerMetadata(r.providerMetadata, `${path}.providerMetadata`);
+    if (meta !== undefined) return meta;
     const warnings = this.warnings(r.warnings, `${path}.warnings`);
     if (warnings !== undefined) return warnings;
 
@@ -139,7 +135,8 @@ export class ShapeChecker {
           finishReason(e, path) ??
           optionalString(e, "rawFinishReason", path) ??
           this.usage(e.usage, `${path}.usage`) ??
-          this.warnings(e.warnings, `${path}.warnings`)
+          this.warnings(e.warnings, `${path}.warnings`) ??
+          this.answerMetadata(e.providerMetadata, `${path}.providerMetadata`)
         );
       case "error":
         return isLLMError(e.error) ? undefined : expected(`${path}.error`, "an LLMError", e.error);
@@ -213,6 +210,16 @@ export class ShapeChecker {
       if (!isRecord(meta[key])) return expected(at, "an object per provider", meta[key]);
     }
     return this.json(meta, at, 0);
+  }
+
+  /**
+   * Optional `providerMetadata` of a whole answer (a response or a finish
+   * event): an object of JSON values, not namespaced (`{ refusal: "…" }`).
+   */
+  answerMetadata(meta: unknown, path: string): ShapeProblem {
+    if (meta === undefined) return undefined;
+    if (!isRecord(meta)) return expected(path, "object", meta);
+    return this.json(meta, path, 0);
   }
 
   /** Optional `warnings` (`CallWarning[]`) of a response or a finish event. */
