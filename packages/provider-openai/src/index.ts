@@ -1,4 +1,4 @@
-export type { OpenAIChatResponse, OpenAIErrorObject } from "./openai-api.js";
+export type { OpenAIChatChunk, OpenAIChatResponse, OpenAIErrorObject } from "./openai-api.js";
 export type {
   OpenAIChatClientConfig,
   OpenAIRequestDefaults,
@@ -25,3 +25,4 @@ export {
   type OpenAIProviderSettings,
   provider,
 } from "./openai-provider.js";
+export type { OpenAIStreamMetadataReader } from "./openai-stream-events.js";

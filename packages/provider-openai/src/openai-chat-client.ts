@@ -44,7 +44,11 @@ import {
   type OpenAIToolCall,
 } from "./openai-api.js";
 import { openAIErrorFromResponse } from "./openai-error.js";
-import { OpenAIStreamEvents } from "./openai-stream-events.js";
+import {
+  OpenAIStreamEvents,
+  type OpenAIStreamEventsOptions,
+  type OpenAIStreamMetadataReader,
+} from "./openai-stream-events.js";
 
 /** Request fields that `settings.defaults` may fill when a request leaves them undefined. */
 export interface OpenAIRequestDefaults {
@@ -79,6 +83,12 @@ export interface OpenAIChatClientConfig {
   mapError?: (info: HttpErrorInfo) => LLMError;
   /** Extra `providerMetadata` read from a whole answer (a server's own fields, e.g. Azure's content filter). */
   responseMetadata?: (body: OpenAIChatResponse) => Record<string, JsonValue> | undefined;
+  /**
+   * The same fields read off a stream: a fresh reader per stream, whose result
+   * goes on `finish.providerMetadata`. Give both hooks, so that a streamed
+   * answer carries what the answer from `generate` does.
+   */
+  streamMetadata?: () => OpenAIStreamMetadataReader;
 }
 
 const STREAM_OPTIONS = { include_usage: true } as const;
@@ -169,12 +179,17 @@ export class OpenAIChatClient implements LLMClient {
     const events = driveStream(this.#config.transport, options, "sse", () => {
       const body = this.buildRequestBody(request, true);
       const provider = this.provider;
+      const config = this.#config;
       return {
         send: this.#send(body),
         // A method, not an arrow in a property: a keep-names build (tsx, as the benches run)
         // would name a fresh arrow at run time on every stream.
         open(headers) {
-          return new OpenAIStreamEvents(provider, body.model, headers);
+          const options: OpenAIStreamEventsOptions = {};
+          const maxBodyBytes = config.limits?.maxBodyBytes;
+          if (maxBodyBytes !== undefined) options.maxRefusalLength = maxBodyBytes;
+          if (config.streamMetadata !== undefined) options.metadata = config.streamMetadata();
+          return new OpenAIStreamEvents(provider, body.model, headers, options);
         },
       };
     });

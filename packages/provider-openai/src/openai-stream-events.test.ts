@@ -1,6 +1,7 @@
 import { NetworkError, ParseError, type StreamEvent } from "@llm/core";
 import { describe, expect, it } from "vitest";
-import { OpenAIStreamEvents } from "./openai-stream-events.js";
+import type { OpenAIChatChunk } from "./openai-api.js";
+import { OpenAIStreamEvents, type OpenAIStreamMetadataReader } from "./openai-stream-events.js";
 
 /** Runs payloads through the state machine (the wire path is covered by the testkit tests). */
 function run(payloads: unknown[], headers: Record<string, string> = {}): StreamEvent[] {
@@ -62,12 +63,39 @@ describe("OpenAIStreamEvents", () => {
     ]);
   });
 
-  it("reports a streamed refusal as content-filter", () => {
-    const out = run([chunk({ refusal: "I can't help with that." }), chunk({}, "stop")]);
+  it("reports a streamed refusal as content-filter, with its text as generate gives it", () => {
+    const out = run([
+      chunk({ refusal: "I can't " }),
+      chunk({ refusal: "help with that." }),
+      chunk({}, "stop"),
+    ]);
     expect(out.at(-1)).toMatchObject({
       type: "finish",
       finishReason: "content-filter",
       rawFinishReason: "stop",
+      providerMetadata: { refusal: "I can't help with that." },
+    });
+  });
+
+  it("feeds every chunk to the metadata reader, the id-less opening one too, and puts its result on finish", () => {
+    const seen: OpenAIChatChunk[] = [];
+    const metadata: OpenAIStreamMetadataReader = {
+      read: (c) => void seen.push(c),
+      result: () => ({ chunks: seen.length, refusal: "overridden by the server's field" }),
+    };
+    const events = new OpenAIStreamEvents("azure-openai", "gpt-4o", {}, { metadata });
+    const out: StreamEvent[] = [];
+    for (const p of [
+      { id: "", choices: [], prompt_filter_results: [] },
+      chunk({ refusal: "No." }),
+      chunk({}, "stop"),
+    ])
+      events.push(JSON.stringify(p), out);
+    events.push("[DONE]", out);
+    events.end(out);
+    expect(seen).toHaveLength(3);
+    expect(out.at(-1)).toMatchObject({
+      providerMetadata: { chunks: 3, refusal: "overridden by the server's field" },
     });
   });
 

@@ -1,5 +1,8 @@
 import {
+  DEFAULT_RESPONSE_LIMITS,
   generateId,
+  type JsonValue,
+  LimitExceededError,
   NetworkError,
   ParseError,
   readNullableString,
@@ -14,6 +17,32 @@ import { convertOpenAIUsage } from "./convert-openai-usage.js";
 import { mapOpenAIFinishReason } from "./map-openai-finish-reason.js";
 import { isOpenAIChatChunk, type OpenAIChatChunk } from "./openai-api.js";
 import { openAIStreamError } from "./openai-error.js";
+
+/**
+ * Reads a server's own answer-level fields off the chunks of one stream (e.g.
+ * Azure's content-filter verdicts): the streamed counterpart of the chat
+ * client's `responseMetadata` hook. It sees every chunk, the id-less opening
+ * one included; what `result()` returns goes on `finish.providerMetadata`.
+ * It must keep what it holds bounded however many chunks arrive.
+ */
+export interface OpenAIStreamMetadataReader {
+  read(chunk: OpenAIChatChunk): void;
+  result(): Record<string, JsonValue> | undefined;
+}
+
+/** How a stream handler reads what goes beyond the shared Chat Completions chunk. */
+export interface OpenAIStreamEventsOptions {
+  /**
+   * Most refusal text one stream may carry, in UTF-16 code units (as the SSE
+   * parser counts); past it the stream fails with `LimitExceededError`.
+   * The client passes its `maxBodyBytes`: what bounds the whole answer that
+   * carries a refusal in `generate`. Default `DEFAULT_RESPONSE_LIMITS.maxBodyBytes`.
+   */
+  maxRefusalLength?: number;
+  metadata?: OpenAIStreamMetadataReader;
+}
+
+const REFUSAL_PATH = "choices[0].delta.refusal";
 
 /**
  * Chat Completions SSE payloads → stream events, as a synchronous state
@@ -32,14 +61,24 @@ export class OpenAIStreamEvents {
   #started = false;
   #done = false;
   #rawFinish: string | undefined;
-  #refused = false;
+  /** The refusal's text so far (`delta.refusal` fragments), as `generate` puts it in `providerMetadata`. */
+  #refusal = "";
   #usage: Usage | undefined;
   #index = 0;
+  readonly #maxRefusalLength: number;
+  readonly #metadata: OpenAIStreamMetadataReader | undefined;
 
-  constructor(provider: string, model: string, headers: Record<string, string>) {
+  constructor(
+    provider: string,
+    model: string,
+    headers: Record<string, string>,
+    options: OpenAIStreamEventsOptions = {},
+  ) {
     this.#provider = provider;
     this.#model = model;
     this.#headers = headers;
+    this.#maxRefusalLength = options.maxRefusalLength ?? DEFAULT_RESPONSE_LIMITS.maxBodyBytes;
+    this.#metadata = options.metadata;
   }
 
   push(data: string, out: StreamEvent[]): void {
@@ -62,6 +101,8 @@ export class OpenAIStreamEvents {
     const chunk = this.#parse(data);
     if (chunk.error !== undefined)
       throw openAIStreamError(chunk.error, this.#headers, this.#provider);
+    // Before the start check: Azure's prompt verdicts come in the id-less opening chunk.
+    this.#metadata?.read(chunk);
     if (!this.#started) {
       // Azure opens a stream with a chunk that has no id, no model and no choices, only its
       // prompt_filter_results: the answer's id and model come with the next chunk.
@@ -95,8 +136,8 @@ export class OpenAIStreamEvents {
       if (reasoning) out.push({ type: "reasoning-delta", delta: reasoning });
       const text = readNullableString(delta.content, provider, "choices[0].delta.content");
       if (text) out.push({ type: "text-delta", delta: text });
-      if (readNullableString(delta.refusal, provider, "choices[0].delta.refusal"))
-        this.#refused = true;
+      const refusal = readNullableString(delta.refusal, provider, REFUSAL_PATH);
+      if (refusal) this.#addRefusal(refusal);
       const toolDeltas = delta.tool_calls;
       if (toolDeltas) {
         this.#toolCalls ??= new ToolCallAssembler(provider);
@@ -138,13 +179,32 @@ export class OpenAIStreamEvents {
     this.#toolCalls?.flush(out);
     const usage = this.#usage ?? { inputTokens: 0, outputTokens: 0, totalTokens: 0 };
     out.push({ type: "usage", usage });
+    const refusal = this.#refusal;
     const finish: StreamEvent = {
       type: "finish",
-      finishReason: this.#refused ? "content-filter" : mapOpenAIFinishReason(this.#rawFinish),
+      finishReason: refusal ? "content-filter" : mapOpenAIFinishReason(this.#rawFinish),
       usage,
     };
     if (this.#rawFinish) finish.rawFinishReason = this.#rawFinish;
+    // As `generate` builds it: the refusal first, then the server's own fields.
+    if (refusal) finish.providerMetadata = { refusal };
+    const extra = this.#metadata?.result();
+    if (extra !== undefined) finish.providerMetadata = { ...finish.providerMetadata, ...extra };
     out.push(finish);
+  }
+
+  #addRefusal(fragment: string): void {
+    const length = this.#refusal.length + fragment.length;
+    if (length > this.#maxRefusalLength) {
+      throw new LimitExceededError(
+        "bodyBytes",
+        this.#maxRefusalLength,
+        length,
+        `${this.#provider} stream ${REFUSAL_PATH}`,
+        { provider: this.#provider },
+      );
+    }
+    this.#refusal += fragment;
   }
 
   #parse(data: string): OpenAIChatChunk {
