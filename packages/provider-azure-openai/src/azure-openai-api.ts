@@ -3,7 +3,7 @@
  * types): content-filter results on answers and the `innererror` of a
  * content-filter 400. Read defensively: a field Azure leaves out is absent here.
  */
-import { isRecord, type JsonValue } from "@llm/core";
+import { isRecord } from "@llm/core";
 import type { OpenAIChatResponse, OpenAIErrorObject } from "@llm/provider-openai";
 
 /** One category's verdict: `filtered` (blocked) and how severe Azure judged it. */
@@ -42,26 +42,5 @@ export function filteredCategories(results: unknown): string[] {
     if (!isRecord(verdict) || verdict.filtered !== true) continue;
     out.push(typeof verdict.severity === "string" ? `${category} (${verdict.severity})` : category);
   }
-  return out;
-}
-
-/**
- * `providerMetadata` of an answer: `promptFilterResults` (the prompt's
- * verdicts) and `contentFilterResults` (the first choice's), when Azure sent
- * them. Values come from `JSON.parse`, so they are JSON already.
- */
-export function readContentFilterMetadata(
-  body: OpenAIChatResponse,
-): Record<string, JsonValue> | undefined {
-  const azure = body as AzureChatResponse;
-  const choice = azure.choices[0] as
-    | (AzureChatResponse["choices"][number] & { content_filter_results?: unknown })
-    | undefined;
-  const prompt: unknown = azure.prompt_filter_results?.[0]?.content_filter_results;
-  const completion: unknown = choice?.content_filter_results;
-  if (!isRecord(prompt) && !isRecord(completion)) return undefined;
-  const out: Record<string, JsonValue> = {};
-  if (isRecord(prompt)) out.promptFilterResults = prompt as JsonValue;
-  if (isRecord(completion)) out.contentFilterResults = completion as JsonValue;
   return out;
 }

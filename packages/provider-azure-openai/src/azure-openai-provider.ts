@@ -15,7 +15,10 @@ import {
   OpenAIEmbeddingClient,
 } from "@llm/provider-openai";
 import type { AzureADTokenProvider } from "./azure-ad-token-transport.js";
-import { readContentFilterMetadata } from "./azure-openai-api.js";
+import {
+  contentFilterStreamMetadata,
+  readContentFilterMetadata,
+} from "./azure-content-filter-metadata.js";
 import {
   AZURE_OPENAI_API_KEY_ENV,
   PROVIDER,
@@ -92,6 +95,7 @@ export function createAzureOpenAI(
     providerOptionKeys: PROVIDER_OPTION_KEYS,
     mapError,
     responseMetadata: readContentFilterMetadata,
+    streamMetadata: contentFilterStreamMetadata,
   };
   // On deployment routes the deployment picks the model; `model` in the body is informational.
   const model = settings.model ?? connection.deployment;
