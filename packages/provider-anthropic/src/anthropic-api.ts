@@ -100,7 +100,12 @@ export type AnthropicStreamEvent =
   | { type: "content_block_stop"; index: number }
   | {
       type: "message_delta";
-      delta: { stop_reason?: string | null; stop_sequence?: string | null };
+      delta: {
+        stop_reason?: string | null;
+        stop_sequence?: string | null;
+        /** An object by the API (`{ type: "refusal", category, … }`); `unknown` so that only `readOptionalObject` reads it. */
+        stop_details?: unknown;
+      };
       usage?: AnthropicUsage | null;
     }
   | { type: "message_stop" }

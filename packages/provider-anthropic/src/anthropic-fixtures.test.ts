@@ -229,9 +229,21 @@ describe("anthropic conformance fixtures", () => {
       });
     });
 
-    it("parses the streamed refusal into content-filter", async () => {
+    it("parses the streamed refusal into content-filter with the stop details generate gives", async () => {
       const { events, response } = await stream("anthropic-refusal");
       expect(events.map((e) => e.type)).toEqual(["start", "usage", "finish"]);
+      const generated = await generate("anthropic-refusal");
+      expect(events.at(-1)).toMatchObject({ providerMetadata: generated.providerMetadata });
+      expect(response.providerMetadata).toEqual(generated.providerMetadata);
+      expect(response.providerMetadata).toEqual({
+        stopDetails: {
+          type: "refusal",
+          category: "cyber",
+          explanation:
+            "This request triggered restrictions on violative cyber content and was blocked under Anthropic's Usage Policy.",
+          recommended_model: "claude-fable-5",
+        },
+      });
       expect(response.text).toBe("");
       expect(response.finishReason).toBe("content-filter");
       expect(response.rawFinishReason).toBe("refusal");

@@ -21,6 +21,23 @@ const stop = [
 ];
 
 describe("AnthropicStreamEvents", () => {
+  it("puts message_delta's stop_details on finish, kept when a later delta has none", () => {
+    const stopDetails = { type: "refusal", category: "cyber" };
+    const out = run([
+      start(),
+      { type: "message_delta", delta: { stop_reason: "refusal", stop_details: stopDetails } },
+      { type: "message_delta", delta: { stop_reason: null }, usage: { output_tokens: 3 } },
+      { type: "message_stop" },
+    ]);
+    expect(out.at(-1)).toEqual({
+      type: "finish",
+      finishReason: "content-filter",
+      rawFinishReason: "refusal",
+      usage: { inputTokens: 5, outputTokens: 3, totalTokens: 8 },
+      providerMetadata: { stopDetails },
+    });
+  });
+
   it("emits text that arrives whole in content_block_start and skips unknown blocks and deltas", () => {
     const out = run([
       start(),

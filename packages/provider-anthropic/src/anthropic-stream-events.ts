@@ -1,11 +1,13 @@
 import {
   generateId,
+  type JsonObject,
   type JsonValue,
   NetworkError,
   ParseError,
   readCount,
   readNullableObject,
   readNullableString,
+  readOptionalObject,
   readOptionalString,
   readRateLimitHeaders,
   readString,
@@ -58,6 +60,8 @@ export class AnthropicStreamEvents {
   #messageId: string | undefined;
   #stopped = false;
   #rawFinish: string | undefined;
+  /** `message_delta`'s `stop_details` (why a refusal stopped), for `finish.providerMetadata`. */
+  #stopDetails: JsonObject | undefined;
   #usage: AnthropicUsage | undefined;
   #toolCount = 0;
   #index = 0;
@@ -110,6 +114,8 @@ export class AnthropicStreamEvents {
       case "message_delta":
         this.#requireStarted();
         this.#rawFinish = readOptionalString(event.delta.stop_reason) || this.#rawFinish;
+        // Metadata, read as generate reads it: an object, or dropped.
+        this.#stopDetails = readOptionalObject(event.delta.stop_details) ?? this.#stopDetails;
         this.#usage = mergeAnthropicUsage(this.#usage, event.usage);
         break;
       case "message_stop":
@@ -141,6 +147,9 @@ export class AnthropicStreamEvents {
       usage,
     };
     if (this.#rawFinish !== undefined) finish.rawFinishReason = this.#rawFinish;
+    // Where generate puts the message's stop_details: the same answer, streamed, keeps them.
+    if (this.#stopDetails !== undefined)
+      finish.providerMetadata = { stopDetails: this.#stopDetails };
     out.push(finish);
   }
 

@@ -137,4 +137,27 @@ describe("anthropic bodies of an unexpected shape", () => {
       expect(answer.rawFinishReason).toBe("refusal");
     },
   );
+
+  it.each([["refusal"], [["refusal"]], [7], [null]])(
+    "drops a streamed stop_details %j, which is not an object, and still finishes the stream",
+    async (stopDetails) => {
+      const events = [
+        {
+          type: "message_start",
+          message: { id: "msg_1", type: "message", role: "assistant", content: [], usage: {} },
+        },
+        {
+          type: "message_delta",
+          delta: { stop_reason: "refusal", stop_details: stopDetails },
+          usage: { output_tokens: 1 },
+        },
+        { type: "message_stop" },
+      ];
+      const sse = events.map((e) => `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`).join("");
+      const streamed = await collectStream(clientAnswering(sse, "text/event-stream").stream(ask));
+      expect(chatResponseProblem(streamed)).toBeUndefined();
+      expect(streamed.providerMetadata).toBeUndefined();
+      expect(streamed.finishReason).toBe("content-filter");
+    },
+  );
 });
