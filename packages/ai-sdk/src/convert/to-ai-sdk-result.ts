@@ -7,7 +7,9 @@ import { toAiSdkFinishReason, toAiSdkUsage } from "./usage.js";
  * `result.providerMetadata.llmKit.origin` is `{ type: "upstream" }` or
  * `{ type: "cache", level, key, ageMs }`.
  */
-export function llmKitMetadata(response: ChatResponse): ReplayedMetadata {
+export function llmKitMetadata(
+  response: Pick<ChatResponse, "origin" | "requestId" | "providerMetadata">,
+): ReplayedMetadata {
   const meta: JsonObject = { origin: { ...response.origin } };
   if (response.requestId !== undefined) meta.requestId = response.requestId;
   const cacheKey = response.providerMetadata?.cacheKey;

@@ -67,6 +67,24 @@ describe("toStreamParts", () => {
     });
   });
 
+  it("reads the finish event's metadata as a generated response's: its cacheKey, nothing else", async () => {
+    const parts = await partsOf(
+      from([
+        {
+          type: "finish",
+          finishReason: "stop",
+          usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+          providerMetadata: { cacheKey: "k1", refusal: "no" },
+        },
+      ]),
+    );
+    const finish = parts.at(-1) as Extract<LanguageModelV3StreamPart, { type: "finish" }>;
+    expect(finish.type).toBe("finish");
+    expect(finish.providerMetadata).toEqual({
+      llmKit: { origin: { type: "upstream" }, cacheKey: "k1" },
+    });
+  });
+
   it("closes an open block before an in-band error event", async () => {
     const error = new NetworkError("reset");
     const parts = await partsOf(

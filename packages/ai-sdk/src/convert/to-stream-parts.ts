@@ -1,5 +1,6 @@
 import type { ResponseOrigin, StreamEvent } from "@llm/core";
 import type { ReplayedStreamPart } from "../ai-sdk-spec.js";
+import { llmKitMetadata } from "./to-ai-sdk-result.js";
 import { toAiSdkFinishReason, toAiSdkUsage } from "./usage.js";
 
 /**
@@ -99,8 +100,14 @@ class BlockTracker {
           type: "finish",
           finishReason: toAiSdkFinishReason(event.finishReason, event.rawFinishReason),
           usage: toAiSdkUsage(event.usage),
-          // Read by `streamText` callers as `providerMetadata.llmKit.origin`: cache hit or not.
-          providerMetadata: { llmKit: { origin: { ...this.#origin } } },
+          // Read by `streamText` callers as `providerMetadata.llmKit.origin`: cache hit or not;
+          // the finish event's own metadata is read as a generated response's is.
+          providerMetadata: llmKitMetadata({
+            origin: this.#origin,
+            ...(event.providerMetadata === undefined
+              ? {}
+              : { providerMetadata: event.providerMetadata }),
+          }),
         });
         return parts;
       }
