@@ -202,6 +202,11 @@ export class RedisStore implements CacheStore {
       return;
     }
     // The subscriber may queue: SUBSCRIBE must survive a start before Redis is up.
+    // A Cluster's needs no keepSubscribed: ioredis's ClusterSubscriber never reconnects
+    // its connection (`retryStrategy: null`, so the unhandled autoResubscribe of
+    // redis/ioredis#2187 never runs); it replaces it on `end` and subscribes the new one
+    // itself, catching a refusal (test/cluster-resubscribe.test.ts). It reports that
+    // refusal nowhere, though: not to `onError`.
     const subscriber =
       client instanceof Cluster
         ? client.duplicate(undefined, { enableOfflineQueue: true })

@@ -9,7 +9,7 @@ import {
 } from "@llm/core";
 import { convertGeminiUsage } from "./convert-gemini-usage.js";
 import type { GeminiResponse } from "./gemini-api.js";
-import { geminiToolCallMetadata } from "./gemini-tool-call-metadata.js";
+import { geminiToolCallMetadata, SIGNATURE_PATH } from "./gemini-tool-call-metadata.js";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
 
 export interface ResponseContext {
@@ -35,7 +35,7 @@ export function toChatResponse(response: GeminiResponse, context: ResponseContex
   const parts = candidate?.content?.parts;
   if (parts) {
     for (const part of parts) {
-      const partSignature = readOptionalString(part.thoughtSignature);
+      const partSignature = readNullableString(part.thoughtSignature, "gemini", SIGNATURE_PATH);
       if (partSignature !== undefined) signature = partSignature;
       if (part.functionCall) {
         const call = part.functionCall;

@@ -9,6 +9,7 @@ import { convertGeminiUsage } from "./convert-gemini-usage.js";
 import type { GeminiResponse } from "./gemini-api.js";
 import type { ResponseContext } from "./gemini-response.js";
 import { GeminiStreamToolCalls } from "./gemini-stream-tool-calls.js";
+import { SIGNATURE_PATH } from "./gemini-tool-call-metadata.js";
 import { mapGeminiFinishReason } from "./map-gemini-finish-reason.js";
 
 const UPSTREAM = Object.freeze({ type: "upstream" as const });
@@ -48,8 +49,9 @@ export class GeminiStreamState {
     const parts = candidate.content?.parts;
     if (parts) {
       for (const part of parts) {
-        // Lenient on the signature (metadata), strict on the text (content).
-        const signature = readOptionalString(part.thoughtSignature);
+        // Strict, as the text is: the signature goes back to Gemini with the next turn, and
+        // one dropped for its type would be replaced by the skip value without a word.
+        const signature = readNullableString(part.thoughtSignature, "gemini", SIGNATURE_PATH);
         if (part.functionCall) {
           this.#toolCalls.add(part.functionCall, out, signature);
         } else {

@@ -11,6 +11,9 @@ export interface GeminiToolCallMetadata {
   thoughtSignature: string;
 }
 
+/** Where a part's signature sits in a response, for the `ParseError` of one that is not a string. */
+export const SIGNATURE_PATH = "candidates[0].content.parts[].thoughtSignature";
+
 /** `providerMetadata` for a call Gemini signed; `undefined` for an unsigned one. */
 export function geminiToolCallMetadata(
   thoughtSignature: string | undefined,
