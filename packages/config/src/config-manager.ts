@@ -45,7 +45,8 @@ export interface ConfigManagerOptions<S extends readonly AnyConfigSection[] = re
   /**
    * Longest a reload waits for its checks (`addCheck`), in ms: one that has
    * not answered by then — a provider package whose import hangs — rejects
-   * the reload, and the next reload is free to run. Default 30 s.
+   * the reload, and the next reload is free to run. Default 30 s; 0 (or
+   * `Infinity`) waits as long as the checks take.
    */
   checkTimeoutMs?: number;
 }
