@@ -6,7 +6,7 @@ import type {
   FlightLease,
   FollowSignal,
 } from "@llm/cache";
-import { AbortError, ConfigError, onAbort, type StreamEvent } from "@llm/core";
+import { AbortError, ConfigError, onAbort, type StreamEvent, settleWithin } from "@llm/core";
 import {
   type RedisSentinelOptions,
   type RedisTLSOptions,
@@ -438,7 +438,8 @@ class RedisFollower implements FlightFollower {
         }
         let reply: [string, [string, string[]][]][] | null;
         try {
-          reply = (await untilAborted(
+          // The abort stops the wait, not the blocked XREAD: that connection is dropped below.
+          reply = (await settleWithin(
             connection.xread(
               "COUNT",
               READ_COUNT,
@@ -448,7 +449,12 @@ class RedisFollower implements FlightFollower {
               log,
               lastId,
             ),
-            signal,
+            {
+              signal,
+              onAbort: (aborted): never => {
+                throw abortError(aborted);
+              },
+            },
           )) as [string, [string, string[]][]][] | null;
         } catch (error) {
           healthy = false; // a read still blocked on it, or a broken link: never reuse
@@ -622,25 +628,7 @@ class BlockingPool {
   }
 }
 
-/** `promise`, or a rejection as soon as `signal` aborts (the command itself runs on). */
-function untilAborted<T>(promise: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (!signal) return promise;
-  if (signal.aborted) return Promise.reject(abortError(signal));
-  return new Promise<T>((resolve, reject) => {
-    const off = onAbort(signal, () => reject(abortError(signal)));
-    promise.then(
-      (value) => {
-        off();
-        resolve(value);
-      },
-      (error: unknown) => {
-        off();
-        reject(error);
-      },
-    );
-  });
-}
-
+/** The follower's abort error: always an `AbortError` (the signal's reason when it is one). */
 function abortError(signal: AbortSignal): AbortError {
   const reason: unknown = signal.reason;
   return reason instanceof AbortError

@@ -1,5 +1,5 @@
 import { dirname, join, resolve } from "node:path";
-import { ConfigError, type ConfigIssue } from "@llm/core";
+import { ConfigError, type ConfigIssue, settleWithin } from "@llm/core";
 import { type FSWatcher, watch } from "chokidar";
 import type { z } from "zod";
 import { type ConfigChange, diffConfig } from "./diff.js";
@@ -45,7 +45,8 @@ export interface ConfigManagerOptions<S extends readonly AnyConfigSection[] = re
   /**
    * Longest a reload waits for its checks (`addCheck`), in ms: one that has
    * not answered by then — a provider package whose import hangs — rejects
-   * the reload, and the next reload is free to run. Default 30 s.
+   * the reload, and the next reload is free to run. Default 30 s; 0 (or
+   * `Infinity`) waits as long as the checks take.
    */
   checkTimeoutMs?: number;
 }
@@ -243,16 +244,23 @@ export class ConfigManager<C extends object = LLMConfig> {
     this.#checking = controller;
     const { signal } = controller;
     const limit = this.#checkTimeoutMs;
-    // Not unref'd, like the settle wait: a script awaiting reload() must get its answer.
-    const timer = setTimeout(() => controller.abort(checkTimeoutError(limit)), limit);
-    const stopped = new Promise<never>((_, reject) => {
-      signal.addEventListener("abort", () => reject(signal.reason), { once: true });
-    });
     try {
       const answers = checks.map(async (check) => check(config, { signal }));
-      return (await Promise.race([Promise.all(answers), stopped])).flat();
+      const issues = await settleWithin(Promise.all(answers), {
+        timeoutMs: limit,
+        // Not unref'd (the default), like the settle wait: a script awaiting reload() must get its answer.
+        onTimeout: () => {
+          // The checks hear it through their signal, and stop their own work.
+          controller.abort(checkTimeoutError(limit));
+          throw signal.reason;
+        },
+        signal, // aborted by close() too
+        onAbort: () => {
+          throw signal.reason;
+        },
+      });
+      return issues.flat();
     } finally {
-      clearTimeout(timer);
       if (this.#checking === controller) this.#checking = undefined;
     }
   }

@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import type { DocumentCheckStats } from "./check-document.js";
 import { ConfigManager } from "./config-manager.js";
 import { loadConfig, parseConfigText } from "./load-config.js";
+import { readConfigFile } from "./read-config-file.js";
 import { parseSourceDocument } from "./source-document.js";
 
 let dir: string;
@@ -155,6 +156,28 @@ describe("config size limit", () => {
     expect(errors[0]?.issues[0]?.message).toMatch(/over the 1KiB \(1024 bytes\) limit/);
     await manager.close();
   });
+});
+
+describe("a file whose content is not the size stat reported", () => {
+  // /proc files report size 0 and have content: what a file that grew between stat and
+  // read looks like. Bounded by the bytes read, the text is whole or refused, never cut.
+  const grown = "/proc/self/status";
+
+  it.runIf(process.platform === "linux")("reads it whole within the limit", async () => {
+    const snapshot = await readConfigFile(grown, 1024 * 1024);
+    expect(snapshot.issue).toBeUndefined();
+    expect(snapshot.text).toMatch(/^Name:.*\n[\s\S]*\nPid:\s+\d+\n/);
+    expect(snapshot.size).toBe(Buffer.byteLength(snapshot.text ?? ""));
+  });
+
+  it.runIf(process.platform === "linux")(
+    "refuses it once it holds more than the limit",
+    async () => {
+      const snapshot = await readConfigFile(grown, 64);
+      expect(snapshot.text).toBeUndefined();
+      expect(snapshot.issue?.message).toMatch(/over the 64B \(64 bytes\) limit of a config file/);
+    },
+  );
 });
 
 describe("nesting and aliases", () => {

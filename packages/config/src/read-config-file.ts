@@ -32,15 +32,23 @@ export async function readConfigFile(file: string, maxBytes: number): Promise<Fi
     const stat = await handle.stat();
     const base = { file, size: stat.size, mtimeMs: stat.mtimeMs, ino: stat.ino };
     if (stat.size > maxBytes) return { ...base, issue: tooLarge(file, stat.size, maxBytes) };
-    // Read at most one byte past the limit: the file may grow between stat and read.
-    const buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
+    // Bounded by the bytes read, not by stat's size: the file may grow between stat and
+    // read (a write in progress), and some files report a size that is not their content's.
+    // Sized for what stat says plus the byte that tells a grown file, grown while the file
+    // gives more, never past one byte over the limit.
+    let buffer = Buffer.alloc(Math.min(stat.size, maxBytes) + 1);
     let length = 0;
-    while (length < buffer.length) {
+    while (true) {
+      if (length === buffer.length) {
+        if (length > maxBytes) return { ...base, issue: tooLarge(file, length, maxBytes) };
+        const larger = Buffer.alloc(Math.min(buffer.length * 2, maxBytes + 1));
+        buffer.copy(larger, 0, 0, length);
+        buffer = larger;
+      }
       const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
       if (bytesRead === 0) break;
       length += bytesRead;
     }
-    if (length > maxBytes) return { ...base, issue: tooLarge(file, length, maxBytes) };
     return { ...base, size: length, text: buffer.subarray(0, length).toString("utf8") };
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;

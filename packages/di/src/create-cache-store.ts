@@ -2,7 +2,7 @@ import { isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import type { CacheStore } from "@llm/cache";
 import type { LLMConfig } from "@llm/config";
-import { ConfigError } from "@llm/core";
+import { ConfigError, settleWithin } from "@llm/core";
 import { type CacheStoreFactory, resolvePluginModule } from "@llm/plugins";
 import type { RedisSentinelOptions, RedisTLSOptions } from "@llm/redis-connection";
 import { revealSentinel, revealTLS, underConfigPath } from "./reveal-sentinel.js";
@@ -102,15 +102,11 @@ export async function readyWithin(
   ms: number,
 ): Promise<void> {
   if (!store.ready) return;
-  let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
+  // Goes on either way: a store that is not ready (or refused) is used once it connects.
+  await settleWithin(
     store.ready().catch(() => undefined),
-    new Promise<void>((resolve) => {
-      timer = setTimeout(resolve, ms);
-      timer.unref();
-    }),
-  ]);
-  clearTimeout(timer);
+    { timeoutMs: ms, onTimeout: () => undefined, unref: true },
+  );
 }
 
 export async function importStorePackage<T>(

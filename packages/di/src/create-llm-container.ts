@@ -48,7 +48,8 @@ export interface CreateLLMContainerOptions {
   /**
    * Longest a provider package may take to import, at start and before a
    * reload that needs it is accepted; one that takes longer fails the start
-   * or rejects the reload. Default 10 s.
+   * or rejects the reload. Default 10 s; 0 (or `Infinity`) waits as long as
+   * the import takes.
    */
   providerImportTimeoutMs?: number;
   /** Parent container, for per-tenant or per-test scopes. */

@@ -1,5 +1,10 @@
 import type { LLMConfig } from "@llm/config";
-import { ConfigError, type ProviderDefinition, type ProviderRegistry } from "@llm/core";
+import {
+  ConfigError,
+  type ProviderDefinition,
+  type ProviderRegistry,
+  settleWithin,
+} from "@llm/core";
 import { importPluginModule, PluginLoadError } from "@llm/plugins";
 import {
   isProviderConfigSettings,
@@ -101,7 +106,8 @@ export async function installProviders(
 ): Promise<void> {
   const options = { baseDir, conditions, ...(catalog ? { catalog } : {}) };
   const failures = await importProviders(registry, config, options);
-  const issues = providerIssues(config, failures, () => true);
+  // Missing packages are left out here, as documented: a client of that type fails when resolved.
+  const issues = providerIssues(config, failures, () => false);
   if (issues.length > 0) {
     throw new ConfigError(`Provider packages failed to load: ${issues.length}`, { issues });
   }
@@ -129,34 +135,22 @@ async function importBounded(
 ): Promise<Record<string, unknown>> {
   const limit = options.importTimeoutMs ?? DEFAULT_PROVIDER_IMPORT_TIMEOUT_MS;
   const name = providerPackage(type);
-  let timer: NodeJS.Timeout | undefined;
-  let onAbort: (() => void) | undefined;
-  const stopped = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () =>
-        reject(
-          new ImportTimeout(
-            `importing ${name} did not finish within ${limit} ms (option providerImportTimeoutMs)`,
-          ),
-        ),
-      limit,
-    );
-    onAbort = () => reject(new ImportTimeout(`stopped waiting for ${name} to import`));
-    if (options.signal?.aborted) onAbort();
-    else options.signal?.addEventListener("abort", onAbort, { once: true });
+  const imported = importPluginModule(name, {
+    baseDir: options.baseDir,
+    conditions: options.conditions ?? [],
   });
-  try {
-    return await Promise.race([
-      importPluginModule(name, {
-        baseDir: options.baseDir,
-        conditions: options.conditions ?? [],
-      }),
-      stopped,
-    ]);
-  } finally {
-    clearTimeout(timer);
-    if (onAbort) options.signal?.removeEventListener("abort", onAbort);
-  }
+  return settleWithin(imported, {
+    timeoutMs: limit,
+    onTimeout: () => {
+      throw new ImportTimeout(
+        `importing ${name} did not finish within ${limit} ms (option providerImportTimeoutMs)`,
+      );
+    },
+    signal: options.signal,
+    onAbort: () => {
+      throw new ImportTimeout(`stopped waiting for ${name} to import`);
+    },
+  });
 }
 
 class ImportTimeout extends Error {}
@@ -171,16 +165,9 @@ function describeFailure(type: string, error: unknown): ProviderImportFailure {
   }
   // importPluginModule fails with PluginLoadErrors only, whose messages never quote source;
   // the rest is our own ImportTimeout.
-  if (error instanceof ConfigError) return { missing: false, message: ownMessage(error) };
+  // Its summary: the issue list its message ends with names the package path, not the client.
+  if (error instanceof ConfigError) return { missing: false, message: error.summary };
   return { missing: false, message: (error as ImportTimeout).message };
-}
-
-/** A `ConfigError`'s message without the list of its issues that the constructor appends. */
-function ownMessage(error: ConfigError): string {
-  const list = error.issues.map((i) => `\n  - ${i.path || "<root>"}: ${i.message}`).join("");
-  return error.message.endsWith(list)
-    ? error.message.slice(0, error.message.length - list.length)
-    : error.message;
 }
 
 /** The error for a client whose provider type is neither registered nor installed. */

@@ -1,3 +1,4 @@
+import { settleWithin } from "@llm/core";
 import { HookError, HookTimeoutError } from "./hook-errors.js";
 import type { HookHandler, HookName, HookPayload } from "./hook-map.js";
 import { type Orderable, orderHandlers } from "./order-handlers.js";
@@ -287,10 +288,12 @@ function withTimeout(
   hook: string,
   handler: string,
 ): Promise<unknown> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new HookTimeoutError(hook, handler, timeoutMs)), timeoutMs);
-    timer.unref?.();
+  return settleWithin(promise, {
+    timeoutMs,
+    onTimeout: () => {
+      throw new HookTimeoutError(hook, handler, timeoutMs);
+    },
+    // A slow handler must not keep a process that is otherwise done alive.
+    unref: true,
   });
-  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

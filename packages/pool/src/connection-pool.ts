@@ -1,5 +1,6 @@
 import {
   ConfigError,
+  settleWithin,
   type Transport,
   type TransportRequest,
   type TransportResponse,
@@ -242,7 +243,13 @@ export class ConnectionPool implements Transport {
     const timeoutMs = options.timeoutMs ?? this.options.closeTimeoutMs;
     this.#closing = (async () => {
       const idle = Promise.all(this.#states.map((s) => s.gate.whenIdle()));
-      if (!(await settlesWithin(idle, timeoutMs))) {
+      // Idle within timeoutMs (0: however long it takes)? The timer is not unref'd:
+      // a script awaiting close() must see it finish.
+      const drained = await settleWithin(
+        idle.then(() => true),
+        { timeoutMs, onTimeout: () => false },
+      );
+      if (!drained) {
         await this.#terminate("closed");
         return;
       }
@@ -271,23 +278,6 @@ export class ConnectionPool implements Transport {
       ),
       this.#proxyAgent?.destroy(reason("the proxy")),
     ]);
-  }
-}
-
-/** True when `work` settles within `ms` (0: waits however long it takes). */
-async function settlesWithin(work: Promise<unknown>, ms: number): Promise<boolean> {
-  if (ms <= 0 || !Number.isFinite(ms)) {
-    await work;
-    return true;
-  }
-  let timer: NodeJS.Timeout | undefined;
-  const expired = new Promise<false>((resolve) => {
-    timer = setTimeout(() => resolve(false), ms);
-  });
-  try {
-    return await Promise.race([work.then(() => true as const), expired]);
-  } finally {
-    clearTimeout(timer);
   }
 }
 

@@ -18,6 +18,20 @@ function clientAnswering(body: string, type: string) {
 
 const ask = { messages: [{ role: "user" as const, content: "hi" }] };
 
+/** `body` answered whole and as one SSE chunk: both fail with a ParseError naming `where`. */
+async function expectParseErrorBothWays(body: string, where: string): Promise<void> {
+  const answered = await clientAnswering(body, "application/json")
+    .generate(ask)
+    .catch((e: unknown) => e);
+  expect(answered).toBeInstanceOf(ParseError);
+  expect(answered).toMatchObject({ provider: "gemini", where });
+  const streamed = await collectStream(
+    clientAnswering(`data: ${body}\n\n`, "text/event-stream").stream(ask),
+  ).catch((e: unknown) => e);
+  expect(streamed).toBeInstanceOf(ParseError);
+  expect(streamed).toMatchObject({ provider: "gemini", where });
+}
+
 describe("gemini bodies of an unexpected shape", () => {
   it("fails a response whose parts are not a list with a ParseError, not a TypeError", async () => {
     const error = await clientAnswering(BROKEN, "application/json")
@@ -46,17 +60,7 @@ describe("gemini bodies of an unexpected shape", () => {
           },
         ],
       });
-      const where = "candidates[0].content.parts[].functionCall.args";
-      const answered = await clientAnswering(body, "application/json")
-        .generate(ask)
-        .catch((e: unknown) => e);
-      expect(answered).toBeInstanceOf(ParseError);
-      expect(answered).toMatchObject({ provider: "gemini", where });
-      const streamed = await collectStream(
-        clientAnswering(`data: ${body}\n\n`, "text/event-stream").stream(ask),
-      ).catch((e: unknown) => e);
-      expect(streamed).toBeInstanceOf(ParseError);
-      expect(streamed).toMatchObject({ provider: "gemini", where });
+      await expectParseErrorBothWays(body, "candidates[0].content.parts[].functionCall.args");
     },
   );
 
@@ -109,17 +113,7 @@ describe("gemini bodies of an unexpected shape", () => {
     async (_, part) => {
       // Dropped, it would go back to Gemini as the skip value with the next turn.
       const body = JSON.stringify({ candidates: [{ content: { role: "model", parts: [part] } }] });
-      const where = "candidates[0].content.parts[].thoughtSignature";
-      const answered = await clientAnswering(body, "application/json")
-        .generate(ask)
-        .catch((e: unknown) => e);
-      expect(answered).toBeInstanceOf(ParseError);
-      expect(answered).toMatchObject({ provider: "gemini", where });
-      const streamed = await collectStream(
-        clientAnswering(`data: ${body}\n\n`, "text/event-stream").stream(ask),
-      ).catch((e: unknown) => e);
-      expect(streamed).toBeInstanceOf(ParseError);
-      expect(streamed).toMatchObject({ provider: "gemini", where });
+      await expectParseErrorBothWays(body, "candidates[0].content.parts[].thoughtSignature");
     },
   );
 

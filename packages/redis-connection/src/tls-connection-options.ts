@@ -1,7 +1,7 @@
 import { createPrivateKey, X509Certificate } from "node:crypto";
-import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { createSecureContext } from "node:tls";
 import { ConfigError } from "@llm/core";
+import { readBoundedFile } from "./read-bounded-file.js";
 
 /**
  * TLS to one side of a Redis deployment (the data nodes, or the sentinels).
@@ -103,41 +103,9 @@ function privateKey(value: string, path: string): string {
 }
 
 function readBounded(file: string, path: string, shownAs: string): string {
-  let fd: number;
-  try {
-    fd = openSync(file, "r");
-  } catch (error) {
-    throw tlsError(path, `${shownAs}: ${describeFileError(error)}`);
-  }
-  try {
-    const stat = fstatSync(fd);
-    if (!stat.isFile()) throw tlsError(path, `${shownAs}: not a file`);
-    if (stat.size > MAX_TLS_FILE_BYTES) {
-      throw tlsError(path, `${shownAs}: larger than ${MAX_TLS_FILE_BYTES} bytes`);
-    }
-    const buffer = Buffer.alloc(stat.size);
-    let read = 0;
-    while (read < buffer.length) {
-      const n = readSync(fd, buffer, read, buffer.length - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return buffer.subarray(0, read).toString("utf8");
-  } catch (error) {
-    if (error instanceof ConfigError) throw error;
-    throw tlsError(path, `${shownAs}: ${describeFileError(error)}`);
-  } finally {
-    closeSync(fd);
-  }
-}
-
-/** The reason only (`ENOENT` …): Node's own message repeats the path, which may be the key. */
-function describeFileError(error: unknown): string {
-  const code = (error as { code?: unknown } | null)?.code;
-  if (code === "ENOENT") return "no such file";
-  if (code === "EACCES" || code === "EPERM") return "permission denied";
-  if (code === "EISDIR") return "not a file";
-  return typeof code === "string" ? `cannot be read (${code})` : "cannot be read";
+  const read = readBoundedFile(file, MAX_TLS_FILE_BYTES);
+  if ("problem" in read) throw tlsError(path, `${shownAs}: ${read.problem}`);
+  return read.text;
 }
 
 function tlsError(path: string, message: string): ConfigError {

@@ -1,4 +1,4 @@
-import { AbortError, onAbort, type StreamEvent } from "@llm/core";
+import { AbortError, type StreamEvent, settleWithin } from "@llm/core";
 import type {
   FlightClaim,
   FlightCoordinator,
@@ -162,29 +162,20 @@ export class MemoryFlightCoordinator implements FlightCoordinator {
   }
 }
 
-/** `changed`, or the deadline, or an abort (which throws). */
-async function waitFor(
+/** `changed`, or the deadline (which resolves too: the caller looks again), or an abort (which throws). */
+function waitFor(
   changed: Promise<void>,
   ms: number,
   signal: AbortSignal | undefined,
 ): Promise<void> {
-  if (signal?.aborted) throw abortError(signal);
-  let timer: NodeJS.Timeout | undefined;
-  let off = () => {};
-  try {
-    await Promise.race([
-      changed,
-      new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, ms);
-      }),
-      new Promise<void>((_, reject) => {
-        if (signal) off = onAbort(signal, () => reject(abortError(signal)));
-      }),
-    ]);
-  } finally {
-    clearTimeout(timer);
-    off();
-  }
+  return settleWithin(changed, {
+    timeoutMs: ms,
+    onTimeout: () => undefined,
+    signal,
+    onAbort: (aborted): never => {
+      throw abortError(aborted);
+    },
+  });
 }
 
 function abortError(signal: AbortSignal): AbortError {

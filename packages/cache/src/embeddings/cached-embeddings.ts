@@ -4,8 +4,7 @@ import {
   type EmbeddingRequest,
   type EmbeddingResponse,
   embedMany,
-  onAbort,
-  toAbortError,
+  settleWithin,
 } from "@llm/core";
 import { type KeyScopeOptions, keyScope } from "../key/key-scope.js";
 import { switchesAccount } from "../middleware/cache-middleware.js";
@@ -255,10 +254,10 @@ export function cachedEmbeddings(
     };
     const joinFlights = async (): Promise<void> => {
       if (joined.length === 0) return;
-      const settled = await whileNotAborted(
-        Promise.allSettled(joined.map((j) => j.flight)),
-        callOptions?.signal,
-      );
+      // A caller waiting on another's fetch still stops (AbortError) when told.
+      const settled = await settleWithin(Promise.allSettled(joined.map((j) => j.flight)), {
+        signal: callOptions?.signal,
+      });
       // A flight whose own caller gave up (aborted, failed) is fetched again, here.
       const again: Pending[] = [];
       settled.forEach((outcome, n) => {
@@ -343,19 +342,4 @@ function settleable(): {
   });
   promise.catch(noop);
   return { promise, resolve, reject };
-}
-
-/** `work`, or `AbortError` as soon as `signal` aborts: a caller waiting on another's fetch still stops when told. */
-async function whileNotAborted<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T> {
-  if (signal === undefined) return work;
-  if (signal.aborted) throw toAbortError(signal);
-  let off: (() => void) | undefined;
-  const aborted = new Promise<never>((_, reject) => {
-    off = onAbort(signal, () => reject(toAbortError(signal)));
-  });
-  try {
-    return await Promise.race([work, aborted]);
-  } finally {
-    off?.();
-  }
 }

@@ -1,3 +1,4 @@
+import { settleWithin } from "@llm/core";
 import { Ewma } from "../stats/ewma.js";
 
 export type GuardState = "closed" | "open" | "half-open";
@@ -81,15 +82,15 @@ export class StoreGuard {
     }
     this.counters.calls++;
     const started = this.#now();
-    let timer: ReturnType<typeof setTimeout> | undefined;
     try {
-      const value = await Promise.race([
-        call(),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(TIMED_OUT), this.#timeoutMs);
-          timer.unref?.();
-        }),
-      ]);
+      const value = await settleWithin(call(), {
+        timeoutMs: this.#timeoutMs,
+        onTimeout: (): never => {
+          throw TIMED_OUT;
+        },
+        // A slow L2 call must not keep a process that is otherwise done alive.
+        unref: true,
+      });
       this.#latency.add(this.#now() - started);
       this.#succeeded();
       return { ok: true, value };
@@ -99,8 +100,6 @@ export class StoreGuard {
       else this.counters.errors++;
       this.#failed();
       return timedOut ? { ok: false, reason: "timeout" } : { ok: false, reason: "error", error };
-    } finally {
-      clearTimeout(timer);
     }
   }
 

@@ -107,6 +107,23 @@ describe("error family", () => {
     );
   });
 
+  it("ConfigError keeps its own message, without the issue list, as summary", () => {
+    const error = new ConfigError("Provider packages failed to load: 1", {
+      issues: [{ path: "clients.fast.provider", message: "broken" }],
+    });
+    expect(error.summary).toBe("Provider packages failed to load: 1");
+    expect(new ConfigError("no issues").summary).toBe("no issues");
+    expect(Object.keys(error.toJSON())).not.toContain("summary");
+  });
+
+  it("ConfigError's summary is redacted as its message is", () => {
+    const error = new ConfigError(`bad key ${registeredKey}`, {
+      issues: [{ path: "x", message: "y" }],
+    });
+    expect(error.summary).not.toContain(registeredKey);
+    expect(error.message.startsWith(error.summary)).toBe(true);
+  });
+
   it("TimeoutError names its phase", () => {
     expect(new TimeoutError("first-token", 100).message).toBe(
       "Timed out after 100 ms waiting for first-token",

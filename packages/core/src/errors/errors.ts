@@ -139,6 +139,8 @@ export interface ConfigIssue {
 export class ConfigError extends LLMError {
   override readonly code: string = "CONFIG";
   readonly issues: ConfigIssue[];
+  // Private (not an own enumerable field), so `toJSON()` stays what it was.
+  readonly #summary: string;
   constructor(message: string, options: LLMErrorOptions & { issues?: ConfigIssue[] } = {}) {
     const issues = options.issues ?? [];
     const detail = issues
@@ -149,6 +151,16 @@ export class ConfigError extends LLMError {
       .join("");
     super(`${message}${detail}`, { ...options, retryable: false });
     this.issues = issues;
+    this.#summary = redactSecrets(message);
+  }
+
+  /**
+   * The message given to the constructor, without the list of issues it
+   * appends to `message` (redacted as `message` is): for a caller that quotes
+   * this error inside an issue of its own.
+   */
+  get summary(): string {
+    return this.#summary;
   }
 }
 

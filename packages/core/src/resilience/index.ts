@@ -18,6 +18,7 @@ export {
   withEmbeddingResilience,
 } from "./resilient-embeddings.js";
 export { type RetryInfo, type RetryOptions, retryMiddleware } from "./retry.js";
+export { type SettleWithinOptions, settleWithin } from "./settle-within.js";
 export { abortableSleep } from "./sleep.js";
 export { attemptStream, catchStreamErrors, isContentEvent, toLLMError } from "./stream-content.js";
 export { type TimeoutOptions, timeoutMiddleware } from "./timeout.js";
