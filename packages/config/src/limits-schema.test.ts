@@ -11,7 +11,12 @@ describe("response limits and pool shutdown settings", () => {
         clients: {
           fast: {
             ...client,
-            limits: { maxLineBytes: "64KiB", maxBodyBytes: "8MiB", streamIdleMs: "30s" },
+            limits: {
+              maxLineBytes: "64KiB",
+              maxBodyBytes: "8MiB",
+              maxStreamBytes: "64MiB",
+              streamIdleMs: "30s",
+            },
           },
         },
       },
@@ -19,6 +24,7 @@ describe("response limits and pool shutdown settings", () => {
     expect(config.clients.fast?.limits).toEqual({
       maxLineBytes: 65_536,
       maxBodyBytes: 8 * 1024 * 1024,
+      maxStreamBytes: 64 * 1024 * 1024,
       streamIdleMs: 30_000,
     });
   });

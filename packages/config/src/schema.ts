@@ -39,6 +39,8 @@ export const limitsSchema = z.strictObject({
   maxEventBytes: size().optional(),
   /** Largest non-streamed response body (default 32 MiB). */
   maxBodyBytes: size().optional(),
+  /** Most bytes one stream may deliver in all (default 256 MiB). */
+  maxStreamBytes: size().optional(),
   /** Whole-stream deadline when no `timeouts.totalMs` applies (default 10 min; 0 = none). */
   streamTotalMs: duration().optional(),
   /** Longest wait between two stream events; keep-alive pings do not count (default 5 min; 0 = none). */

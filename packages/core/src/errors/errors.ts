@@ -178,7 +178,7 @@ export class CircuitOpenError extends LLMError {
 }
 
 /** Which bound an input crossed. */
-export type LimitName = "lineBytes" | "eventBytes" | "bodyBytes";
+export type LimitName = "lineBytes" | "eventBytes" | "bodyBytes" | "streamBytes";
 
 /**
  * An input from outside (a stream line, an SSE event, a response body) grew

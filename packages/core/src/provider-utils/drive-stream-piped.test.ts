@@ -69,7 +69,8 @@ const echo = (): StreamHandler<string> => ({
 });
 
 const plan =
-  (limits?: { maxLineBytes?: number; streamIdleMs?: number }) => (): StreamPlan<string> => ({
+  (limits?: { maxLineBytes?: number; maxStreamBytes?: number; streamIdleMs?: number }) =>
+  (): StreamPlan<string> => ({
     send: {
       provider: "test",
       url: "http://127.0.0.1:1/v1/stream",
@@ -145,6 +146,27 @@ describe("driveStream over a piped body", () => {
     expect(body.accepted).toEqual([true, false, false]);
     expect(label((await first).value as StreamEvent)).toBe("a");
     await expect(stream.next()).rejects.toBeInstanceOf(LimitExceededError);
+  });
+
+  it("fails a stream past maxStreamBytes after the events before it, the crossing chunk unread", async () => {
+    // Many small events, each within the line and event limits: only the total bounds them.
+    const body = new PipedBody();
+    const stream = driveStream(body.transport, undefined, "sse", plan({ maxStreamBytes: 20 }));
+    const first = stream.next();
+    await piped(body);
+    body.write("data: a\n\n"); // 9 bytes
+    body.write("data: b\n\n"); // 18
+    body.write("data: c\n\n"); // 27: past the limit
+    expect(body.accepted).toEqual([true, true, false]);
+    expect(label((await first).value as StreamEvent)).toBe("a");
+    expect(label((await stream.next()).value as StreamEvent)).toBe("b");
+    const error = await stream.next().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect(error).toMatchObject({ limit: "streamBytes", max: 20, value: 27, provider: "test" });
+    expect((error as Error).message).toBe(
+      "test stream exceeds the streamBytes limit of 20 (got at least 27)",
+    );
+    expect(body.cancelled).toBe(true);
   });
 
   it("rejects a waiting next() with the transport's failure", async () => {

@@ -1,6 +1,12 @@
 import type { IncomingMessage } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AbortError, NetworkError, ParseError, RateLimitError } from "../errors/index.js";
+import {
+  AbortError,
+  LimitExceededError,
+  NetworkError,
+  ParseError,
+  RateLimitError,
+} from "../errors/index.js";
 import type { JsonValue } from "../json.js";
 import type { StreamEvent } from "../stream-event.js";
 import { collect, encode, fromChunks } from "../test-support/bytes.js";
@@ -325,6 +331,29 @@ describe("driveStream", () => {
       break;
     }
     expect(requests[0]?.signal?.aborted).toBe(true);
+    await endlessClosed;
+  });
+
+  it("ends a stream that never stops once it has sent maxStreamBytes", async () => {
+    const endless = (): StreamPlan<string> => ({
+      ...plan("/endless")(),
+      send: {
+        provider: "test",
+        url: `${server.url}/endless`,
+        body: {},
+        limits: { maxStreamBytes: 200 },
+      },
+    });
+    const received: StreamEvent[] = [];
+    const error = await (async () => {
+      for await (const event of driveStream(transport, undefined, "sse", endless))
+        received.push(event);
+    })().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect(error).toMatchObject({ limit: "streamBytes", max: 200 });
+    // 12 bytes a tick: what was handed out stayed within the bound.
+    expect(received.length).toBeGreaterThan(0);
+    expect(received.length * 12).toBeLessThanOrEqual(200);
     await endlessClosed;
   });
 

@@ -1,4 +1,5 @@
 import type { CallOptions } from "../client.js";
+import { LimitExceededError } from "../errors/errors.js";
 import type { JsonValue } from "../json.js";
 import type { StreamEvent } from "../stream-event.js";
 import { type ResolvedResponseLimits, resolveResponseLimits } from "../streaming/limits.js";
@@ -86,7 +87,7 @@ type OnReadError = (error: unknown) => Promise<Result>;
  * hop per event.
  *
  * Bounded by `plan.send.limits` (see `ResponseLimits`): line and event sizes
- * (`LimitExceededError`), a whole-stream deadline when the call sets no
+ * and the stream's bytes in all (`LimitExceededError`), a whole-stream deadline when the call sets no
  * `timeoutMs`, and an idle limit that only frames with content reset, so a
  * server sending keep-alive pings forever is cut (`TimeoutError` "total" / "idle").
  */
@@ -163,6 +164,11 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
   #decoder: Utf8ChunkDecoder | undefined;
   #parser: FrameParser<unknown> | undefined;
   #bytes: BinaryFrameDecoder<unknown> | undefined;
+  /** Bytes the body delivered so far, and the most it may (`maxStreamBytes`). */
+  #received = 0;
+  #maxStreamBytes = 0;
+  /** Who answers, for the error of a stream past `maxStreamBytes`. */
+  #provider = "";
   /** Events produced and not yet handed out, from `#head` on. */
   readonly #out: StreamEvent[] = [];
   #head = 0;
@@ -240,6 +246,8 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
     }
     this.#call = call;
     const limits = resolveResponseLimits(plan.send.limits);
+    this.#maxStreamBytes = limits.maxStreamBytes;
+    this.#provider = plan.send.provider;
     const totalMs = options?.timeoutMs ?? (limits.streamTotalMs ? limits.streamTotalMs : undefined);
     // The transport's body timeout counts any byte, pings included; the idle limit counts frames.
     const idleMs = options?.idleTimeoutMs ?? limits.streamIdleMs;
@@ -368,6 +376,17 @@ class StreamDriver implements AsyncGenerator<StreamEvent, void, undefined>, Body
    * the framing's own errors are thrown.
    */
   #consume(chunk: Uint8Array): void {
+    this.#received += chunk.byteLength;
+    if (this.#received > this.#maxStreamBytes) {
+      // Nothing of this chunk is read: what the stream accumulated stays within the bound.
+      throw new LimitExceededError(
+        "streamBytes",
+        this.#maxStreamBytes,
+        this.#received,
+        `${this.#provider} stream`,
+        { provider: this.#provider },
+      );
+    }
     const bytes = this.#bytes;
     const frames =
       bytes !== undefined

@@ -22,11 +22,12 @@ function feedUntilThrow(parser: SSEParser | NDJSONParser, chunk: string, maxChun
 }
 
 describe("response limits", () => {
-  it("defaults to 1 MiB lines, 8 MiB events, 32 MiB bodies, a 10 min stream deadline and 5 min idle", () => {
+  it("defaults to 1 MiB lines, 8 MiB events, 32 MiB bodies, 256 MiB streams, a 10 min stream deadline and 5 min idle", () => {
     expect(resolveResponseLimits(undefined)).toEqual({
       maxLineBytes: 1024 * 1024,
       maxEventBytes: 8 * 1024 * 1024,
       maxBodyBytes: 32 * 1024 * 1024,
+      maxStreamBytes: 256 * 1024 * 1024,
       streamTotalMs: 600_000,
       streamIdleMs: 300_000,
     });

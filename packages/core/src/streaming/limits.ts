@@ -14,6 +14,14 @@ export interface ResponseLimits {
   /** Largest non-streamed (JSON) response body, in bytes. Default 32 MiB. */
   maxBodyBytes?: number;
   /**
+   * Most bytes one stream may deliver, in all. Default 256 MiB: far above a
+   * real answer (128k output tokens stream as about 30 MiB of chunks), and a
+   * bound on everything a stream accumulates — tool-call arguments, a refusal,
+   * the text a consumer collects — however many small events carry it, which
+   * the line and event limits alone do not give.
+   */
+  maxStreamBytes?: number;
+  /**
    * Whole-stream deadline when the call sets no `timeoutMs`, ms. Default 10 min.
    * Keep-alive pings cannot stretch a stream past it. 0 turns it off.
    */
@@ -34,6 +42,7 @@ export const DEFAULT_RESPONSE_LIMITS: Readonly<ResolvedResponseLimits> = Object.
   maxLineBytes: 1 * MiB,
   maxEventBytes: 8 * MiB,
   maxBodyBytes: 32 * MiB,
+  maxStreamBytes: 256 * MiB,
   streamTotalMs: 600_000,
   streamIdleMs: 300_000,
 });
@@ -45,6 +54,7 @@ export function resolveResponseLimits(limits: ResponseLimits | undefined): Resol
     maxLineBytes: limits.maxLineBytes ?? DEFAULT_RESPONSE_LIMITS.maxLineBytes,
     maxEventBytes: limits.maxEventBytes ?? DEFAULT_RESPONSE_LIMITS.maxEventBytes,
     maxBodyBytes: limits.maxBodyBytes ?? DEFAULT_RESPONSE_LIMITS.maxBodyBytes,
+    maxStreamBytes: limits.maxStreamBytes ?? DEFAULT_RESPONSE_LIMITS.maxStreamBytes,
     streamTotalMs: limits.streamTotalMs ?? DEFAULT_RESPONSE_LIMITS.streamTotalMs,
     streamIdleMs: limits.streamIdleMs ?? DEFAULT_RESPONSE_LIMITS.streamIdleMs,
   };
