@@ -1,6 +1,7 @@
 import {
   AbortError,
   type CallOptions,
+  type CallWarning,
   type ChatRequest,
   type ChatResponse,
   type FinishReason,
@@ -25,6 +26,8 @@ export interface FakeBehaviour {
   noFinish?: boolean;
   /** The answer's provider metadata, on a generated response and on a stream's finish alike. */
   providerMetadata?: Record<string, JsonValue>;
+  /** Settings the "provider" ignored: on a generated response and on a stream's finish alike. */
+  warnings?: CallWarning[];
 }
 
 /**
@@ -75,6 +78,7 @@ export class FakeClient implements LLMClient {
       finishReason: b.finishReason ?? (toolCalls.length ? "tool-calls" : "stop"),
       usage: { inputTokens: 10, outputTokens: 5, totalTokens: 15 },
       providerMetadata: b.providerMetadata ?? { upstream: true },
+      ...(b.warnings === undefined ? {} : { warnings: b.warnings }),
       origin: { type: "upstream" },
     };
   }
@@ -147,6 +151,7 @@ export class FakeClient implements LLMClient {
       rawFinishReason: "raw",
       usage,
       ...(b.providerMetadata === undefined ? {} : { providerMetadata: b.providerMetadata }),
+      ...(b.warnings === undefined ? {} : { warnings: b.warnings }),
     });
     return events;
   }

@@ -1,4 +1,10 @@
-import { type ChatRequest, compose, type LLMClient, type StreamEvent } from "@llm/core";
+import {
+  type ChatRequest,
+  collectStream,
+  compose,
+  type LLMClient,
+  type StreamEvent,
+} from "@llm/core";
 import { beforeEach, describe, expect, it } from "vitest";
 import { drain, FakeClient } from "../../test/fake-client.js";
 import { compressedJsonCodec } from "../smart-cache/codecs.js";
@@ -202,6 +208,17 @@ describe("cacheMiddleware with streams", () => {
     const events = await drain(client.stream(ask("refuse")));
     expect(fake.calls).toBe(1);
     expect(events.at(-1)).toMatchObject({ type: "finish", providerMetadata });
+  });
+
+  it("streams a cached generate answer with its warnings on finish, as a recorded stream keeps them", async () => {
+    const warnings = [{ type: "unsupported-setting" as const, setting: "topK" }];
+    fake.behaviour = { warnings };
+    const generated = await client.generate(ask("ignored topK"));
+    const replayed = await drain(client.stream(ask("ignored topK")));
+    expect(fake.calls).toBe(1);
+    expect(generated.warnings).toEqual(warnings);
+    expect(replayed.at(-1)).toMatchObject({ type: "finish", warnings });
+    expect((await collectStream(client.stream(ask("ignored topK")))).warnings).toEqual(warnings);
   });
 
   it("passes a mid-stream failure to the caller after the events so far, and stores nothing", async () => {

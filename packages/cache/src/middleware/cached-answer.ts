@@ -102,6 +102,8 @@ export function responseToEvents(response: ChatResponse, origin: ResponseOrigin)
       ? {}
       : { rawFinishReason: response.rawFinishReason }),
     usage: response.usage,
+    // The settings the provider ignored for this request: the same for a replay of it.
+    ...(response.warnings === undefined ? {} : { warnings: response.warnings }),
     // The answer's metadata (a refusal, filter verdicts) goes where a provider's stream puts it.
     ...(response.providerMetadata === undefined
       ? {}
