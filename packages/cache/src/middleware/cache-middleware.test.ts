@@ -1,4 +1,5 @@
 import {
+  type CallWarning,
   type ChatRequest,
   collectStream,
   compose,
@@ -211,7 +212,7 @@ describe("cacheMiddleware with streams", () => {
   });
 
   it("streams a cached generate answer with its warnings on finish, as a recorded stream keeps them", async () => {
-    const warnings = [{ type: "unsupported-setting" as const, setting: "topK" }];
+    const warnings: CallWarning[] = [{ type: "unsupported-setting", setting: "topK" }];
     fake.behaviour = { warnings };
     const generated = await client.generate(ask("ignored topK"));
     const replayed = await drain(client.stream(ask("ignored topK")));
