@@ -85,6 +85,29 @@ describe("toStreamParts", () => {
     });
   });
 
+  it("puts the start event's requestId on finish, as a generated result has it", async () => {
+    const parts = await partsOf(
+      from([
+        {
+          type: "start",
+          id: "a",
+          model: "m",
+          provider: "p",
+          requestId: "req_1",
+          origin: { type: "upstream" },
+        },
+        {
+          type: "finish",
+          finishReason: "stop",
+          usage: { inputTokens: 1, outputTokens: 1, totalTokens: 2 },
+        },
+      ]),
+    );
+    expect(parts.at(-1)).toMatchObject({
+      providerMetadata: { llmKit: { origin: { type: "upstream" }, requestId: "req_1" } },
+    });
+  });
+
   it("closes an open block before an in-band error event", async () => {
     const error = new NetworkError("reset");
     const parts = await partsOf(

@@ -54,12 +54,15 @@ class BlockTracker {
   #open: { type: "text" | "reasoning"; id: string } | undefined;
   #blocks = 0;
   #origin: ResponseOrigin = { type: "upstream" };
+  /** The start event's, for `llmKit.requestId` on finish, as a generated result has it. */
+  #requestId: string | undefined;
   readonly #toolInputs = new Set<string>();
 
   partsOf(event: StreamEvent): ReplayedStreamPart[] {
     switch (event.type) {
       case "start":
         this.#origin = event.origin;
+        this.#requestId = event.requestId;
         return [{ type: "response-metadata", id: event.id, modelId: event.model }];
       case "text-delta":
         return [
@@ -104,6 +107,7 @@ class BlockTracker {
           // the finish event's own metadata is read as a generated response's is.
           providerMetadata: llmKitMetadata({
             origin: this.#origin,
+            ...(this.#requestId === undefined ? {} : { requestId: this.#requestId }),
             ...(event.providerMetadata === undefined
               ? {}
               : { providerMetadata: event.providerMetadata }),
