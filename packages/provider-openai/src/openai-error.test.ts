@@ -12,7 +12,7 @@ import { collectEvents } from "@llm/testkit";
 import { useMockProvider } from "@llm/testkit/vitest";
 import { describe, expect, it } from "vitest";
 import { createOpenAI } from "./index.js";
-import { openAIStreamError } from "./openai-error.js";
+import { openAIErrorFromResponse, openAIStreamError } from "./openai-error.js";
 
 const API_KEY = "sk-proj-secretvalue0123456789";
 const mock = useMockProvider({ provider: "openai" });
@@ -205,5 +205,18 @@ describe("openAIStreamError", () => {
       provider: "groq",
       requestId: "req_1",
     });
+  });
+});
+
+describe("error bodies of an unexpected shape (found by tests/reliability fuzzing)", () => {
+  it.each([
+    ['{"error":{"message":null,"type":"requests","code":"rate_limit_exceeded"}}', RateLimitError],
+    ['{"error":{"code":"429","message":[]}}', InvalidRequestError],
+    ['{"error":{"message":{"nested":true},"code":"insufficient_quota"}}', RateLimitError],
+    ['{"error":{"message":7,"code":"content_filter"}}', ContentFilterError],
+  ])("a non-string message in %s is no message, not a TypeError", (body, type) => {
+    const error = openAIErrorFromResponse(body.includes("rate_limit") ? 429 : 400, {}, body);
+    expect(error).toBeInstanceOf(type);
+    expect(error.message).not.toContain("[object");
   });
 });

@@ -54,7 +54,8 @@ function mapOpenAIError(info: HttpErrorInfo, error: OpenAIErrorObject | undefine
   const code = typeof error?.code === "string" ? error.code : undefined;
   const type = code ?? (typeof error?.type === "string" ? error.type : undefined);
   const full: HttpErrorInfo = { ...info };
-  if (error?.message !== undefined) full.message = redactSecrets(error.message);
+  // The body is outside input: a `message` of another type (null, an array) is no message.
+  if (typeof error?.message === "string") full.message = redactSecrets(error.message);
   if (type !== undefined) full.type = type;
 
   if (code === "insufficient_quota") {
