@@ -1,5 +1,6 @@
 import type { Cluster, Redis } from "ioredis";
 import type { GcraOperation, GcraOutcome } from "./gcra.js";
+import { decodeGcraReply } from "./gcra-reply.js";
 import type { RateLimitStore } from "./rate-limit-store.js";
 import { GCRA_SCRIPT, GCRA_SCRIPT_SHA } from "./redis-script.js";
 
@@ -42,8 +43,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       const rate = dim?.rate;
       args.push(rate?.periodMs ?? 0, rate?.limit ?? 0, dim?.units ?? 0);
     }
-    const reply = (await this.#run(args)) as [number, string];
-    return { granted: reply[0] === 1, waitMs: Number(reply[1]) };
+    return decodeGcraReply(await this.#run(args));
   }
 
   async #run(args: (string | number)[]): Promise<unknown> {
