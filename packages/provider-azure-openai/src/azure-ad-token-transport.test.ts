@@ -134,3 +134,28 @@ describe("azureADTokenProvider", () => {
     expect(calls).toBe(0);
   });
 });
+
+describe("azureADTokenProvider throwing odd values (found by tests/reliability fuzzing)", () => {
+  const badMessage = Object.assign(new Error("x"), { message: 42 as unknown as string });
+  const throwingMessage = new Error("x");
+  Object.defineProperty(throwingMessage, "message", {
+    get() {
+      throw new TypeError("message getter");
+    },
+  });
+  it.each([
+    ["an object without a prototype", Object.create(null), "a thrown object"],
+    ["an Error whose message is a number", badMessage, "an Error without a message"],
+    ["an Error whose message getter throws", throwingMessage, "an unreadable error"],
+    ["a string", "no credential", "no credential"],
+    ["null", null, "a thrown null"],
+  ])("%s is an AuthenticationError, not a raw TypeError", async (_name, value, reason) => {
+    const entra = client(async () => {
+      throw value;
+    });
+    const error = await entra.generate(hi).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AuthenticationError);
+    expect((error as Error).message).toContain(reason);
+    expect(mock.requests).toHaveLength(0);
+  });
+});

@@ -76,7 +76,7 @@ async function readToken(provider: string, getToken: AzureADTokenProvider): Prom
   try {
     value = await getToken();
   } catch (error) {
-    const reason = error instanceof Error ? error.message : String(error);
+    const reason = reasonOf(error);
     throw new AuthenticationError(
       `${provider}: azureADTokenProvider failed: ${redactSecrets(reason).slice(0, MAX_REASON_CHARS)}`,
       { provider },
@@ -102,4 +102,24 @@ async function readToken(provider: string, getToken: AzureADTokenProvider): Prom
     );
   }
   return token;
+}
+
+/**
+ * What a thrown value says, whatever was thrown: `String()` of an object
+ * without a prototype throws, and an `Error`'s `message` can be a non-string
+ * or a throwing getter — none of which may escape as a raw TypeError.
+ */
+function reasonOf(error: unknown): string {
+  try {
+    if (error instanceof Error) {
+      return typeof error.message === "string" ? error.message : "an Error without a message";
+    }
+    if (typeof error === "string") return error;
+    if (typeof error === "number" || typeof error === "boolean" || typeof error === "bigint") {
+      return String(error);
+    }
+    return `a thrown ${error === null ? "null" : typeof error}`;
+  } catch {
+    return "an unreadable error";
+  }
 }
