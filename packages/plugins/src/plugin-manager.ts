@@ -1,5 +1,6 @@
 import { ConfigError, type LLMError, type Middleware, type ProviderRegistry } from "@llm/core";
 import type { Hooks } from "@llm/hooks";
+import { checkPluginDefinition } from "./check-plugin-definition.js";
 import { consoleLogger } from "./console-logger.js";
 import { isPluginDefinition } from "./define-plugin.js";
 import { importPluginModule } from "./import-plugin-module.js";
@@ -89,6 +90,7 @@ export class PluginManager {
           `Plugin "${definition.name}" targets plugin API ${definition.apiVersion}; this host implements API ${PLUGIN_API_VERSION}`,
         );
       }
+      checkPluginDefinition(definition);
       loaded.push({
         definition,
         required: spec.required ?? false,

@@ -17,18 +17,43 @@ export async function validatePluginConfig(
   raw: unknown,
 ): Promise<unknown> {
   if (!plugin.configSchema) return raw;
-  const result = await plugin.configSchema["~standard"].validate(unwrapSecrets(raw));
-  if (result.issues === undefined) return result.value;
+  const result: unknown = await plugin.configSchema["~standard"].validate(unwrapSecrets(raw));
+  const where = `plugins.${plugin.name}.config`;
+  // The schema is the plugin's code: its answer is checked like any outside input.
+  if (result === null || typeof result !== "object") {
+    throw new ConfigError(`The config schema of plugin "${plugin.name}" answered no result`, {
+      issues: [{ path: where, message: "the schema's validate() returned no result object" }],
+    });
+  }
+  const { issues, value } = result as { issues?: unknown; value?: unknown };
+  if (issues === undefined) return value;
+  if (!Array.isArray(issues) || issues.length === 0) {
+    throw new ConfigError(`Invalid config for plugin "${plugin.name}"`, {
+      issues: [{ path: where, message: "the schema reported issues without listing them" }],
+    });
+  }
   throw new ConfigError(`Invalid config for plugin "${plugin.name}"`, {
-    issues: result.issues.map((issue) => ({
-      path: ["plugins", plugin.name, "config", ...(issue.path ?? []).map(segment)].join("."),
-      message: redactSecrets(issue.message),
-    })),
+    issues: issues.map((issue: unknown) => readIssue(issue, where)),
   });
 }
 
-const segment = (s: PropertyKey | { readonly key: PropertyKey }): string =>
-  String(typeof s === "object" && s !== null ? s.key : s);
+/** One Standard Schema issue as a config issue; a malformed one still names the plugin's config. */
+function readIssue(issue: unknown, where: string): { path: string; message: string } {
+  const { message, path } = (issue ?? {}) as { message?: unknown; path?: unknown };
+  const segments = Array.isArray(path) ? path.map(segment) : [];
+  return {
+    path: [where, ...segments].join("."),
+    message: typeof message === "string" ? redactSecrets(message) : "invalid",
+  };
+}
+
+/** A path segment: a key, or `{ key }`; anything else (a prototype-less object) by kind, never a throw. */
+const segment = (s: unknown): string => {
+  const key = typeof s === "object" && s !== null ? (s as { key?: unknown }).key : s;
+  return typeof key === "string" || typeof key === "number" || typeof key === "symbol"
+    ? String(key)
+    : typeof key;
+};
 
 /** A copy of plain data with `Secret`s and `SecretURL`s replaced by their values. */
 function unwrapSecrets(value: unknown): unknown {
