@@ -104,6 +104,48 @@ async function corruptAndAsk(rig: Rig, runs: number): Promise<{ corrupt: number 
   return { corrupt: rig.cache.stats().corrupt };
 }
 
+/**
+ * Stores an answer, lets `damage` change its L2 entry in a way no garbage
+ * string can (a column of another type, a key of another Redis type), empties
+ * L1 and asks again: the request must be answered, never fail.
+ */
+async function damageAndAsk<T>(
+  rig: Rig,
+  damageArb: fc.Arbitrary<T>,
+  damage: (key: string, how: T) => Promise<void>,
+  runs: number,
+): Promise<void> {
+  let n = 0;
+  await fc.assert(
+    fc.asyncProperty(
+      fc.boolean(),
+      fc.boolean(),
+      damageArb,
+      async (storeStreamed, readStreamed, how) => {
+        const request: ChatRequest = {
+          messages: [{ role: "user", content: `fuzz wrong-typed entry ${n++}` }],
+          temperature: 0,
+        };
+        const original = await answer(rig.client, request, storeStreamed);
+        await rig.cache.flush();
+        await damage(rig.cache.keyOf(request, rig.client), how);
+        rig.l1.clear();
+        const again = await answer(rig.client, request, readStreamed);
+        expect(again).toBe(original);
+      },
+    ),
+    fuzzParams(runs),
+  );
+}
+
+/** A value SQLite's dynamic typing lets any column of a row hold, whatever its declared type. */
+const sqliteValue = fc.oneof(
+  fc.uint8Array({ maxLength: 32 }).map((bytes) => Buffer.from(bytes)),
+  fc.constantFrom(0, -1, 1.5, 1e300, "abc", "", "9999999999999999999999"),
+  fc.integer(),
+  fc.string({ maxLength: 16 }),
+);
+
 describe("cache entries read back from SQLite", () => {
   const tmp = tempDir("sqlite");
   let mock: MockProvider;
@@ -138,6 +180,24 @@ describe("cache entries read back from SQLite", () => {
     const { corrupt } = await corruptAndAsk(rig, RUNS);
     expect(corrupt).toBeGreaterThan(0);
   });
+
+  it("serves every request when a row's columns hold values of another type (a BLOB value, a text expiry…)", async () => {
+    const columns = ["value", "expires_at", "accessed_at", "size"] as const;
+    await damageAndAsk(
+      rig,
+      fc.tuple(fc.constantFrom(...columns), sqliteValue, fc.boolean()),
+      async (key, [column, value, asStoredBytes]) => {
+        // The stored answer itself as a BLOB: the same bytes, another type.
+        const stored = db.prepare<[string], { value: string }>(
+          "SELECT value FROM entries WHERE key = ?",
+        );
+        const replacement =
+          column === "value" && asStoredBytes ? Buffer.from(stored.get(key)?.value ?? "") : value;
+        db.prepare(`UPDATE entries SET ${column} = ? WHERE key = ?`).run(replacement, key);
+      },
+      RUNS,
+    );
+  });
 });
 
 describe("cache entries read back from Redis", () => {
@@ -171,5 +231,22 @@ describe("cache entries read back from Redis", () => {
   it("serves every request when an entry was overwritten with garbage, counting it as corrupt", async () => {
     const { corrupt } = await corruptAndAsk(rig, RUNS);
     expect(corrupt).toBeGreaterThan(0);
+  });
+
+  it("serves every request when an entry's key holds another Redis type (hash, list, set, stream)", async () => {
+    await damageAndAsk(
+      rig,
+      fc.constantFrom("hash", "list", "set", "zset", "stream"),
+      async (key, type) => {
+        const entryKey = store.entryKey(key);
+        await direct.del(entryKey);
+        if (type === "hash") await direct.hset(entryKey, "v", "x");
+        else if (type === "list") await direct.rpush(entryKey, "x");
+        else if (type === "set") await direct.sadd(entryKey, "x");
+        else if (type === "zset") await direct.zadd(entryKey, 1, "x");
+        else await direct.xadd(entryKey, "*", "v", "x");
+      },
+      40,
+    );
   });
 });
