@@ -1,4 +1,5 @@
 import {
+  chatResponseProblem,
   createFetchTransport,
   type EmbeddingClient,
   type EmbeddingResponse,
@@ -19,6 +20,7 @@ import { mutatedJson, mutatedText } from "./support/mutate.js";
 import { clientFor } from "./support/provider-clients.js";
 import { expectTypedFailure } from "./support/typed-failure.js";
 import { watchUnhandled } from "./support/unhandled.js";
+import { wireSample } from "./support/wire-samples.js";
 
 const RUNS = 150;
 const ORIGIN = "http://fuzz.invalid";
@@ -70,7 +72,7 @@ function damagedJson(seed: string): fc.Arbitrary<string> {
 
 /** Header values a proxy or a broken upstream might send. */
 const oddHeaderValue = fc.oneof(
-  fc.constantFrom("", " ", "-1", "NaN", "1e400", "Infinity", "0x10", "9".repeat(40), "\u0000"),
+  fc.constantFrom("", " ", "-1", "NaN", "1e400", "Infinity", "0x10", "9".repeat(40), "1, 2", "-0"),
   fc.string({ maxLength: 40 }).map((s) => s.replace(/[^\t\x20-\x7e\x80-\xff]/g, "")),
   fc.nat().map(String),
   fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
@@ -235,6 +237,31 @@ describe("bad outside input fails typed (embeddings answers, error bodies, odd h
   });
 
   describe.each(PROVIDER_NAMES)("the %s chat client", (provider) => {
+    it("reads a valid answer whatever odd rate-limit / retry / request-id headers come with it", async () => {
+      const { json } = await wireSample(provider);
+      let next: Reply = { status: 200, headers: {}, body: json };
+      const client: LLMClient = clientFor(
+        provider,
+        ORIGIN,
+        replyingTransport(() => next),
+      );
+      await fc.assert(
+        fc.asyncProperty(headersArb, async (headers) => {
+          next = {
+            status: 200,
+            headers: { "content-type": "application/json", ...headers },
+            body: json,
+          };
+          const answer = await client.generate({ messages: [{ role: "user", content: "hi" }] });
+          expect(chatResponseProblem(answer)).toBeUndefined();
+          for (const value of Object.values(answer.rateLimit ?? {}))
+            for (const n of Object.values((value ?? {}) as Record<string, unknown>))
+              if (typeof n === "number") expect(Number.isFinite(n), String(n)).toBe(true);
+        }),
+        fuzzParams(RUNS),
+      );
+    });
+
     it("fails typed on any error body its API might send, generate and stream, with odd headers", async () => {
       let next: Reply = { status: 500, headers: {}, body: "" };
       const client: LLMClient = clientFor(
