@@ -4,6 +4,7 @@ import {
   type EmbeddingClient,
   type EmbeddingResponse,
   type LLMClient,
+  streamEventProblem,
   type Transport,
 } from "@llm/core";
 import { PROVIDER_NAMES, startMockProvider } from "@llm/testkit";
@@ -123,6 +124,20 @@ const ERROR_SEEDS: Record<(typeof PROVIDER_NAMES)[number], string[]> = {
   ],
 };
 
+/** How each provider's stream carries an error object mid-stream, around a (damaged) error body. */
+function streamErrorFrame(provider: (typeof PROVIDER_NAMES)[number], body: string): string {
+  switch (provider) {
+    case "anthropic":
+      return `event: error\ndata: ${body}\n\n`;
+    case "ollama":
+      return `${body}\n`;
+    case "bedrock":
+      return body; // binary framing: covered by fuzz-provider-bodies' exception messages
+    default:
+      return `data: ${body}\n\n`;
+  }
+}
+
 const errorStatus = fc.constantFrom(
   400,
   401,
@@ -237,6 +252,43 @@ describe("bad outside input fails typed (embeddings answers, error bodies, odd h
   });
 
   describe.each(PROVIDER_NAMES)("the %s chat client", (provider) => {
+    it.skipIf(provider === "bedrock")(
+      "a stream carrying an error object of any shape mid-stream fails typed",
+      async () => {
+        const { stream } = await wireSample(provider);
+        if (stream.kind !== "text") return;
+        const frames = stream.text.split(stream.separator);
+        const contentType = provider === "ollama" ? "application/x-ndjson" : "text/event-stream";
+        let next: Reply = { status: 200, headers: {}, body: "" };
+        const client: LLMClient = clientFor(
+          provider,
+          ORIGIN,
+          replyingTransport(() => next),
+        );
+        await fc.assert(
+          fc.asyncProperty(
+            fc.nat({ max: frames.length - 1 }),
+            fc.constantFrom(...ERROR_SEEDS[provider]).chain(damagedJson),
+            async (at, body) => {
+              const head = frames.slice(0, at).join(stream.separator);
+              const text = `${head}${at > 0 ? stream.separator : ""}${streamErrorFrame(provider, body)}`;
+              next = { status: 200, headers: { "content-type": contentType }, body: text };
+              try {
+                for await (const event of client.stream({
+                  messages: [{ role: "user", content: "hi" }],
+                })) {
+                  expect(streamEventProblem(event)).toBeUndefined();
+                }
+              } catch (error) {
+                expectTypedFailure(error);
+              }
+            },
+          ),
+          fuzzParams(RUNS),
+        );
+      },
+    );
+
     it("reads a valid answer whatever odd rate-limit / retry / request-id headers come with it", async () => {
       const { json } = await wireSample(provider);
       let next: Reply = { status: 200, headers: {}, body: json };
