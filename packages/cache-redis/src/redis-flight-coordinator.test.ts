@@ -15,6 +15,7 @@ import {
   RedisFlightCoordinator,
   type RedisFlightCoordinatorOptions,
 } from "./redis-flight-coordinator.js";
+import { RedisStoreError } from "./redis-store-error.js";
 
 const namespaces: string[] = [];
 const opened: RedisFlightCoordinator[] = [];
@@ -215,6 +216,33 @@ describe("RedisFlightCoordinator", () => {
     expect(errors[0]).toBeInstanceOf(FlightEntryCorruptError);
     expect(String(errors[0])).not.toContain("{not json");
     await lease.abandon();
+  });
+
+  // Found by tests/reliability/fuzz-flight-entries: ioredis's raw ReplyError escaped from claim().
+  it("fails a claim with a RedisStoreError when the flight's keys hold another Redis type", async () => {
+    const ns = namespace("flight-wrongtype");
+    const a = await open(ns);
+    await raw.hset(a.keysOf("wt").log, "f", "x");
+    const error = await a.claim("wt").catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(RedisStoreError);
+    expect(error).toMatchObject({ operation: "flight claim", retryable: false });
+    expect(String(error)).toMatch(/WRONGTYPE/);
+  });
+
+  it("hands onError a RedisStoreError when a follower's leader check meets another Redis type", async () => {
+    const ns = namespace("flight-wrongtype-leader");
+    const errors: unknown[] = [];
+    const a = await open(ns);
+    const b = await open(ns, { onError: (error) => errors.push(error) });
+    const lease = leaseOf(await a.claim("k"));
+    const claim = await b.claim("k");
+    // The lease key becomes a hash while b follows: its quiet-time leader check fails.
+    await raw.del(a.keysOf("k").lease);
+    await raw.hset(a.keysOf("k").lease, "f", "x");
+    expect(await collect(claim)).toEqual([{ type: "give-up", reason: "unavailable" }]);
+    expect(errors[0]).toBeInstanceOf(RedisStoreError);
+    expect(errors[0]).toMatchObject({ operation: "flight leader" });
+    await lease.abandon().catch(() => undefined);
   });
 
   it("fails a claim fast when Redis is unreachable", async () => {

@@ -19,6 +19,7 @@ import { decodeFlightEntry } from "./flight-entry.js";
 import { FlightEntryCorruptError } from "./flight-error.js";
 import { CLAIM_SCRIPT, FINISH_SCRIPT, PUBLISH_SCRIPT, RENEW_SCRIPT } from "./flight-scripts.js";
 import { namespaceKeyPrefix } from "./redis-store.js";
+import { toRedisStoreError } from "./redis-store-error.js";
 import { urlTLSOptions } from "./url-tls.js";
 
 export interface RedisFlightCoordinatorOptions {
@@ -249,15 +250,22 @@ export class RedisFlightCoordinator implements FlightCoordinator {
     const { lease, log } = this.keysOf(key);
     const token = randomUUID();
     const { leaseMs, maxEvents } = this.settings;
-    const result = await this.#client.llmFlightClaim(
-      2,
-      lease,
-      log,
-      token,
-      leaseMs,
-      leaseMs * 2,
-      maxEvents + 16,
-    );
+    let result: unknown;
+    try {
+      result = await this.#client.llmFlightClaim(
+        2,
+        lease,
+        log,
+        token,
+        leaseMs,
+        leaseMs * 2,
+        maxEvents + 16,
+      );
+    } catch (error) {
+      // ioredis's own error (a WRONGTYPE when the flight's keys hold another type, a lost
+      // connection) becomes the store's typed one: a caller may tell it from a bug.
+      throw toRedisStoreError("flight claim", error);
+    }
     if (result === 1) return new RedisLease(this, this.#client, key, token, this.#leaseHooks);
     return result === 2 ? "done" : "busy";
   }
@@ -274,7 +282,10 @@ export class RedisFlightCoordinator implements FlightCoordinator {
   /** Internal, for `RedisFollower`. */
   readonly internals = {
     tryLease: (key: string) => this.#tryLease(key),
-    currentLeader: (key: string) => this.#client.get(this.keysOf(key).lease),
+    currentLeader: (key: string) =>
+      this.#client.get(this.keysOf(key).lease).catch((error: unknown) => {
+        throw toRedisStoreError("flight leader", error);
+      }),
     acquire: (deadline: number, signal: AbortSignal | undefined) =>
       this.#pool.acquire(deadline, signal),
     release: (connection: Connection, healthy: boolean) => this.#pool.release(connection, healthy),
@@ -459,7 +470,7 @@ class RedisFollower implements FlightFollower {
         } catch (error) {
           healthy = false; // a read still blocked on it, or a broken link: never reuse
           if (signal?.aborted) throw abortError(signal);
-          internals.gaveUp("unavailable", error);
+          internals.gaveUp("unavailable", toRedisStoreError("flight read", error));
           yield { type: "give-up", reason: "unavailable" };
           return;
         }
