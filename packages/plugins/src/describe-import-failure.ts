@@ -24,6 +24,16 @@ const SOURCE_SAMPLE_BYTES = 1024 * 1024;
 const MIN_QUOTED_LINE = 6;
 
 export function describeImportFailure(error: unknown, file: string): ImportFailure {
+  try {
+    return describe(error, file);
+  } catch {
+    // The module threw an Error whose fields cannot be read as text (a Symbol `code` or
+    // `name`, a throwing `message` getter): say so rather than let a TypeError escape.
+    return { reason: "it threw an Error whose message cannot be read", cause: undefined };
+  }
+}
+
+function describe(error: unknown, file: string): ImportFailure {
   if (isParseFailure(error)) {
     const line = syntaxErrorLine(error, file);
     return { reason: notJavaScript(line), cause: undefined };
