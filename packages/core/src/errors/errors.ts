@@ -178,11 +178,17 @@ export class CircuitOpenError extends LLMError {
 }
 
 /**
- * Which bound an input crossed. `decodedBytes`: what a stored entry decodes to (a compressed
- * cache entry's inflated size), bounded apart from its stored size because a few KB of
- * deflate can inflate to gigabytes.
+ * Which bound an input crossed. `entryBytes`: a cache entry read back from a store.
+ * `decodedBytes`: what a stored entry decodes to (a compressed cache entry's inflated size),
+ * bounded apart from its stored size because a few KB of deflate can inflate to gigabytes.
  */
-export type LimitName = "lineBytes" | "eventBytes" | "bodyBytes" | "streamBytes" | "decodedBytes";
+export type LimitName =
+  | "lineBytes"
+  | "eventBytes"
+  | "bodyBytes"
+  | "streamBytes"
+  | "entryBytes"
+  | "decodedBytes";
 
 /**
  * An input from outside (a stream line, an SSE event, a response body, a decoded cache entry) grew
