@@ -61,7 +61,10 @@ export async function run({ quick }: BenchOptions): Promise<BenchResult> {
     // result is not — that is @llm/hooks' sync fast path.
     const [oursRounds, theirsRounds, noTaskRounds] = (await rotatedRounds(
       [
-        { name: `@llm/hooks, ${handlers} handlers`, op: () => ours.callHook("onCacheHit", payload) },
+        {
+          name: `@llm/hooks, ${handlers} handlers`,
+          op: () => ours.callHook("onCacheHit", payload),
+        },
         {
           name: `hookable, ${handlers} handlers`,
           op: () => theirs.callHook("onCacheHit", payload),
