@@ -6,5 +6,10 @@ export {
   RedisFlightCoordinator,
   type RedisFlightCoordinatorOptions,
 } from "./redis-flight-coordinator.js";
-export { namespaceKeyPrefix, RedisStore, type RedisStoreOptions } from "./redis-store.js";
+export {
+  DEFAULT_MAX_READ_BYTES,
+  namespaceKeyPrefix,
+  RedisStore,
+  type RedisStoreOptions,
+} from "./redis-store.js";
 export { RedisStoreError } from "./redis-store-error.js";

@@ -5,10 +5,18 @@ export function encodeInvalidation(origin: string, invalidation: StoreInvalidati
   return JSON.stringify({ o: origin, ...invalidation });
 }
 
+/**
+ * Longest message decoded. Ours carry one key, prefix or tag (cache keys are hashes, tags
+ * short labels); anything on the channel is read by every subscribed process, so a huge one
+ * must cost no parse (and no listener a huge key).
+ */
+export const MAX_INVALIDATION_MESSAGE_CHARS = 64 * 1024;
+
 /** The invalidation, or `undefined` for a message that is not one of ours. */
 export function decodeInvalidation(
   text: string,
 ): { origin: string; invalidation: StoreInvalidation } | undefined {
+  if (text.length > MAX_INVALIDATION_MESSAGE_CHARS) return undefined;
   let raw: unknown;
   try {
     raw = JSON.parse(text);

@@ -205,6 +205,22 @@ describe("RedisFlightCoordinator", () => {
     expect(await raw.xlen(a.keysOf("k").log)).toBe(4);
   });
 
+  it("relays no more than its own maxEvents of a log that holds more", async () => {
+    const ns = namespace("flight-follower-bound");
+    const a = await open(ns);
+    const b = await open(ns, { maxEvents: 2 });
+    const lease = leaseOf(await a.claim("k"));
+    const follower = collect(await b.claim("k"));
+    for (const delta of ["1", "2", "3", "4", "5"]) lease.publish(text(delta));
+    await lease.complete(true);
+    expect(await follower).toEqual([
+      { type: "event", event: text("1") },
+      { type: "event", event: text("2") },
+      { type: "truncated" },
+      { type: "done", stored: true },
+    ]);
+  });
+
   it("gives up, reporting it, on a log entry that is not one of ours", async () => {
     const ns = namespace("flight-corrupt");
     const errors: unknown[] = [];

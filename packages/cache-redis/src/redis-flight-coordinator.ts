@@ -41,7 +41,11 @@ export interface RedisFlightCoordinatorOptions {
   maxWaitMs?: number;
   /** Longest one blocking read waits before the follower checks the lease again, ms. Default 1 000. */
   blockMs?: number;
-  /** Stream events relayed per flight; beyond it followers read the stored answer. Default 10 000. */
+  /**
+   * Stream events relayed per flight, both written by this process's leaders and taken by its
+   * followers from a log (which another writer may have made longer); beyond it followers
+   * read the stored answer. Default 10 000.
+   */
   maxEvents?: number;
   /** Largest relayed event (JSON bytes); a bigger one truncates the relay the same way. Default 256 KiB. */
   maxEventBytes?: number;
@@ -422,7 +426,7 @@ class RedisFollower implements FlightFollower {
   ) {}
 
   async *watch(signal?: AbortSignal): AsyncGenerator<FollowSignal> {
-    const { maxWaitMs, blockMs, maxEventBytes } = this.coordinator.settings;
+    const { maxWaitMs, blockMs, maxEvents, maxEventBytes } = this.coordinator.settings;
     const { log } = this.coordinator.keysOf(this.key);
     const internals = this.coordinator.internals;
     const deadline = Date.now() + maxWaitMs;
@@ -440,6 +444,10 @@ class RedisFollower implements FlightFollower {
     try {
       let lastId = "0";
       let token: string | undefined;
+      // Counted here too, not only by the leader: the log is read from Redis, where another
+      // writer (or a leader configured with a larger maxEvents) may have put any number of
+      // events, and whoever consumes this relay holds every event it is given.
+      let relayed = 0;
       while (true) {
         const remaining = deadline - Date.now();
         if (remaining <= 0) {
@@ -484,7 +492,10 @@ class RedisFollower implements FlightFollower {
             return;
           }
           if (entry.type === "start") {
-            if (token !== undefined && entry.token !== token) yield { type: "restart" };
+            if (token !== undefined && entry.token !== token) {
+              relayed = 0;
+              yield { type: "restart" };
+            }
             token = entry.token;
             continue;
           }
@@ -496,7 +507,9 @@ class RedisFollower implements FlightFollower {
           if (entry.token !== token) continue; // a fenced-out leader's late entry cannot exist; skip it if it does
           switch (entry.type) {
             case "event":
-              yield { type: "event", event: entry.event };
+              // Past the bound, as the leader does: say so once, relay no more of it.
+              if (++relayed <= maxEvents) yield { type: "event", event: entry.event };
+              else if (relayed === maxEvents + 1) yield { type: "truncated" };
               break;
             case "truncated":
               yield { type: "truncated" };

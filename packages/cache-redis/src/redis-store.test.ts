@@ -4,6 +4,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { dropNamespace, SHARED_REDIS, uniqueNamespace } from "../test/redis-helpers.js";
 import { namespaceKeyPrefix, RedisStore } from "./redis-store.js";
+import { RedisStoreError } from "./redis-store-error.js";
 
 const namespaces: string[] = [];
 
@@ -129,6 +130,45 @@ describe("RedisStore", () => {
     expect(seen).toEqual([{ type: "key", key: "k" }]);
     expect(String(errors[0])).toContain("malformed");
     await store.close();
+  });
+
+  it("reads an entry over maxEntryBytes as a miss, reporting it, without receiving it", async () => {
+    const namespace = uniqueNamespace("store-bound");
+    namespaces.push(namespace);
+    const errors: unknown[] = [];
+    const store = new RedisStore({
+      url: SHARED_REDIS,
+      namespace,
+      maxEntryBytes: 1024,
+      onError: (error) => errors.push(error),
+    });
+    await store.ready();
+    await store.set("fits", "x".repeat(1024));
+    // Written behind the store's back, as anything with access to Redis could.
+    const raw = new Redis(SHARED_REDIS);
+    await raw.set(store.entryKey("huge"), "y".repeat(1025));
+    raw.disconnect();
+    expect(await store.get("huge")).toBeUndefined();
+    expect(await store.getMany(["fits", "huge", "absent"])).toEqual([
+      "x".repeat(1024),
+      undefined,
+      undefined,
+    ]);
+    expect(await store.get("fits")).toBe("x".repeat(1024));
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBeInstanceOf(RedisStoreError);
+    expect(errors[0]).toMatchObject({ operation: "get", retryable: false });
+    expect(String(errors[0])).toContain("huge is 1025 bytes, more than maxEntryBytes 1024");
+    expect(String(errors[0])).not.toContain("yyyy");
+    await store.close();
+  });
+
+  it("refuses a maxEntryBytes that is not a positive integer", () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(
+        () => new RedisStore({ url: SHARED_REDIS, namespace: "ok", maxEntryBytes: bad }),
+      ).toThrow(ConfigError);
+    }
   });
 
   it("fails fast, without queueing, when Redis is unreachable", async () => {

@@ -22,8 +22,8 @@ import {
 } from "./connection-state.js";
 import { decodeInvalidation, encodeInvalidation } from "./invalidation-message.js";
 import { keepSubscribed } from "./keep-subscribed.js";
-import { toRedisStoreError } from "./redis-store-error.js";
-import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, SET_SCRIPT } from "./scripts.js";
+import { RedisStoreError, toRedisStoreError } from "./redis-store-error.js";
+import { DELETE_SCRIPT, DELETE_TAG_SCRIPT, GET_WITHIN_SCRIPT, SET_SCRIPT } from "./scripts.js";
 import { urlTLSOptions } from "./url-tls.js";
 
 export interface RedisStoreOptions {
@@ -63,6 +63,14 @@ export interface RedisStoreOptions {
   reconnectMaxDelayMs?: number;
   /** Listen for other processes' invalidations (a second connection). Default true. */
   subscribe?: boolean;
+  /**
+   * Largest entry `get` / `getMany` read, in bytes (Redis's own count, UTF-8). A bigger one —
+   * nothing this library writes, but anything may write to Redis — reads as a miss, reported
+   * to `onError` as a `RedisStoreError`, and is never transferred. Default
+   * `DEFAULT_MAX_READ_BYTES` (32 MiB: any entry within a `TieredCache`'s default
+   * `maxEntryBytes`, 8 Mi characters, even at 3 UTF-8 bytes each).
+   */
+  maxEntryBytes?: number;
   /** Connection errors and malformed messages; they are also the caller's failures to count. */
   onError?: (error: unknown) => void;
   /**
@@ -85,6 +93,9 @@ export interface RedisStoreOptions {
  */
 export const namespaceKeyPrefix = (namespace: string): string => `{${namespace}}:`;
 
+/** See `RedisStoreOptions.maxEntryBytes`. */
+export const DEFAULT_MAX_READ_BYTES = 32 * 1024 * 1024;
+
 const SCAN_COUNT = 500;
 const DELETE_BATCH = 500;
 
@@ -92,6 +103,10 @@ interface ScriptCommands {
   llmCacheSet(numKeys: number, ...args: (string | number)[]): Promise<number>;
   llmCacheDelete(numKeys: number, ...args: string[]): Promise<number>;
   llmCacheDeleteTag(numKeys: number, ...args: string[]): Promise<number>;
+  llmCacheGetWithin(
+    numKeys: number,
+    ...args: (string | number)[]
+  ): Promise<(string | number | null)[]>;
 }
 
 type Connection = Redis | Cluster;
@@ -102,8 +117,9 @@ type ScriptedPipeline = ReturnType<Redis["pipeline"]> & {
 
 /**
  * The shared L2 for many processes (ioredis). Keys live under
- * `<namespace>:`; TTL is enforced by Redis (`PX`); `getMany` is one `MGET`
- * and `setMany` one pipeline; prefix deletes `SCAN` (never `KEYS`); tags are
+ * `<namespace>:`; TTL is enforced by Redis (`PX`); `get` / `getMany` are one
+ * small script each (a value over `maxEntryBytes` stays on the server) and
+ * `setMany` one pipeline; prefix deletes `SCAN` (never `KEYS`); tags are
  * sets, maintained atomically by Lua scripts.
  *
  * Every delete, prefix / tag delete and clear is published on
@@ -128,6 +144,7 @@ export class RedisStore implements CacheStore {
   readonly #listeners = new Set<InvalidationListener>();
   readonly #subscribed: Promise<void>;
   readonly #onError: (error: unknown) => void;
+  readonly #maxEntryBytes: number;
   readonly #connection: { readonly state: StoreState | undefined };
   #closed = false;
 
@@ -154,6 +171,17 @@ export class RedisStore implements CacheStore {
     this.#prefix = namespaceKeyPrefix(options.namespace);
     this.#channel = `${options.namespace}:invalidate`;
     this.#onError = options.onError ?? (() => {});
+    this.#maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_READ_BYTES;
+    if (!Number.isSafeInteger(this.#maxEntryBytes) || this.#maxEntryBytes < 1) {
+      throw new ConfigError("Invalid RedisStore options", {
+        issues: [
+          {
+            path: "maxEntryBytes",
+            message: `must be a positive integer, got ${String(options.maxEntryBytes)}`,
+          },
+        ],
+      });
+    }
 
     const maxDelay = options.reconnectMaxDelayMs ?? 1_000;
     const failFast: RedisOptions = {
@@ -195,6 +223,7 @@ export class RedisStore implements CacheStore {
     client.defineCommand("llmCacheSet", { lua: SET_SCRIPT });
     client.defineCommand("llmCacheDelete", { lua: DELETE_SCRIPT });
     client.defineCommand("llmCacheDeleteTag", { lua: DELETE_TAG_SCRIPT });
+    client.defineCommand("llmCacheGetWithin", { lua: GET_WITHIN_SCRIPT });
     this.#client = client as ScriptedRedis;
 
     if (options.subscribe === false) {
@@ -249,18 +278,45 @@ export class RedisStore implements CacheStore {
   // Every operation fails with a RedisStoreError (the operation, retryable or not, ioredis's error as cause).
 
   get(key: string): Promise<string | undefined> {
-    return this.#attempt(
-      "get",
-      async () => (await this.#client.get(this.#entry(key))) ?? undefined,
-    );
+    return this.#attempt("get", async () => {
+      const [value] = await this.#client.llmCacheGetWithin(
+        1,
+        this.#entry(key),
+        this.#maxEntryBytes,
+      );
+      return this.#within("get", key, value);
+    });
   }
 
   getMany(keys: readonly string[]): Promise<(string | undefined)[]> {
     return this.#attempt("getMany", async () => {
       if (keys.length === 0) return [];
-      const values = await this.#client.mget(keys.map((key) => this.#entry(key)));
-      return values.map((value) => value ?? undefined);
+      const values = await this.#client.llmCacheGetWithin(
+        keys.length,
+        ...keys.map((key) => this.#entry(key)),
+        this.#maxEntryBytes,
+      );
+      return keys.map((key, i) => this.#within("getMany", key, values[i]));
     });
+  }
+
+  /** A read's reply: the value, or a miss for none — or for one over the bound, reported. */
+  #within(
+    operation: string,
+    key: string,
+    reply: string | number | null | undefined,
+  ): string | undefined {
+    if (typeof reply === "string") return reply;
+    if (typeof reply === "number") {
+      this.#onError(
+        new RedisStoreError(
+          operation,
+          `RedisStore ${operation}: entry ${key} is ${reply} bytes, more than maxEntryBytes ${this.#maxEntryBytes}; read as a miss`,
+          { retryable: false },
+        ),
+      );
+    }
+    return undefined;
   }
 
   set(key: string, value: string, options: StoreSetOptions = {}): Promise<void> {

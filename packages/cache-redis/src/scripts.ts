@@ -2,7 +2,7 @@
  * Lua scripts, so that an entry, its tag list and the tag sets change
  * together in one round trip. Key layout under the namespace `ns` (its keys
  * start with the hash tag `{ns}:`, one Cluster slot):
- *   `{ns}:e:<key>`  the entry (a plain string, so reads are GET / MGET)
+ *   `{ns}:e:<key>`  the entry (a plain string; reads check its STRLEN before a GET)
  *   `{ns}:m:<key>`  the entry's tags (a set; only for tagged entries)
  *   `{ns}:t:<tag>`  the entries carrying a tag (a set of `{ns}:e:` keys)
  * Tag keys are derived inside the scripts; they are in the same slot as the
@@ -74,4 +74,20 @@ for _, entry in ipairs(redis.call('SMEMBERS', tagKey)) do
 end
 redis.call('DEL', tagKey)
 return count
+`;
+
+/**
+ * KEYS: entries. ARGV: the largest value returned, in bytes. One reply per key: its value,
+ * nil when missing, or its size (a number) when over the bound — so a value of any size
+ * written to Redis by anyone costs this process at most the bound to read (a plain GET
+ * would receive all of it, up to Redis's 512 MB).
+ */
+export const GET_WITHIN_SCRIPT = `
+local max = tonumber(ARGV[1])
+local out = {}
+for i, key in ipairs(KEYS) do
+  local size = redis.call('STRLEN', key)
+  if size > max then out[i] = size else out[i] = redis.call('GET', key) end
+end
+return out
 `;

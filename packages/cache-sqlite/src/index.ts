@@ -1,1 +1,1 @@
-export { SqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
+export { DEFAULT_MAX_READ_BYTES, SqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";

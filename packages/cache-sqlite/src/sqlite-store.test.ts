@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdtempSync, rmSync, statSync, writeFileSync } f
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describeCacheStore, waitUntil } from "@llm/cache/testing";
-import { ConfigError } from "@llm/core";
+import { ConfigError, LimitExceededError } from "@llm/core";
 import Database from "better-sqlite3";
 import { afterAll, describe, expect, it } from "vitest";
 import { SqliteStore } from "./sqlite-store.js";
@@ -244,5 +244,44 @@ describe("SqliteStore expiry and caps", () => {
     await store.set("k", "v");
     expect(await store.get("k")).toBe("v");
     await store.close();
+  });
+});
+
+describe("SqliteStore read bound", () => {
+  it("reads an entry over maxEntryBytes as a miss, reporting its size, not its content", async () => {
+    const errors: unknown[] = [];
+    const path = freshPath();
+    const store = new SqliteStore({
+      path,
+      maxEntryBytes: 1024,
+      onError: (error) => errors.push(error),
+    });
+    await store.set("fits", "é".repeat(512)); // 1024 bytes, 512 characters
+    // Written behind the store's back, as another process sharing the file could.
+    const raw = new Database(path);
+    raw
+      .prepare(
+        "INSERT INTO entries (key, value, expires_at, accessed_at, size) VALUES (?, ?, NULL, 0, 1)",
+      )
+      .run("huge", "y".repeat(1025));
+    raw.close();
+    expect(await store.get("huge")).toBeUndefined();
+    expect(await store.getMany(["fits", "huge", "absent"])).toEqual([
+      "é".repeat(512),
+      undefined,
+      undefined,
+    ]);
+    expect(errors).toHaveLength(2);
+    expect(errors[0]).toBeInstanceOf(LimitExceededError);
+    expect(errors[0]).toMatchObject({ limit: "entryBytes", max: 1024, value: 1025 });
+    expect(String(errors[0])).toContain("SqliteStore entry huge");
+    expect(String(errors[0])).not.toContain("yyyy");
+    await store.close();
+  });
+
+  it("refuses a maxEntryBytes that is not a positive integer", () => {
+    for (const bad of [0, -1, 1.5, Number.NaN]) {
+      expect(() => new SqliteStore({ path: ":memory:", maxEntryBytes: bad })).toThrow(ConfigError);
+    }
   });
 });

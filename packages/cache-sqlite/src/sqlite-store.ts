@@ -1,4 +1,5 @@
 import type { CacheStore, StoreEntry, StoreSetOptions } from "@llm/cache";
+import { ConfigError, LimitExceededError } from "@llm/core";
 import type Database from "better-sqlite3";
 import { openDatabase } from "./open-database.js";
 
@@ -20,7 +21,14 @@ export interface SqliteStoreOptions {
   fallbackToMemory?: boolean;
   /** Where the fall-back is logged. Default `console.warn`. */
   logger?: (message: string) => void;
-  /** Errors of the background sweep (they never throw anywhere). */
+  /**
+   * Largest entry `get` / `getMany` read, in bytes (UTF-8). A bigger one — nothing this store
+   * writes through a `TieredCache`, but the file is shared with whatever else can write it —
+   * reads as a miss, reported to `onError` as a `LimitExceededError` (`entryBytes`), and is
+   * never loaded. Default `DEFAULT_MAX_READ_BYTES` (32 MiB).
+   */
+  maxEntryBytes?: number;
+  /** Errors of the background sweep and entries refused by `maxEntryBytes` (they never throw anywhere). */
   onError?: (error: unknown) => void;
   now?: () => number;
 }
@@ -31,8 +39,15 @@ const LOW_WATER = 0.9;
 const TOUCH_GRANULARITY_MS = 1_000;
 const SWEEP_BATCH = 1_000;
 
+/**
+ * See `SqliteStoreOptions.maxEntryBytes`: above anything a `TieredCache` with its default
+ * bound (8 Mi characters) stores, even at 3 UTF-8 bytes each.
+ */
+export const DEFAULT_MAX_READ_BYTES = 32 * 1024 * 1024;
+
 interface Row {
-  value: string;
+  /** The value, or its size in bytes when over `maxEntryBytes` (then never loaded). */
+  value: string | number;
   expires_at: number | null;
   accessed_at: number;
 }
@@ -58,6 +73,7 @@ export class SqliteStore implements CacheStore {
   readonly #now: () => number;
   readonly #maxBytes: number;
   readonly #maxEntries: number;
+  readonly #maxEntryBytes: number;
   readonly #onError: ((error: unknown) => void) | undefined;
   readonly #timer: ReturnType<typeof setInterval> | undefined;
   readonly #sql;
@@ -71,6 +87,17 @@ export class SqliteStore implements CacheStore {
     this.#maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
     this.#maxEntries = options.maxEntries ?? Number.POSITIVE_INFINITY;
     this.#onError = options.onError;
+    this.#maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_READ_BYTES;
+    if (!Number.isSafeInteger(this.#maxEntryBytes) || this.#maxEntryBytes < 1) {
+      throw new ConfigError("Invalid SqliteStore options", {
+        issues: [
+          {
+            path: "maxEntryBytes",
+            message: `must be a positive integer, got ${String(options.maxEntryBytes)}`,
+          },
+        ],
+      });
+    }
     const busyTimeoutMs = options.busyTimeoutMs ?? 100;
     let db: Database.Database;
     try {
@@ -193,11 +220,22 @@ export class SqliteStore implements CacheStore {
   }
 
   #read(key: string, now: number): string | undefined {
-    const row = this.#sql.get.get(key) as Row | undefined;
+    const row = this.#sql.get.get(this.#maxEntryBytes, key) as Row | undefined;
     if (row === undefined) return undefined;
     if (row.expires_at !== null && row.expires_at <= now) {
       const gone = this.#sql.deleteKey.get(key) as { size: number } | undefined;
       if (gone) this.#forget(1, gone.size);
+      return undefined;
+    }
+    if (typeof row.value === "number") {
+      this.#onError?.(
+        new LimitExceededError(
+          "entryBytes",
+          this.#maxEntryBytes,
+          row.value,
+          `SqliteStore entry ${key} (${this.path})`,
+        ),
+      );
       return undefined;
     }
     if (now - row.accessed_at >= TOUCH_GRANULARITY_MS) this.#sql.touch.run(now, key);
@@ -256,7 +294,12 @@ export class SqliteStore implements CacheStore {
 
 function prepare(db: Database.Database) {
   return {
-    get: db.prepare("SELECT value, expires_at, accessed_at FROM entries WHERE key = ?"),
+    // octet_length reads a value's size from its record header, not the value: one over
+    // the bound is never loaded (SQLite holds up to 1 GB in a row).
+    get: db.prepare(
+      `SELECT CASE WHEN octet_length(value) > ? THEN octet_length(value) ELSE value END AS value,
+              expires_at, accessed_at FROM entries WHERE key = ?`,
+    ),
     touch: db.prepare("UPDATE entries SET accessed_at = ? WHERE key = ?"),
     sizeOf: db.prepare("SELECT size FROM entries WHERE key = ?"),
     upsert: db.prepare(

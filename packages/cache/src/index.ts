@@ -71,7 +71,9 @@ export {
   streamEventProblem,
 } from "./middleware/validate-answer.js";
 export {
+  type CompressedJsonCodecOptions,
   compressedJsonCodec,
+  DEFAULT_MAX_DECODED_BYTES,
   jsonCodec,
   type SmartCacheCodec,
 } from "./smart-cache/codecs.js";

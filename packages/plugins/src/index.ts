@@ -18,6 +18,7 @@ export {
   type StandardSchemaV1,
 } from "./plugin-types.js";
 export {
+  MAX_PACKAGE_JSON_BYTES,
   processConditions,
   type ResolveOptions,
   resolvePluginModule,

@@ -3,7 +3,12 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { afterAll, describe, expect, it } from "vitest";
-import { processConditions, resolvePluginModule } from "./resolve-plugin-module.js";
+import { PluginLoadError } from "./plugin-errors.js";
+import {
+  MAX_PACKAGE_JSON_BYTES,
+  processConditions,
+  resolvePluginModule,
+} from "./resolve-plugin-module.js";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "llm-resolve-"));
@@ -57,6 +62,33 @@ describe("resolvePluginModule", () => {
     mkdirSync(join(dir, "broken"));
     writeFileSync(join(dir, "broken", "package.json"), "{ nope");
     expect(() => resolvePluginModule("./broken", { baseDir: dir })).toThrow(/Cannot read/);
+  });
+
+  it("refuses a package.json over MAX_PACKAGE_JSON_BYTES without parsing it", () => {
+    mkdirSync(join(dir, "huge"));
+    const padding = " ".repeat(MAX_PACKAGE_JSON_BYTES);
+    writeFileSync(join(dir, "huge", "package.json"), `{"main":"index.js"}${padding}`);
+    writeFileSync(join(dir, "huge", "index.js"), "export default {};");
+    let thrown: unknown;
+    try {
+      resolvePluginModule("./huge", { baseDir: dir });
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(PluginLoadError);
+    expect(thrown).toMatchObject({ kind: "invalid-module", plugins: ["./huge"] });
+    expect(String(thrown)).toContain(`is larger than ${MAX_PACKAGE_JSON_BYTES} bytes`);
+  });
+
+  it("reads a package.json of exactly MAX_PACKAGE_JSON_BYTES", () => {
+    mkdirSync(join(dir, "full"));
+    const json = '{"main":"index.js"}';
+    writeFileSync(
+      join(dir, "full", "package.json"),
+      json + " ".repeat(MAX_PACKAGE_JSON_BYTES - json.length),
+    );
+    writeFileSync(join(dir, "full", "index.js"), "export default {};");
+    expect(resolvePluginModule("./full", { baseDir: dir })).toBe(join(dir, "full", "index.js"));
   });
 
   it("reads the conditions Node was started with", () => {

@@ -1,7 +1,8 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, statSync } from "node:fs";
 import { dirname, isAbsolute, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { PluginLoadError } from "./plugin-errors.js";
+import { readSmallFile } from "./read-small-file.js";
 
 export interface ResolveOptions {
   /** Folder relative paths and packages are resolved from (the config file's folder). */
@@ -13,6 +14,9 @@ export interface ResolveOptions {
 }
 
 const INDEX_FILES = ["index.js", "index.mjs", "index.ts"];
+
+/** A plugin's package.json is read whole before anything is loaded: real ones are a few KB. */
+export const MAX_PACKAGE_JSON_BYTES = 1024 * 1024;
 
 /** Conditions Node itself was started with (`--conditions=x`, `-C x`), so resolution matches Node's. */
 export function processConditions(execArgv: readonly string[] = process.execArgv): string[] {
@@ -101,16 +105,27 @@ function resolvePackageEntry(
   subpath: string,
   conditions: Set<string>,
 ): string {
-  let pkg: PackageJson;
+  const file = join(packageDir, "package.json");
+  const unreadable = (cause: unknown) =>
+    new PluginLoadError("invalid-module", [specifier], `Cannot read ${file}`, cause);
+  let text: string | undefined;
   try {
-    pkg = JSON.parse(readFileSync(join(packageDir, "package.json"), "utf8")) as PackageJson;
+    text = readSmallFile(file, MAX_PACKAGE_JSON_BYTES);
   } catch (cause) {
+    throw unreadable(cause);
+  }
+  if (text === undefined) {
     throw new PluginLoadError(
       "invalid-module",
       [specifier],
-      `Cannot read ${packageDir}/package.json`,
-      cause,
+      `${file} is larger than ${MAX_PACKAGE_JSON_BYTES} bytes (MAX_PACKAGE_JSON_BYTES): not read`,
     );
+  }
+  let pkg: PackageJson;
+  try {
+    pkg = JSON.parse(text) as PackageJson;
+  } catch (cause) {
+    throw unreadable(cause);
   }
   const target =
     pkg.exports === undefined

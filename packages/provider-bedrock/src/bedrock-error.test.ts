@@ -8,7 +8,7 @@ import {
 } from "@llm/core";
 import { describe, expect, it } from "vitest";
 import { bedrockStreamException, mapBedrockError } from "./bedrock-error.js";
-import { BedrockStreamEvents } from "./bedrock-stream-events.js";
+import { BedrockStreamEvents, MAX_OPEN_TOOL_BLOCKS } from "./bedrock-stream-events.js";
 
 const info = (
   status: number,
@@ -127,6 +127,29 @@ describe("BedrockStreamEvents", () => {
       },
       { type: "text-delta", delta: "Hi" },
     ]);
+  });
+
+  it("refuses more than MAX_OPEN_TOOL_BLOCKS tool blocks open at once with a ParseError", () => {
+    const handler = new BedrockStreamEvents("m", {}, false);
+    const out: StreamEvent[] = [];
+    handler.push(frame("messageStart", {}), out);
+    const start = (contentBlockIndex: number) =>
+      frame("contentBlockStart", {
+        contentBlockIndex,
+        start: { toolUse: { toolUseId: `t${contentBlockIndex}`, name: "f" } },
+      });
+    for (let i = 0; i < MAX_OPEN_TOOL_BLOCKS; i++) handler.push(start(i), out);
+    // Restarting an open block is no growth; a new one past the cap is.
+    handler.push(start(0), out);
+    expect(() => handler.push(start(MAX_OPEN_TOOL_BLOCKS), out)).toThrow(
+      expect.objectContaining({
+        code: "PARSE",
+        where: `stream event ${MAX_OPEN_TOOL_BLOCKS + 3}`,
+      }),
+    );
+    // A stopped block frees its place.
+    handler.push(frame("contentBlockStop", { contentBlockIndex: 1 }), out);
+    handler.push(start(MAX_OPEN_TOOL_BLOCKS), out);
   });
 
   it("names the event in a ParseError for a payload that is not JSON or not an object", () => {

@@ -42,6 +42,9 @@ interface ToolBlock {
  * both emitted at the body's end as `usage` and `finish`. An exception
  * message throws the mapped error after the deltas before it.
  */
+/** Tool blocks open at once: a real answer has a handful; more is a damaged body. */
+export const MAX_OPEN_TOOL_BLOCKS = 1_000;
+
 export class BedrockStreamEvents implements StreamHandler<BedrockEventFrame> {
   readonly #model: string;
   readonly #headers: Record<string, string>;
@@ -166,7 +169,16 @@ export class BedrockStreamEvents implements StreamHandler<BedrockEventFrame> {
       name,
       args: "",
     };
-    this.#tools.set(event.contentBlockIndex ?? 0, tool);
+    const index = event.contentBlockIndex ?? 0;
+    // Kept until their contentBlockStop: without a cap, starts that never stop would pile up
+    // for the whole stream. Anthropic's and OpenAI's streams have the same cap.
+    if (this.#tools.size >= MAX_OPEN_TOOL_BLOCKS && !this.#tools.has(index)) {
+      throw new ParseError(
+        `${PROVIDER} sent more than ${MAX_OPEN_TOOL_BLOCKS} tool blocks open at once`,
+        { where: `stream event ${this.#index}`, provider: PROVIDER },
+      );
+    }
+    this.#tools.set(index, tool);
   }
 
   #blockDelta(event: BedrockContentBlockDelta, out: StreamEvent[]): void {

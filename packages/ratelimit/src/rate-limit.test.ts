@@ -158,6 +158,20 @@ describe("RateLimit", () => {
     expect(String(onStoreError.mock.calls[0]?.[0])).toMatch(/connection refused/);
   });
 
+  it("waits no longer than maxWaitMs, whatever wait a store's grant names", async () => {
+    const store: RateLimitStore = {
+      apply: (_key, operation) =>
+        Promise.resolve(
+          operation.kind === "take"
+            ? { granted: true, waitMs: 86_400_000 }
+            : { granted: true, waitMs: 0 },
+        ),
+    };
+    const limit = new RateLimit({ key: "odd-reply", requestsPerMinute: 1, store, maxWaitMs: 5 });
+    const permit = await limit.acquire();
+    expect(permit.waitedMs).toBe(5);
+  });
+
   it("fails closed when onStoreError throws", async () => {
     const failing: RateLimitStore = { apply: () => Promise.reject(new Error("down")) };
     const limit = new RateLimit({

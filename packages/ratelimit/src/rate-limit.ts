@@ -124,10 +124,13 @@ export class RateLimit {
         `the budget is spent for the next ${Math.ceil(outcome.waitMs)} ms (longer than maxWaitMs ${maxWaitMs})`,
       );
     }
-    if (outcome.waitMs > 0) {
+    // A grant never asks for more than maxWaitMs (both stores compute it so); a shared store's
+    // reply is still bounded here before it becomes a timer, so no reply can park a call longer.
+    const waitMs = Math.min(outcome.waitMs, maxWaitMs);
+    if (waitMs > 0) {
       this.#waiting++;
       try {
-        await abortableSleep(outcome.waitMs, options.signal);
+        await abortableSleep(waitMs, options.signal);
       } catch (error) {
         // The place in the queue goes back to the others.
         await this.#apply({ kind: "adjust", dims: this.#dims(-1, -tokens) });
@@ -136,7 +139,7 @@ export class RateLimit {
         this.#waiting--;
       }
     }
-    return this.#permit(outcome.waitMs, tokens);
+    return this.#permit(waitMs, tokens);
   }
 
   /** Tightens the budget to what the provider says is left (never loosens it). */

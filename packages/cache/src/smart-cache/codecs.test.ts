@@ -1,5 +1,7 @@
+import { deflateRawSync } from "node:zlib";
+import { ConfigError, LimitExceededError } from "@llm/core";
 import { describe, expect, it } from "vitest";
-import { compressedJsonCodec, jsonCodec } from "./codecs.js";
+import { compressedJsonCodec, DEFAULT_MAX_DECODED_BYTES, jsonCodec } from "./codecs.js";
 import { SmartCache } from "./smart-cache.js";
 
 const response = {
@@ -50,5 +52,44 @@ describe("SmartCache with a codec", () => {
     });
     cache.set("k", response);
     expect(cache.bytes).toBe(777);
+  });
+});
+
+describe("compressedJsonCodec bounds", () => {
+  // 8 MiB of one repeated character deflates to about 8 KB: the shape of a deflate bomb.
+  const bomb = deflateRawSync(JSON.stringify("a".repeat(8 * 1024 * 1024))).toString("latin1");
+
+  it("refuses an entry that inflates past maxDecodedBytes with LimitExceededError", () => {
+    const codec = compressedJsonCodec({ maxDecodedBytes: 1024 * 1024, hot: false });
+    expect(bomb.length).toBeLessThan(64 * 1024);
+    let thrown: unknown;
+    try {
+      codec.decode(bomb);
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(LimitExceededError);
+    expect(thrown).toMatchObject({
+      limit: "decodedBytes",
+      max: 1024 * 1024,
+      where: "compressed cache entry",
+    });
+  });
+
+  it("decodes an entry of exactly maxDecodedBytes", () => {
+    const value = "b".repeat(1000);
+    const codec = compressedJsonCodec<string>({ maxDecodedBytes: JSON.stringify(value).length });
+    expect(codec.decode(codec.encode(value))).toBe(value);
+  });
+
+  it("bounds by default at DEFAULT_MAX_DECODED_BYTES", () => {
+    expect(DEFAULT_MAX_DECODED_BYTES).toBe(256 * 1024 * 1024);
+    expect(compressedJsonCodec<string>().decode(bomb)).toHaveLength(8 * 1024 * 1024);
+  });
+
+  it("rejects a maxDecodedBytes that is not a usable size with a ConfigError", () => {
+    for (const bad of [0, -1, 1.5, Number.NaN, 2 ** 40]) {
+      expect(() => compressedJsonCodec({ maxDecodedBytes: bad })).toThrow(ConfigError);
+    }
   });
 });

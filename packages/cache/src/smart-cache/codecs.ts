@@ -1,4 +1,6 @@
+import { constants as buffer } from "node:buffer";
 import { deflateRawSync, inflateRawSync, constants as zlib } from "node:zlib";
+import { ConfigError, LimitExceededError } from "@llm/core";
 import { HotValues, type HotValuesOptions } from "./hot-values.js";
 
 /**
@@ -29,7 +31,19 @@ export interface CompressedJsonCodecOptions {
    * estimated bytes; `false` decodes on every hit. Default: 256 entries, 4 MiB.
    */
   hot?: HotValuesOptions | false;
+  /**
+   * Largest inflated JSON a stored entry may decode to, in bytes; past it `decode` throws
+   * `LimitExceededError` (`decodedBytes`) having inflated no more than that. Default
+   * `DEFAULT_MAX_DECODED_BYTES` (256 MiB).
+   */
+  maxDecodedBytes?: number;
 }
+
+/**
+ * 256 MiB: the most a stream may deliver (core's `maxStreamBytes`), so any answer that could
+ * be cached fits, and half of V8's longest string, so the inflated bytes always become one.
+ */
+export const DEFAULT_MAX_DECODED_BYTES = 256 * 1024 * 1024;
 
 /** A codec that can report how its hot set is doing (tests, benches). */
 export interface CompressedJsonCodec<V> extends SmartCacheCodec<V> {
@@ -48,8 +62,42 @@ export function compressedJsonCodec<V>(
 ): CompressedJsonCodec<V> {
   const level = options.level ?? zlib.Z_DEFAULT_COMPRESSION;
   const hot = options.hot === false ? undefined : new HotValues<V>(options.hot);
-  const inflate = (data: string): string =>
-    inflateRawSync(Buffer.from(data, "latin1")).toString("utf8");
+  const maxDecodedBytes = options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
+  // Up to V8's longest string (UTF-8 never has fewer bytes than UTF-16 units): past it the
+  // inflated bytes could not become one, and zlib would throw a raw RangeError on every decode.
+  if (
+    !Number.isSafeInteger(maxDecodedBytes) ||
+    maxDecodedBytes < 1 ||
+    maxDecodedBytes > buffer.MAX_STRING_LENGTH
+  ) {
+    throw new ConfigError("Invalid compressedJsonCodec options", {
+      issues: [
+        {
+          path: "maxDecodedBytes",
+          message: `must be an integer from 1 to ${buffer.MAX_STRING_LENGTH}, got ${String(maxDecodedBytes)}`,
+        },
+      ],
+    });
+  }
+  // zlib stops at maxOutputLength: a deflate bomb (a few KB that inflate to gigabytes) costs at
+  // most the bound, not the process. Made once: no options object per decode.
+  const inflateOptions = { maxOutputLength: maxDecodedBytes };
+  const inflate = (data: string): string => {
+    let json: Buffer;
+    try {
+      json = inflateRawSync(Buffer.from(data, "latin1"), inflateOptions);
+    } catch (error) {
+      if ((error as { code?: unknown }).code !== "ERR_BUFFER_TOO_LARGE") throw error;
+      throw new LimitExceededError(
+        "decodedBytes",
+        maxDecodedBytes,
+        maxDecodedBytes + 1,
+        "compressed cache entry",
+        { cause: error },
+      );
+    }
+    return json.toString("utf8");
+  };
   return {
     hot,
     encode: (value) => deflateRawSync(JSON.stringify(value), { level }).toString("latin1"),

@@ -177,11 +177,21 @@ export class CircuitOpenError extends LLMError {
   }
 }
 
-/** Which bound an input crossed. */
-export type LimitName = "lineBytes" | "eventBytes" | "bodyBytes" | "streamBytes";
+/**
+ * Which bound an input crossed. `entryBytes`: a cache entry read back from a store.
+ * `decodedBytes`: what a stored entry decodes to (a compressed cache entry's inflated size),
+ * bounded apart from its stored size because a few KB of deflate can inflate to gigabytes.
+ */
+export type LimitName =
+  | "lineBytes"
+  | "eventBytes"
+  | "bodyBytes"
+  | "streamBytes"
+  | "entryBytes"
+  | "decodedBytes";
 
 /**
- * An input from outside (a stream line, an SSE event, a response body) grew
+ * An input from outside (a stream line, an SSE event, a response body, a decoded cache entry) grew
  * past its configured bound. Reading stops as soon as the bound is passed, so
  * the memory held is at most the limit. Not retryable: the same request would
  * get the same oversized answer.

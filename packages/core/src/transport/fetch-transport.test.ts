@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { AbortError, NetworkError, ParseError, TimeoutError } from "../errors/errors.js";
+import {
+  AbortError,
+  ConfigError,
+  LimitExceededError,
+  NetworkError,
+  ParseError,
+  TimeoutError,
+} from "../errors/errors.js";
 import { collect } from "../test-support/bytes.js";
 import { startServer, type TestServer } from "../test-support/http-server.js";
 import { createFetchTransport, defaultTransport } from "./fetch-transport.js";
@@ -8,7 +15,7 @@ let server: TestServer;
 
 beforeAll(async () => {
   server = await startServer((req, res) => {
-    const path = req.url ?? "/";
+    const path = (req.url ?? "/").split("?")[0];
     if (path === "/echo") {
       let body = "";
       req.on("data", (c: Buffer) => {
@@ -41,6 +48,19 @@ beforeAll(async () => {
       res.writeHead(200, { "content-length": "100" });
       res.write("partial");
       setTimeout(() => req.socket.destroy(), 5);
+      return;
+    }
+    if (path === "/big-declared") {
+      res.writeHead(200, { "content-length": "2000" });
+      res.end("x".repeat(2000));
+      return;
+    }
+    if (path === "/big-chunked") {
+      // No content-length: only counting the bytes as they arrive can stop it.
+      res.writeHead(200, { "content-type": "application/json" });
+      res.write(`"${"y".repeat(600)}`);
+      res.write("y".repeat(600));
+      res.end(`${"y".repeat(600)}"`);
       return;
     }
     if (path === "/empty") {
@@ -101,6 +121,46 @@ describe("createFetchTransport", () => {
       headers: {},
     });
     await expect(response.json()).rejects.toBeInstanceOf(ParseError);
+  });
+
+  it("refuses a body whose content-length is over maxBodyBytes, naming it", async () => {
+    const small = createFetchTransport({ maxBodyBytes: 1000 });
+    const response = await small.request({
+      url: `${server.url}/big-declared?key=secret`,
+      method: "GET",
+      headers: {},
+    });
+    const error = await response.text().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect(error).toMatchObject({ limit: "bodyBytes", max: 1000, value: 2000 });
+    expect((error as LimitExceededError).where).toBe(`${server.url}/big-declared response body`);
+  });
+
+  it("stops reading a body without content-length once it passes maxBodyBytes", async () => {
+    const small = createFetchTransport({ maxBodyBytes: 1000 });
+    const response = await small.request({
+      url: `${server.url}/big-chunked`,
+      method: "GET",
+      headers: {},
+    });
+    const error = await response.json().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(LimitExceededError);
+    expect((error as LimitExceededError).value).toBeGreaterThan(1000);
+  });
+
+  it("reads a body of up to maxBodyBytes", async () => {
+    const fits = createFetchTransport({ maxBodyBytes: 2000 });
+    const response = await fits.request({
+      url: `${server.url}/big-declared`,
+      method: "GET",
+      headers: {},
+    });
+    expect(await response.text()).toHaveLength(2000);
+  });
+
+  it("rejects a maxBodyBytes below 1 with a ConfigError", () => {
+    expect(() => createFetchTransport({ maxBodyBytes: 0 })).toThrow(ConfigError);
+    expect(() => createFetchTransport({ maxBodyBytes: Number.NaN })).toThrow(ConfigError);
   });
 
   it("gives an empty body for 204", async () => {

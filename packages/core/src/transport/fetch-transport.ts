@@ -1,11 +1,26 @@
-import { AbortError, NetworkError, ParseError, TimeoutError } from "../errors/errors.js";
+import {
+  AbortError,
+  ConfigError,
+  LimitExceededError,
+  NetworkError,
+  ParseError,
+  TimeoutError,
+} from "../errors/errors.js";
 import { LLMError } from "../errors/llm-error.js";
 import { onAbort } from "../provider-utils/abort-listeners.js";
+import { DEFAULT_RESPONSE_LIMITS } from "../streaming/limits.js";
 import type { Transport, TransportRequest, TransportResponse } from "../transport.js";
 
 export interface FetchTransportOptions {
   /** Defaults to the global `fetch`. */
   fetch?: typeof fetch;
+  /**
+   * Largest body `text()` / `json()` will read; past it (or at once, when `content-length`
+   * says so) they stop reading and throw `LimitExceededError` (`bodyBytes`). The body as a
+   * stream is not bounded here (a stream driver bounds it by `limits.maxStreamBytes`).
+   * Default `DEFAULT_RESPONSE_LIMITS.maxBodyBytes` (32 MiB), as `@llm/pool`'s.
+   */
+  maxBodyBytes?: number;
 }
 
 /**
@@ -16,8 +31,16 @@ export interface FetchTransportOptions {
  */
 export function createFetchTransport(options: FetchTransportOptions = {}): Transport {
   const doFetch = options.fetch ?? globalThis.fetch;
+  const maxBodyBytes = options.maxBodyBytes ?? DEFAULT_RESPONSE_LIMITS.maxBodyBytes;
+  if (!(maxBodyBytes >= 1)) {
+    throw new ConfigError("Invalid fetch transport options", {
+      issues: [
+        { path: "maxBodyBytes", message: `must be at least 1, got ${String(maxBodyBytes)}` },
+      ],
+    });
+  }
   return {
-    request: (request) => fetchRequest(doFetch, request),
+    request: (request) => fetchRequest(doFetch, request, maxBodyBytes),
   };
 }
 
@@ -32,6 +55,7 @@ export function defaultTransport(): Transport {
 async function fetchRequest(
   doFetch: typeof fetch,
   request: TransportRequest,
+  maxBodyBytes: number,
 ): Promise<TransportResponse> {
   const where = describe(request.url);
   const callerSignal = request.signal;
@@ -135,11 +159,32 @@ async function fetchRequest(
     }
   }
 
+  const tooLarge = (bytes: number) =>
+    new LimitExceededError("bodyBytes", maxBodyBytes, bytes, `${where} response body`);
+
   const text = async (): Promise<string> => {
+    const declared = Number(headers["content-length"]);
+    if (declared > maxBodyBytes) {
+      await cancel();
+      throw tooLarge(declared);
+    }
     const decoder = new TextDecoder();
     let out = "";
-    for await (const chunk of readBody()) out += decoder.decode(chunk, { stream: true });
+    let bytes = 0;
+    // Leaving the loop by the throw returns the generator, which cancels the rest of the body.
+    for await (const chunk of readBody()) {
+      bytes += chunk.byteLength;
+      if (bytes > maxBodyBytes) throw tooLarge(bytes);
+      out += decoder.decode(chunk, { stream: true });
+    }
     return out + decoder.decode();
+  };
+
+  const cancel = async (): Promise<void> => {
+    if (consumed) return;
+    consumed = true;
+    finish();
+    await response.body?.cancel().catch(() => undefined);
   };
 
   return {
@@ -160,12 +205,7 @@ async function fetchRequest(
         });
       }
     },
-    async cancel() {
-      if (consumed) return;
-      consumed = true;
-      finish();
-      await response.body?.cancel().catch(() => undefined);
-    },
+    cancel,
   };
 }
 
