@@ -1,10 +1,10 @@
 import { AuthenticationError, createFetchTransport } from "@llm/core";
 import { createAzureOpenAI } from "@llm/provider-azure-openai";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fuzzParams } from "./support/fuzz.js";
 import { expectTypedFailure } from "./support/typed-failure.js";
-import { watchUnhandled } from "./support/unhandled.js";
+import { failOnUnhandled } from "./support/unhandled.js";
 
 const RUNS = 300;
 
@@ -65,14 +65,7 @@ const tokenProvider: fc.Arbitrary<() => Promise<string>> = fc.oneof(
 );
 
 describe("Azure AD token answers of every shape", () => {
-  let unhandled: ReturnType<typeof watchUnhandled>;
-  beforeEach(() => {
-    unhandled = watchUnhandled();
-  });
-  afterEach(() => {
-    unhandled.stop();
-    expect(unhandled.errors).toEqual([]);
-  });
+  failOnUnhandled();
 
   it("a call sends a clean bearer token or fails with an AuthenticationError, never a raw error", async () => {
     let sent: string | undefined;

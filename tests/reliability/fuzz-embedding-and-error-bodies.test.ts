@@ -9,7 +9,7 @@ import {
 } from "@llm/core";
 import { PROVIDER_NAMES, startMockProvider } from "@llm/testkit";
 import fc from "fast-check";
-import { afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { beforeAll, describe, expect, it } from "vitest";
 import { wireText } from "./support/chunks.js";
 import {
   EMBEDDING_PROVIDERS,
@@ -20,7 +20,7 @@ import { fuzzParams } from "./support/fuzz.js";
 import { mutatedJson, mutatedText } from "./support/mutate.js";
 import { clientFor } from "./support/provider-clients.js";
 import { expectTypedFailure } from "./support/typed-failure.js";
-import { watchUnhandled } from "./support/unhandled.js";
+import { failOnUnhandled } from "./support/unhandled.js";
 import { wireSample } from "./support/wire-samples.js";
 
 const RUNS = 150;
@@ -163,14 +163,7 @@ const anyStatus = fc.oneof(
 );
 
 describe("bad outside input fails typed (embeddings answers, error bodies, odd headers)", () => {
-  let unhandled: ReturnType<typeof watchUnhandled>;
-  beforeEach(() => {
-    unhandled = watchUnhandled();
-  });
-  afterEach(() => {
-    unhandled.stop();
-    expect(unhandled.errors).toEqual([]);
-  });
+  failOnUnhandled();
 
   describe.each(EMBEDDING_PROVIDERS)("the %s embeddings client", (provider: EmbeddingProvider) => {
     let seed: string;

@@ -1,10 +1,10 @@
 import { Hooks } from "@llm/hooks";
 import { type PluginDefinition, type PluginLogger, PluginManager } from "@llm/plugins";
 import fc from "fast-check";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fuzzParams } from "./support/fuzz.js";
 import { expectTypedFailure } from "./support/typed-failure.js";
-import { watchUnhandled } from "./support/unhandled.js";
+import { failOnUnhandled } from "./support/unhandled.js";
 
 const RUNS = 300;
 const silent: PluginLogger = { debug() {}, info() {}, warn() {}, error() {} };
@@ -81,14 +81,7 @@ const manifest = fc
   );
 
 describe("plugin manifests of every shape", () => {
-  let unhandled: ReturnType<typeof watchUnhandled>;
-  beforeEach(() => {
-    unhandled = watchUnhandled();
-  });
-  afterEach(() => {
-    unhandled.stop();
-    expect(unhandled.errors).toEqual([]);
-  });
+  failOnUnhandled();
 
   it("load refuses with a ConfigError naming the plugin, or start/stop isolate the plugin with typed reports", async () => {
     const seen = { loaded: 0, refused: 0 };

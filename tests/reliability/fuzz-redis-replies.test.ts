@@ -3,10 +3,10 @@ import { RateLimit } from "@llm/ratelimit";
 import { RedisRateLimitStore } from "@llm/ratelimit/redis";
 import fc from "fast-check";
 import type { Redis } from "ioredis";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { fuzzParams } from "./support/fuzz.js";
 import { expectTypedFailure } from "./support/typed-failure.js";
-import { watchUnhandled } from "./support/unhandled.js";
+import { failOnUnhandled } from "./support/unhandled.js";
 
 const RUNS = 300;
 
@@ -35,14 +35,7 @@ function fakeRedis(reply: () => unknown): Redis {
 }
 
 describe("the rate-limit Redis store fed script replies of the wrong shape", () => {
-  let unhandled: ReturnType<typeof watchUnhandled>;
-  beforeEach(() => {
-    unhandled = watchUnhandled();
-  });
-  afterEach(() => {
-    unhandled.stop();
-    expect(unhandled.errors).toEqual([]);
-  });
+  failOnUnhandled();
 
   it("answers a finite, non-negative outcome or rejects with a ParseError naming the reply's place", async () => {
     const seen = { ok: 0, refused: 0 };

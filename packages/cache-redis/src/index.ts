@@ -1,3 +1,5 @@
+// The default of `maxEntryBytes`, shared by the L2 stores.
+export { DEFAULT_MAX_READ_BYTES } from "@llm/cache";
 export type { RedisSentinelOptions } from "@llm/redis-connection";
 export type { StoreState, StoreStateChange } from "./connection-state.js";
 export { FlightEntryCorruptError } from "./flight-error.js";
@@ -7,7 +9,6 @@ export {
   type RedisFlightCoordinatorOptions,
 } from "./redis-flight-coordinator.js";
 export {
-  DEFAULT_MAX_READ_BYTES,
   namespaceKeyPrefix,
   RedisStore,
   type RedisStoreOptions,

@@ -1,10 +1,11 @@
 import { randomUUID } from "node:crypto";
-import type {
-  CacheStore,
-  InvalidationListener,
-  StoreEntry,
-  StoreInvalidation,
-  StoreSetOptions,
+import {
+  type CacheStore,
+  entryReadBound,
+  type InvalidationListener,
+  type StoreEntry,
+  type StoreInvalidation,
+  type StoreSetOptions,
 } from "@llm/cache";
 import { ConfigError } from "@llm/core";
 import {
@@ -93,9 +94,6 @@ export interface RedisStoreOptions {
  */
 export const namespaceKeyPrefix = (namespace: string): string => `{${namespace}}:`;
 
-/** See `RedisStoreOptions.maxEntryBytes`. */
-export const DEFAULT_MAX_READ_BYTES = 32 * 1024 * 1024;
-
 const SCAN_COUNT = 500;
 const DELETE_BATCH = 500;
 
@@ -171,17 +169,7 @@ export class RedisStore implements CacheStore {
     this.#prefix = namespaceKeyPrefix(options.namespace);
     this.#channel = `${options.namespace}:invalidate`;
     this.#onError = options.onError ?? (() => {});
-    this.#maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_READ_BYTES;
-    if (!Number.isSafeInteger(this.#maxEntryBytes) || this.#maxEntryBytes < 1) {
-      throw new ConfigError("Invalid RedisStore options", {
-        issues: [
-          {
-            path: "maxEntryBytes",
-            message: `must be a positive integer, got ${String(options.maxEntryBytes)}`,
-          },
-        ],
-      });
-    }
+    this.#maxEntryBytes = entryReadBound(options.maxEntryBytes, "RedisStore");
 
     const maxDelay = options.reconnectMaxDelayMs ?? 1_000;
     const failFast: RedisOptions = {

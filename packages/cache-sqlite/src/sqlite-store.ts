@@ -1,5 +1,5 @@
-import type { CacheStore, StoreEntry, StoreSetOptions } from "@llm/cache";
-import { ConfigError, LimitExceededError } from "@llm/core";
+import { type CacheStore, entryReadBound, type StoreEntry, type StoreSetOptions } from "@llm/cache";
+import { LimitExceededError } from "@llm/core";
 import type Database from "better-sqlite3";
 import { openDatabase } from "./open-database.js";
 
@@ -38,12 +38,6 @@ const LOW_WATER = 0.9;
 /** Reads refresh `accessed_at` at most this often per entry: a read is not a write every time. */
 const TOUCH_GRANULARITY_MS = 1_000;
 const SWEEP_BATCH = 1_000;
-
-/**
- * See `SqliteStoreOptions.maxEntryBytes`: above anything a `TieredCache` with its default
- * bound (8 Mi characters) stores, even at 3 UTF-8 bytes each.
- */
-export const DEFAULT_MAX_READ_BYTES = 32 * 1024 * 1024;
 
 interface Row {
   /** The value, or its size in bytes when over `maxEntryBytes` (then never loaded). */
@@ -87,17 +81,7 @@ export class SqliteStore implements CacheStore {
     this.#maxBytes = options.maxBytes ?? 256 * 1024 * 1024;
     this.#maxEntries = options.maxEntries ?? Number.POSITIVE_INFINITY;
     this.#onError = options.onError;
-    this.#maxEntryBytes = options.maxEntryBytes ?? DEFAULT_MAX_READ_BYTES;
-    if (!Number.isSafeInteger(this.#maxEntryBytes) || this.#maxEntryBytes < 1) {
-      throw new ConfigError("Invalid SqliteStore options", {
-        issues: [
-          {
-            path: "maxEntryBytes",
-            message: `must be a positive integer, got ${String(options.maxEntryBytes)}`,
-          },
-        ],
-      });
-    }
+    this.#maxEntryBytes = entryReadBound(options.maxEntryBytes, "SqliteStore");
     const busyTimeoutMs = options.busyTimeoutMs ?? 100;
     let db: Database.Database;
     try {

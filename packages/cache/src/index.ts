@@ -98,6 +98,7 @@ export type {
   StoreInvalidation,
   StoreSetOptions,
 } from "./store/cache-store.js";
+export { DEFAULT_MAX_READ_BYTES, entryReadBound } from "./store/entry-read-bound.js";
 export { MemoryStore, type MemoryStoreOptions } from "./store/memory-store.js";
 export { CacheEntryCorruptError } from "./tiered/cache-entry-corrupt-error.js";
 export type { EntryIntegrityOptions, IntegritySecret } from "./tiered/entry-integrity.js";

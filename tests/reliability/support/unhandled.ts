@@ -1,3 +1,5 @@
+import { afterEach, beforeEach, expect } from "vitest";
+
 /** Records unhandled rejections and uncaught exceptions while a test runs. */
 export function watchUnhandled(): { readonly errors: unknown[]; stop(): void } {
   const errors: unknown[] = [];
@@ -13,4 +15,19 @@ export function watchUnhandled(): { readonly errors: unknown[]; stop(): void } {
       process.off("uncaughtException", onError);
     },
   };
+}
+
+/**
+ * In the `describe` that calls it: every test fails when an unhandled
+ * rejection or an uncaught exception happened while it ran.
+ */
+export function failOnUnhandled(): void {
+  let unhandled: ReturnType<typeof watchUnhandled>;
+  beforeEach(() => {
+    unhandled = watchUnhandled();
+  });
+  afterEach(() => {
+    unhandled.stop();
+    expect(unhandled.errors).toEqual([]);
+  });
 }
