@@ -163,8 +163,16 @@ describe("RedisStore across a Sentinel failover", () => {
     expect(newMaster).not.toBe(before);
     expect(outcomes.length).toBeGreaterThan(0);
     expect(outcomes).not.toContain("other");
-    // The write went to the promoted master: the peer, also moved, reads it.
-    expect(await peer.get("after")).toBe("yes");
+    // The write went to the promoted master: the peer, also moved, reads it. The idle peer
+    // follows the failover on its own clock (its connection is dropped and re-resolved), so
+    // it may still be in that gap — a retryable error meanwhile is the contract, as in the
+    // crash test below; what must hold is that it gets there and reads the new master.
+    await waitUntil(async () => {
+      const outcome = await settle(async () => {
+        if ((await peer.get("after")) !== "yes") throw new Error("the peer read a stale value");
+      });
+      return outcome === "ok";
+    }, 20_000);
     await invalidationArrives(writer, heard);
     expect(writer.state).toBe("up");
   }, 120_000);
